@@ -1,0 +1,6 @@
+"""``python -m bot`` — the same as the ``newsbot`` console script."""
+
+from bot.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

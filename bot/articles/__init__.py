@@ -1,0 +1,1 @@
+"""The article pipeline: links from Slack messages, safe fetching, extraction."""

@@ -1,0 +1,63 @@
+"""The composition root: parse the command line, read settings once, configure logging, run.
+
+Each command lives in its own module with ``register(subparsers)``; the command function
+receives the parsed arguments and the settings and returns an exit code. Errors meant for
+people are printed as one sentence on stderr; tracebacks go to the log only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bot.cli import extract
+from bot.domain import UserFacingError
+from bot.i18n import sentence_for
+from bot.logs import configure_logging, get_logger
+from bot.settings import ConfigError, load_settings
+
+COMMANDS = (extract,)
+
+EXIT_REFUSED = 1
+EXIT_CONFIG = 2
+EXIT_INTERNAL = 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsbot",
+        description="Slack bot for newsrooms: AI summaries with human review.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    configure_logging(settings.log_level, settings.log_format)
+    log = get_logger("bot.cli")
+    try:
+        code: int = args.handler(args, settings)
+    except ConfigError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except UserFacingError as exc:
+        log.info("command.refused", command=args.command, code=exc.code, detail=exc.detail)
+        print(sentence_for(exc, settings.bot_language), file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        log.exception("command.crashed", command=args.command)
+        print(sentence_for(RuntimeError(), settings.bot_language), file=sys.stderr)
+        return EXIT_INTERNAL
+    return code

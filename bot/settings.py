@@ -1,0 +1,186 @@
+"""One typed settings object, read once in the composition root (``bot.__main__``).
+
+Every variable of the DESIGN's contract table lives here. Nothing reads the environment at
+import time: call :func:`load_settings`, then :meth:`Settings.require` with what the command
+needs, so ``newsbot extract`` runs without any Slack or Anthropic key and a misconfigured
+``serve`` fails with one message naming every missing or invalid variable.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CommaList = Annotated[list[str], NoDecode]
+IntCommaList = Annotated[list[int], NoDecode]
+
+DEFAULT_MODEL = "claude-haiku-5-5"
+DEFAULT_USER_AGENT = (
+    "newsbot/0.1 (Slack summary bot for newsrooms; +https://github.com/newsbot-dev/newsbot)"
+)
+DEFAULT_HEADING = "Zusammenfassung"
+DEFAULT_DISCLAIMER = (
+    "Diese Zusammenfassung wurde mit Hilfe künstlicher Intelligenz erstellt "
+    "und von der Redaktion geprüft."
+)
+
+
+class ConfigError(Exception):
+    """Configuration is missing or invalid; the message names every offending variable."""
+
+
+def _split_commas(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        validate_default=True,
+    )
+
+    # --- Slack -------------------------------------------------------------------------------
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    editor_user_ids: CommaList = Field(default_factory=list)
+    editor_usergroup_id: str | None = None
+    slack_channel_allowlist: CommaList = Field(default_factory=list)
+    max_links_per_message: int = Field(default=5, ge=1, le=50)
+
+    # --- Anthropic / summaries ----------------------------------------------------------------
+    anthropic_api_key: SecretStr | None = None
+    anthropic_base_url: str | None = None
+    anthropic_model: str = DEFAULT_MODEL
+    anthropic_timeout_s: float = Field(default=60.0, gt=0)
+    anthropic_max_attempts: int = Field(default=4, ge=1, le=10)
+    anthropic_deadline_s: float = Field(default=120.0, gt=0)
+    anthropic_retry_after_cap_s: float = Field(default=30.0, ge=0)
+    summary_bullets: int = Field(default=3, ge=2, le=5)
+    summary_max_words_per_bullet: int = Field(default=30, ge=8, le=80)
+    summary_language: str | None = None  # None: the article's language
+    summary_heading: str = DEFAULT_HEADING
+    summary_disclaimer: str = DEFAULT_DISCLAIMER
+    summary_input_token_budget: int = Field(default=6000, ge=500)
+    summary_max_output_tokens: int = Field(default=1024, ge=128)
+    summary_fallback_engine: Literal["none", "extractive"] = "none"
+    # USD per million tokens: input, output, cache write, cache read.
+    price_input_per_mtok: Decimal = Decimal("1.00")
+    price_output_per_mtok: Decimal = Decimal("5.00")
+    price_cache_write_per_mtok: Decimal = Decimal("1.25")
+    price_cache_read_per_mtok: Decimal = Decimal("0.10")
+
+    # --- Publishing ---------------------------------------------------------------------------
+    publish_webhook_url: str | None = None
+    publish_webhook_secret: SecretStr | None = None
+    publish_timeout_s: float = Field(default=15.0, gt=0)
+    publish_max_attempts: int = Field(default=8, ge=1, le=50)
+    publish_max_age_s: float = Field(default=3600.0, gt=0)
+
+    # --- Store --------------------------------------------------------------------------------
+    database_url: str = "sqlite:///newsbot.db"
+
+    # --- Fetching -----------------------------------------------------------------------------
+    fetch_allowed_domains: CommaList = Field(default_factory=list)
+    fetch_allow_private_networks: bool = False
+    fetch_allowed_ports: IntCommaList = Field(default_factory=lambda: [80, 443])
+    fetch_max_bytes: int = Field(default=5_000_000, ge=10_000)
+    fetch_connect_timeout_s: float = Field(default=5.0, gt=0)
+    fetch_timeout_s: float = Field(default=20.0, gt=0)
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
+    fetch_user_agent: str = DEFAULT_USER_AGENT
+    min_article_words: int = Field(default=80, ge=1)
+
+    # --- Serving and operations ---------------------------------------------------------------
+    port: int = Field(default=3000, ge=1, le=65535)
+    bot_language: Literal["en", "de"] = "en"
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
+    log_format: Literal["json", "console"] | None = None  # None: console on a TTY, else json
+
+    @field_validator(
+        "editor_user_ids",
+        "slack_channel_allowlist",
+        "fetch_allowed_domains",
+        "fetch_allowed_ports",
+        mode="before",
+    )
+    @classmethod
+    def _comma_lists(cls, value: Any) -> Any:
+        return _split_commas(value)
+
+    @field_validator("fetch_allowed_domains")
+    @classmethod
+    def _normalize_domains(cls, value: list[str]) -> list[str]:
+        return [d.lower().strip(".").removeprefix("*.") for d in value]
+
+    @field_validator("log_level", "log_format", "bot_language", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return value.strip().lower() or None
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("publish_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        # Several secrets, space-separated, allow rotation; each is whsec_<base64>.
+        for secret in value.get_secret_value().split():
+            if not secret.startswith("whsec_"):
+                raise ValueError("each secret must look like whsec_<base64>")
+            try:
+                base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+            except binascii.Error as exc:
+                raise ValueError("the part after whsec_ must be base64") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_pair(self) -> Settings:
+        if self.publish_webhook_url and self.publish_webhook_secret is None:
+            raise ValueError("PUBLISH_WEBHOOK_SECRET is required when PUBLISH_WEBHOOK_URL is set")
+        return self
+
+    def require(self, *names: str) -> Settings:
+        """Fail with one message naming every variable in ``names`` that is unset."""
+        missing = [name.upper() for name in names if not _present(getattr(self, name))]
+        if missing:
+            raise ConfigError("missing required setting(s): " + ", ".join(missing))
+        return self
+
+
+def _present(value: Any) -> bool:
+    if isinstance(value, SecretStr):
+        return bool(value.get_secret_value())
+    return value not in (None, "", [])
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the environment (and ``.env``) once; raise :class:`ConfigError` naming every problem."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]).upper()
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{loc}: {msg}" if loc else msg)
+        raise ConfigError("invalid setting(s): " + "; ".join(problems)) from None

@@ -1,0 +1,40 @@
+"""Suite-wide fixtures and the loopback guard.
+
+pytest-socket (``--allow-hosts`` in pyproject.toml) makes any connection to an address other
+than 127.0.0.1 / ::1 fail inside the test process; :func:`test_guard_blocks_non_loopback` in
+``tests/test_guard.py`` proves the guard is active. Subprocesses started by tests inherit
+``NEWSBOT_TEST_LOOPBACK_ONLY=1`` and point every base URL at loopback fakes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Tests never see the developer's own configuration or .env file."""
+    for name in list(os.environ):
+        if name.startswith(
+            ("SLACK_", "ANTHROPIC_", "PUBLISH_", "FETCH_", "SUMMARY_", "EDITOR_")
+        ) or name in {
+            "DATABASE_URL",
+            "BOT_LANGUAGE",
+            "LOG_FORMAT",
+            "LOG_LEVEL",
+            "PORT",
+        }:
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env, and a scratch dir for sqlite files
+    yield
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES

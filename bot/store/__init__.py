@@ -1,0 +1,114 @@
+"""The store: drafts, revisions, audit trail, Slack event dedupe, leased work and the outbox.
+
+SQLAlchemy 2 on SQLite (``sqlite:///path``; WAL, busy timeout, foreign keys) or PostgreSQL
+(``postgresql://…``, driven by psycopg 3). The schema comes only from the Alembic migrations
+in ``bot/store/migrations`` (``Store.upgrade()`` / ``newsbot db upgrade``). Nothing connects at
+import time. Every value returned is a frozen dataclass from :mod:`bot.store.records`; times
+are timezone-aware UTC. The state machine and locking rules are in :mod:`bot.store.store`.
+
+API (``from bot.store import Store``)::
+
+    store = Store(url, *, max_attempts=3, max_delivery_attempts=8, clock=utcnow)
+    Store.from_settings(settings)                      # DATABASE_URL, WORK_MAX_ATTEMPTS, …
+    store.upgrade() -> str | None                      # migrate to head; the revision
+    store.is_current() -> bool;  store.ping() -> bool;  store.close()
+
+    # Slack events
+    store.record_event(event_id) -> bool               # True first time, False on redelivery
+    store.purge_processed_events(older_than) -> int
+
+    # drafts
+    store.create_draft(*, team_id, channel, message_ts, url, reporter_id, thread_ts=None,
+                       source="message", response_url=None) -> Created(draft, created)
+    store.get_draft(id) -> Draft | None
+    store.drafts_for_message(team_id, channel, message_ts) -> list[Draft]
+    store.find_recent_duplicate(*, team_id, channel, url, within, exclude_draft_id=None)
+    store.set_bot_message(id, bot_message_ts) -> bool
+
+    # leased work (worker_id: unique per worker, e.g. host:pid:thread)
+    store.claim_draft(worker_id, lease_s) -> Draft | None
+    store.renew_lease(id, worker_id, lease_s) -> bool
+    store.save_article(id, worker_id, article) -> bool
+    store.complete(id, worker_id, NewRevision(...), *, article=None) -> Outcome
+    store.fail(id, worker_id, error_code, retryable) -> Outcome
+    store.retry(id, actor) -> Outcome                  # failed → queued
+    store.regenerate(id, actor, *, instruction=None, base_revision=None) -> Outcome
+
+    # review
+    store.edit(id, *, editor_id, base_revision, bullets, heading=None, language=None)
+    store.approve(id, *, editor_id, editor_name, revision, payload=None) -> Outcome
+    store.reject(id, actor, reason=None) -> Outcome
+    store.get_revision(id, number=None) -> Revision | None
+
+    # outbox (publishing webhook)
+    store.enqueue_delivery(id, *, event_type, revision, payload, actor) -> Delivery | None
+    store.claim_delivery(worker_id, lease_s) -> Delivery | None
+    store.renew_delivery_lease(delivery_id, worker_id, lease_s) -> bool
+    store.record_attempt(delivery_id, *, attempt, started_at, status_code=None,
+                         error_kind=None, duration_ms=None, response_snippet=None)
+    store.mark_delivered(delivery_id, worker_id, *, status=None) -> Outcome
+    store.schedule_retry(delivery_id, worker_id, next_attempt_at, *, status, error) -> bool
+    store.mark_delivery_failed(delivery_id, worker_id, *, status=None, error=None) -> Outcome
+    store.retry_delivery(delivery_id, actor) -> Outcome   # same webhook_id
+    store.get_delivery(delivery_id) -> Delivery | None
+
+    # App Home, audit, retention
+    store.awaiting_review(*, team_id=None, limit=50) -> list[Draft]     # ready, oldest first
+    store.recent_approvals(*, team_id=None, limit=20) -> list[Draft]    # newest first
+    store.history(id) -> DraftHistory | None    # revisions, audit, deliveries, attempts
+    store.export_since(since) -> Iterator[DraftHistory]
+    store.purge_article_text(older_than) -> int
+
+Transitions return :class:`Outcome` ``(won, draft, revision, delivery)``: ``won`` is True for
+exactly one caller; the others see the draft as it is now and can tell the user why.
+"""
+
+from bot.store.records import (
+    AuditEvent,
+    Created,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryState,
+    Draft,
+    DraftHistory,
+    DraftSource,
+    DraftState,
+    EventType,
+    NewRevision,
+    Outcome,
+    PayloadBuilder,
+    Revision,
+    RevisionKind,
+)
+from bot.store.store import (
+    ATTEMPTS_EXHAUSTED,
+    DRAFT_TRANSITIONS,
+    Store,
+    new_id,
+    url_key,
+    utcnow,
+)
+
+__all__ = [
+    "ATTEMPTS_EXHAUSTED",
+    "DRAFT_TRANSITIONS",
+    "AuditEvent",
+    "Created",
+    "Delivery",
+    "DeliveryAttempt",
+    "DeliveryState",
+    "Draft",
+    "DraftHistory",
+    "DraftSource",
+    "DraftState",
+    "EventType",
+    "NewRevision",
+    "Outcome",
+    "PayloadBuilder",
+    "Revision",
+    "RevisionKind",
+    "Store",
+    "new_id",
+    "url_key",
+    "utcnow",
+]

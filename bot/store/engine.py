@@ -1,0 +1,77 @@
+"""Engines for SQLite and PostgreSQL, configured for several threads and processes.
+
+* ``postgresql://`` and ``postgres://`` URLs (as Heroku and most hosts give them) use the
+  psycopg 3 driver: ``postgresql+psycopg://``.
+* SQLite runs in WAL mode with a busy timeout and foreign keys on. pysqlite's own transaction
+  handling is switched off and SQLAlchemy emits ``BEGIN`` itself, as SQLAlchemy documents
+  (https://docs.sqlalchemy.org/en/20/dialects/sqlite.html#sqlite-transactions). Write
+  transactions use ``BEGIN IMMEDIATE``, which takes SQLite's single write lock up front: two
+  processes never both read a row as claimable and then race to upgrade to writers
+  (https://sqlite.org/lang_transaction.html).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+
+WRITE_OPTION = "newsbot_write"
+SQLITE_BUSY_TIMEOUT_S = 30.0
+
+
+def normalize_url(url: str | URL) -> URL:
+    """Parse ``url`` and pick our drivers (psycopg 3 for PostgreSQL, the stdlib for SQLite)."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite" and parsed.drivername != "sqlite":
+        raise ValueError("only the standard library sqlite driver is supported")
+    if backend not in ("postgresql", "sqlite"):
+        raise ValueError(f"unsupported database backend {backend!r}: use sqlite or postgresql")
+    return parsed
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL without its password, for logs and messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def build_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    """Create (without connecting) an engine for ``url``."""
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, echo=echo)
+    return create_engine(parsed, echo=echo, pool_pre_ping=True, future=True)
+
+
+def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
+    if url.database in (None, "", ":memory:"):
+        # Each pooled connection would get its own empty in-memory database.
+        raise ValueError("use a file for SQLite (sqlite:///path/newsbot.db), not :memory:")
+    engine = create_engine(
+        url,
+        echo=echo,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN (see the module docstring).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine

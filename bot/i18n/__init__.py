@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from bot.domain import UserFacingError
-from bot.i18n import articles, common, summarizer
+from bot.i18n import articles, common, publisher, slack, summarizer
 
 Language = Literal["en", "de"]
 LANGUAGES: tuple[Language, ...] = ("en", "de")
 
-_MODULES = (common, articles, summarizer)
+_MODULES = (common, articles, summarizer, slack, publisher)
 
 
 def _merge() -> dict[str, Mapping[str, str]]:

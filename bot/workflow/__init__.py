@@ -1,0 +1,1 @@
+"""The workflow: the only code that sequences fetch → extract → summarize → review → publish."""

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any, Final, Literal, TypedDict
 
 from bot.i18n import CATALOGUE
@@ -53,7 +54,9 @@ class Message(TypedDict):
 
 # Our own replies never unfurl (chat.postMessage arguments ``unfurl_links``/``unfurl_media``,
 # https://docs.slack.dev/reference/methods/chat.postMessage).
-NO_UNFURL: Final[Mapping[str, bool]] = {"unfurl_links": False, "unfurl_media": False}
+NO_UNFURL: Final[Mapping[str, Any]] = MappingProxyType(
+    {"unfurl_links": False, "unfurl_media": False}
+)
 
 # --- Slack's limits --------------------------------------------------------------------------
 # Blocks per surface: "up to 50 blocks in each message, and 100 blocks in modals or Home

@@ -255,6 +255,7 @@ class Fetcher:
                 "article.fetch_refused",
                 host=_host_for_log(current),
                 code=exc.code,
+                status=exc.params.get("status"),
                 detail=exc.detail,
                 redirects=len(redirects),
                 ms=round((time.monotonic() - started) * 1000, 1),

@@ -839,5 +839,9 @@ def test_logs_fetched_and_refused_events_without_bodies(site: NewsSite) -> None:
     assert (fetched["status"], fetched["bytes"], fetched["redirects"]) == (200, 28, 0)
     assert fetched["ms"] >= 0
     assert refused["event"] == "article.fetch_refused"
-    assert refused["code"] == "http_not_found"
+    assert (refused["code"], refused["status"], refused["host"]) == (
+        "http_not_found",
+        404,
+        "127.0.0.1",
+    )
     assert "Vertraulicher" not in repr(logs)

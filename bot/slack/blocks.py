@@ -39,6 +39,7 @@ from bot.slack.views import (
     ErrorView,
     HomeItem,
     HomeView,
+    StatusView,
 )
 
 Block = dict[str, Any]
@@ -127,6 +128,7 @@ _SITE_CHARS: Final = 80
 _URL_CHARS: Final = 500
 _DISCLAIMER_CHARS: Final = 300
 _STATUS_CHARS: Final = 300
+_STATUS_VALUE_CHARS: Final = 200  # e.g. the CMS's reason for refusing a delivery
 _REASON_CHARS: Final = 500
 _FALLBACK_CHARS: Final = 300
 _HOME_PENDING_MAX: Final = 20
@@ -225,6 +227,27 @@ def _when(moment: datetime) -> str:
     fallback = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     # <!date^unix^format|fallback> (https://docs.slack.dev/messaging/formatting-message-text)
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def _clock(moment: datetime) -> str:
+    """A Slack time token (clock time in each reader's zone)."""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    fallback = moment.astimezone(UTC).strftime("%H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{time}}|{fallback}>"
+
+
+def status_text(status: StatusView | str, lang: str = "en") -> str:
+    """A publishing status line as ``mrkdwn``: mention, time token, escaped values."""
+    if isinstance(status, str):
+        return escape_truncated(status, _STATUS_CHARS)
+    params: dict[str, Any] = {
+        name: escape_truncated(value, _STATUS_VALUE_CHARS) if isinstance(value, str) else value
+        for name, value in status.params.items()
+    }
+    params["editor"] = _user(status.editor, lang)
+    if status.at is not None:
+        params["time"] = _clock(status.at)
+    return catalogue_t(status.key, lang, **params)
 
 
 def _title(article: ArticleRef, lang: str) -> str:
@@ -372,8 +395,9 @@ def _draft_message(view: DraftView, lang: str, bullet_cap: int) -> Message:
         blocks.append(_context(*notes))
         blocks.append(_context(*_provenance(view, lang, approved=True)))
         if view.publish_status:
-            blocks.append(_context(escape_truncated(view.publish_status, _STATUS_CHARS)))
-        if state == "publish_failed":
+            blocks.append(_context(status_text(view.publish_status, lang)))
+        wants_retry = isinstance(view.publish_status, StatusView) and view.publish_status.retry
+        if state == "publish_failed" or wants_retry:
             blocks.append(
                 _actions(
                     _button(
@@ -417,7 +441,7 @@ def _draft_message(view: DraftView, lang: str, bullet_cap: int) -> Message:
         )
         blocks.append(_section(text))
         if view.publish_status:
-            blocks.append(_context(escape_truncated(view.publish_status, _STATUS_CHARS)))
+            blocks.append(_context(status_text(view.publish_status, lang)))
     return {"text": _fallback("slack.draft.fallback", view.article, lang), "blocks": blocks}
 
 

@@ -73,6 +73,22 @@ class ErrorView:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusView:
+    """A publishing status line: a ``publish.*`` sentence (``bot/i18n/publisher.py``) and values.
+
+    The builders render it: ``editor`` (a user id) becomes a mention, ``at`` a time token in
+    each reader's zone, and every text in ``params`` (such as the CMS's ``reason``) is escaped.
+    ``retry`` asks for a Retry publishing button.
+    """
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    editor: str | None = None
+    at: datetime | None = None
+    retry: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class DraftView:
     """Everything the draft message shows, in any state."""
 
@@ -98,8 +114,8 @@ class DraftView:
     reject_reason: str | None = None
     regenerate_requested_by: str | None = None
     retracted_by: str | None = None
-    # One sentence from the publisher's catalogue (delivered, retrying, not configured…).
-    publish_status: str | None = None
+    # The publishing status line; a plain string is shown as text (escaped).
+    publish_status: StatusView | str | None = None
     error: ErrorView | None = None
 
     @property

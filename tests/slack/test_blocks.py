@@ -25,6 +25,7 @@ from bot.slack.views import (
     Evidence,
     HomeItem,
     HomeView,
+    StatusView,
 )
 
 LANGS = ("en", "de")
@@ -196,6 +197,59 @@ def test_approved_and_published_drafts_have_no_buttons(state: str) -> None:
     assert "needs an editor's approval" not in text
     assert "Please check" not in text and "Source:" not in text
     assert "Der Bundesrat berät im Juni." in text
+
+
+AT = datetime(2024, 5, 3, 12, 5, tzinfo=UTC)
+AT_TOKEN = "<!date^1714737900^{time}|12:05 UTC>"
+
+
+@pytest.mark.parametrize(
+    ("status", "lang", "expected"),
+    [
+        (
+            StatusView("publish.published", {"status": 200}, editor="U0EDITOR", at=AT),
+            "en",
+            f"Published by <@U0EDITOR> at {AT_TOKEN} (CMS answered 200).",
+        ),
+        (
+            StatusView("publish.retrying", {"attempt": 2}, at=AT),
+            "de",
+            "Die Veröffentlichung verzögert sich: Das CMS ist gerade nicht erreichbar (Versuch 2)."
+            f" Nächster Versuch um {AT_TOKEN}.",
+        ),
+        (
+            StatusView(
+                "publish.failed_rejected", {"status": 422, "reason": "<!channel> " + "x" * 500}
+            ),
+            "en",
+            "Publishing failed: the CMS rejected it (HTTP 422: &lt;!channel&gt; "
+            + "x" * 182
+            + "…).",
+        ),
+        ("Plain <b>text</b>", "en", "Plain &lt;b&gt;text&lt;/b&gt;"),
+    ],
+)
+def test_status_lines_render_mentions_times_and_escaped_values(
+    status: StatusView | str, lang: str, expected: str
+) -> None:
+    assert bk.status_text(status, lang) == expected
+    message = bk.draft_message(draft(state="approved", publish_status=status), lang)
+    bk.validate_message(message)
+    assert expected in joined(message)
+
+
+def test_status_line_can_ask_for_retry_publishing() -> None:
+    status = StatusView("publish.failed_gave_up", {"attempts": 8}, retry=True)
+    message = bk.draft_message(draft(state="approved", publish_status=status), "en")
+    assert buttons(message) == [(ids.ACTION_RETRY_PUBLISH, "d-42", "primary")]
+    assert "couldn't be reached after 8 attempts" in joined(message)
+
+
+def test_not_configured_webhook_shows_the_recorded_approval() -> None:
+    status = StatusView("publish.not_configured")
+    text = joined(bk.draft_message(draft(state="approved", publish_status=status), "en"))
+    assert "Approved by <@U0EDITOR>" in text
+    assert "Approval recorded. No publishing webhook is configured" in text
 
 
 def test_approval_without_status_line_or_time() -> None:

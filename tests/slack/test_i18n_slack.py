@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from bot.i18n import LANGUAGES, articles, common, summarizer
+from bot.i18n import CATALOGUE, LANGUAGES, articles, common, publisher, summarizer
 from bot.i18n.slack import MESSAGES
 from bot.slack import blocks as bk
 
@@ -26,7 +26,9 @@ def test_every_key_has_both_languages_and_the_same_placeholders(key: str) -> Non
 
 def test_keys_do_not_collide_with_other_catalogue_modules() -> None:
     others = set(common.MESSAGES) | set(articles.MESSAGES) | set(summarizer.MESSAGES)
+    others |= set(publisher.MESSAGES)
     assert not others & set(MESSAGES)
+    assert all(CATALOGUE[key] == texts for key, texts in MESSAGES.items())  # registered
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

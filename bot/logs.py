@@ -1,6 +1,6 @@
 """Structured logging: events named ``noun.verb``, JSON in production, readable on a terminal.
 
-Stdlib loggers (slack_bolt, slack_sdk, trafilatura, sqlalchemy, alembic, gunicorn…) are routed
+Stdlib loggers (slack_bolt, slack_sdk, trafilatura, sqlalchemy, alembic, waitress…) are routed
 through the same structlog renderer, so one process writes one format.
 """
 

@@ -1,0 +1,508 @@
+"""The Claude summarizer: prompt files + article as data → structured, validated, checked draft."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import anthropic
+from anthropic.types import (
+    CacheControlEphemeralParam,
+    JSONOutputFormatParam,
+    Message,
+    MessageParam,
+    OutputConfigParam,
+    TextBlockParam,
+)
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from bot.domain import Article
+from bot.logs import get_logger
+from bot.settings import Settings
+from bot.summarizer.checks import ArticleIndex, _language_checks, run_checks
+from bot.summarizer.client import RetryPolicy, call_with_retries, make_client, to_summary_error
+from bot.summarizer.errors import ArticleTooShort, ModelOutputInvalid, ModelRefused, SummaryError
+from bot.summarizer.prompts import PromptSet
+from bot.summarizer.text import (
+    clean_paragraphs,
+    detect_language,
+    estimate_tokens,
+    language_name,
+    normalize_language,
+    trim_to_budget,
+)
+from bot.summarizer.types import Check, Draft, HouseStyle, Timings, Usage
+
+log = get_logger(__name__)
+
+_CACHE: CacheControlEphemeralParam = {"type": "ephemeral"}
+_MAX_INSTRUCTION_CHARS = 500
+_TAG_LIKE = re.compile(r"<(?=/?\s*[A-Za-z_])")
+_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
+
+Bullet = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
+
+
+class SummaryOutput(BaseModel):
+    """What the model must answer (sent as ``output_config.format``, validated on return)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bullets: list[Bullet] = Field(
+        min_length=1, max_length=8, description="The bullet sentences, most important first."
+    )
+    language: str = Field(
+        min_length=2,
+        max_length=12,
+        description="ISO 639-1 code of the language the bullets are written in.",
+    )
+    headline: str | None = Field(
+        default=None, max_length=200, description="A short factual headline, or null."
+    )
+
+
+OUTPUT_FORMAT: JSONOutputFormatParam = {
+    "type": "json_schema",
+    "schema": anthropic.transform_schema(SummaryOutput),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    """USD per million tokens."""
+
+    input: Decimal
+    output: Decimal
+    cache_write: Decimal
+    cache_read: Decimal
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Prices:
+        return cls(
+            input=settings.price_input_per_mtok,
+            output=settings.price_output_per_mtok,
+            cache_write=settings.price_cache_write_per_mtok,
+            cache_read=settings.price_cache_read_per_mtok,
+        )
+
+    def cost(self, input_: int, output: int, cache_write: int, cache_read: int) -> Decimal:
+        total = (
+            input_ * self.input
+            + output * self.output
+            + cache_write * self.cache_write
+            + cache_read * self.cache_read
+        ) / Decimal(1_000_000)
+        return total.quantize(Decimal("0.00000001"))
+
+
+@dataclass(slots=True)
+class _Tally:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_write: int = 0
+    cache_read: int = 0
+    attempts: int = 0
+    request_ids: list[str] = field(default_factory=list)
+
+    def add(self, message: Message) -> None:
+        usage = message.usage
+        self.input_tokens += usage.input_tokens
+        self.output_tokens += usage.output_tokens
+        self.cache_write += usage.cache_creation_input_tokens or 0
+        self.cache_read += usage.cache_read_input_tokens or 0
+        self.attempts += 1
+        if message._request_id:
+            self.request_ids.append(message._request_id)
+
+    def usage(self, model: str, prices: Prices) -> Usage:
+        return Usage(
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+            cache_creation_input_tokens=self.cache_write,
+            cache_read_input_tokens=self.cache_read,
+            model=model,
+            cost_usd=prices.cost(
+                self.input_tokens, self.output_tokens, self.cache_write, self.cache_read
+            ),
+            attempts=self.attempts,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedArticle:
+    """The article as it goes to the model: cleaned, trimmed, rendered."""
+
+    paragraphs: tuple[str, ...]
+    truncated: bool
+    removed_chrome: int
+    source_language: str | None
+    target_language: str
+    article_block: str
+    words: int
+
+
+def _neutralize(text: str) -> str:
+    """Make tag-like text inert, so article or editor text cannot close our tags."""
+    return _TAG_LIKE.sub("‹", text)
+
+
+def prepare_article(
+    article: Article,
+    prompts: PromptSet,
+    style: HouseStyle,
+    *,
+    budget_tokens: int,
+) -> PreparedArticle:
+    paragraphs, removed = clean_paragraphs(
+        article.text, (style.disclaimer,) if style.disclaimer else ()
+    )
+    source_language = normalize_language(article.language)
+    detected = None if source_language else detect_language(" ".join(paragraphs[:20])).language
+    target = normalize_language(style.language) or source_language or detected or "en"
+    kept, truncated = trim_to_budget(paragraphs, budget_tokens, source_language or detected)
+    site = article.site_name or urlsplit(article.final_url or article.url).hostname or "unknown"
+    block = prompts.render(
+        "article",
+        {
+            "language": source_language or detected or "unknown",
+            "truncated": "yes" if truncated else "no",
+            "title": _neutralize(article.title or "unknown"),
+            "site": _neutralize(site),
+            "date": _neutralize(article.published or "unknown"),
+            "text": _neutralize("\n\n".join(kept)),
+        },
+    )
+    return PreparedArticle(
+        paragraphs=tuple(kept),
+        truncated=truncated,
+        removed_chrome=removed,
+        source_language=source_language or detected,
+        target_language=target,
+        article_block=block,
+        words=sum(len(p.split()) for p in paragraphs),
+    )
+
+
+def build_request(
+    prompts: PromptSet,
+    style: HouseStyle,
+    prepared: PreparedArticle,
+    *,
+    instruction: str | None = None,
+    correction: str | None = None,
+) -> tuple[list[TextBlockParam], list[MessageParam]]:
+    """System blocks and messages. Both the system prompt and the article are cache breakpoints:
+    the system prompt is shared by every summary, the article by Regenerate and corrections."""
+    values = {"bullets": style.bullets, "max_words": style.max_words_per_bullet}
+    system: list[TextBlockParam] = [
+        {"type": "text", "text": prompts.render("system", values), "cache_control": _CACHE}
+    ]
+    task = prompts.render(
+        "task",
+        {
+            **values,
+            "language": prepared.target_language,
+            "language_name": language_name(prepared.target_language),
+        },
+    )
+    blocks: list[TextBlockParam] = [
+        {"type": "text", "text": prepared.article_block, "cache_control": _CACHE},
+        {"type": "text", "text": task},
+    ]
+    if instruction and instruction.strip():
+        request = _neutralize(" ".join(instruction.split())[:_MAX_INSTRUCTION_CHARS])
+        blocks.append(
+            {"type": "text", "text": prompts.render("editor_request", {"request": request})}
+        )
+    if correction:
+        blocks.append(
+            {"type": "text", "text": prompts.render("correction", {"problem": correction})}
+        )
+    return system, [{"role": "user", "content": blocks}]
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    kind: str  # "refusal" | "max_tokens" | "invalid" | "style"
+    correction: str | None  # sentence for the model; None: repeat the request unchanged
+
+
+def interpret(message: Message) -> SummaryOutput | _Problem:
+    """The validated output of a response, or what is wrong with it. Blocks are picked by type."""
+    if message.stop_reason == "refusal":
+        return _Problem("refusal", None)
+    text = "".join(block.text for block in message.content if block.type == "text").strip()
+    if message.stop_reason == "max_tokens":
+        return _Problem(
+            "max_tokens",
+            "it was cut off because it was too long. Keep the bullets short and do not think at "
+            "length.",
+        )
+    if not text:
+        return _Problem("invalid", "it contained no text.")
+    try:
+        return SummaryOutput.model_validate_json(_FENCE.sub("", text))
+    except ValidationError as exc:
+        issues = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'answer'}: {err['msg']}"
+            for err in exc.errors()[:3]
+        )
+        return _Problem("invalid", f"it did not match the JSON schema ({issues}).")
+
+
+def _style_problem(output: SummaryOutput, style: HouseStyle, language: str) -> _Problem | None:
+    if len(output.bullets) > style.bullets:
+        return _Problem(
+            "style",
+            f"it had {len(output.bullets)} bullets; write at most {style.bullets}.",
+        )
+    too_long = [
+        i + 1
+        for i, bullet in enumerate(output.bullets)
+        if len(bullet.split()) > style.max_words_per_bullet
+    ]
+    if too_long:
+        return _Problem(
+            "style",
+            f"bullet(s) {', '.join(map(str, too_long))} had more than "
+            f"{style.max_words_per_bullet} words.",
+        )
+    if _language_checks(output.bullets, language):
+        return _Problem("style", f"it was not written in {language_name(language)}.")
+    return None
+
+
+class ClaudeSummarizer:
+    """Summaries by Claude. Raises only :class:`~bot.summarizer.errors.SummaryError` subclasses."""
+
+    engine = "claude"
+
+    def __init__(
+        self,
+        client: anthropic.Anthropic,
+        *,
+        model: str,
+        style: HouseStyle,
+        prompts: PromptSet,
+        retry: RetryPolicy,
+        prices: Prices,
+        input_token_budget: int = 6000,
+        max_output_tokens: int = 1024,
+        effort: str | None = "low",
+        min_words: int = 80,
+    ) -> None:
+        self._client = client
+        self.model = model
+        self.style = style
+        self.prompts = prompts
+        self._retry = retry
+        self._prices = prices
+        self._budget = input_token_budget
+        self._max_tokens = max_output_tokens
+        self._effort = effort
+        self._min_words = min_words
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        retry: RetryPolicy | None = None,
+        client: anthropic.Anthropic | None = None,
+    ) -> ClaudeSummarizer:
+        return cls(
+            client or make_client(settings),
+            model=settings.anthropic_model,
+            style=HouseStyle.from_settings(settings),
+            prompts=PromptSet.load(settings.summary_prompt_dir),
+            retry=retry or RetryPolicy.from_settings(settings),
+            prices=Prices.from_settings(settings),
+            input_token_budget=settings.summary_input_token_budget,
+            max_output_tokens=settings.summary_max_output_tokens,
+            effort=settings.summary_effort,
+            min_words=settings.min_article_words,
+        )
+
+    def summarize(self, article: Article, *, instruction: str | None = None) -> Draft:
+        started = time.perf_counter()
+        prepared = prepare_article(article, self.prompts, self.style, budget_tokens=self._budget)
+        if prepared.words < self._min_words:
+            raise ArticleTooShort(
+                f"{prepared.words} words after cleaning",
+                words=prepared.words,
+                minimum=self._min_words,
+            )
+        if prepared.removed_chrome:
+            log.info("summary.chrome_removed", url=article.url, paragraphs=prepared.removed_chrome)
+        if prepared.truncated:
+            log.info(
+                "summary.trimmed",
+                url=article.url,
+                kept_paragraphs=len(prepared.paragraphs),
+                budget_tokens=self._budget,
+            )
+        prepare_ms = (time.perf_counter() - started) * 1000
+
+        tally = _Tally()
+        model_ms = 0.0
+        try:
+            output, model_ms = self._generate(prepared, instruction, tally)
+        except SummaryError as exc:
+            self._log_usage(tally, article, outcome=exc.code)
+            log.warning("summary.failed", url=article.url, code=exc.code, detail=exc.detail)
+            raise
+        self._log_usage(tally, article, outcome="ok")
+
+        checks_started = time.perf_counter()
+        language = prepared.target_language
+        checks, evidence = run_checks(
+            article,
+            output.bullets,
+            self.style,
+            language,
+            headline=output.headline,
+            index=ArticleIndex.build(article, prepared.source_language),
+        )
+        if prepared.truncated:
+            checks = (
+                Check("truncated", None, str(len(prepared.paragraphs)), "check.truncated"),
+                *checks,
+            )
+        checks_ms = (time.perf_counter() - checks_started) * 1000
+        draft = Draft(
+            heading=self.style.heading,
+            bullets=tuple(output.bullets),
+            headline=output.headline or None,
+            language=language,
+            disclaimer=self.style.disclaimer,
+            model=self.model,
+            prompt_version=self.prompts.version,
+            engine="claude",
+            ai_generated=True,
+            checks=checks,
+            evidence=evidence,
+            usage=tally.usage(self.model, self._prices),
+            truncated=prepared.truncated,
+            timings=Timings(prepare_ms=prepare_ms, model_ms=model_ms, checks_ms=checks_ms),
+        )
+        log.info(
+            "summary.drafted",
+            url=article.url,
+            engine="claude",
+            bullets=len(draft.bullets),
+            checks=[check.kind for check in checks],
+            own_ms=round(prepare_ms + checks_ms, 1),
+            model_ms=round(model_ms, 1),
+        )
+        return draft
+
+    def _generate(
+        self, prepared: PreparedArticle, instruction: str | None, tally: _Tally
+    ) -> tuple[SummaryOutput, float]:
+        correction: str | None = None
+        max_tokens = self._max_tokens
+        model_ms = 0.0
+        problem: _Problem | None = None
+        for attempt in (1, 2):
+            system, messages = build_request(
+                self.prompts, self.style, prepared, instruction=instruction, correction=correction
+            )
+            call_started = time.perf_counter()
+            message = self._call(system, messages, max_tokens)
+            model_ms += (time.perf_counter() - call_started) * 1000
+            tally.add(message)
+            outcome = interpret(message)
+            if isinstance(outcome, SummaryOutput):
+                problem = _style_problem(outcome, self.style, prepared.target_language)
+                if problem is None or attempt == 2:
+                    return outcome, model_ms  # a style miss on the 2nd try is left to the checks
+            else:
+                problem = outcome
+            if attempt == 1:
+                log.warning(
+                    "summary.corrective_attempt",
+                    reason=problem.kind,
+                    stop_reason=message.stop_reason,
+                    request_id=message._request_id,
+                )
+                correction = problem.correction
+                if problem.kind == "max_tokens":
+                    max_tokens = min(max_tokens * 2, self._max_tokens * 4)
+        assert problem is not None
+        if problem.kind == "refusal":
+            raise ModelRefused("stop_reason=refusal twice")
+        raise ModelOutputInvalid(f"{problem.kind}: {problem.correction}")
+
+    def _call(
+        self, system: Sequence[TextBlockParam], messages: Sequence[MessageParam], max_tokens: int
+    ) -> Message:
+        output_config: OutputConfigParam = {"format": OUTPUT_FORMAT}
+        if self._effort in ("low", "medium", "high"):
+            output_config["effort"] = self._effort  # type: ignore[typeddict-item]  # checked above
+
+        def once(timeout_s: float) -> Message:
+            # No temperature/top_p/top_k: current models reject them (Haiku 5.5 migration guide).
+            return self._client.messages.create(
+                model=self.model,
+                max_tokens=max_tokens,
+                system=list(system),
+                messages=list(messages),
+                output_config=output_config,
+                timeout=timeout_s,
+            )
+
+        try:
+            return call_with_retries(once, self._retry, what="messages.create")
+        except anthropic.AnthropicError as exc:
+            raise to_summary_error(exc) from exc
+
+    def _log_usage(self, tally: _Tally, article: Article, *, outcome: str) -> None:
+        if not tally.attempts:
+            return
+        usage = tally.usage(self.model, self._prices)
+        log.info(
+            "summary.usage",
+            url=article.url,
+            outcome=outcome,
+            model=self.model,
+            prompt_version=self.prompts.version,
+            attempts=usage.attempts,
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cache_creation_input_tokens=usage.cache_creation_input_tokens,
+            cache_read_input_tokens=usage.cache_read_input_tokens,
+            cost_usd=str(usage.cost_usd),
+            request_ids=tally.request_ids,
+        )
+
+
+def estimate_prompt_tokens(
+    prompts: PromptSet, style: HouseStyle, prepared: PreparedArticle
+) -> Mapping[str, int]:
+    """Our offline estimate of the request's input tokens, split into article text and prompt."""
+    system, messages = build_request(prompts, style, prepared)
+    language = prepared.source_language
+    article_text = estimate_tokens("\n\n".join(prepared.paragraphs), language)
+    system_tokens = sum(estimate_tokens(block["text"], "en") for block in system)
+    message_tokens = 0
+    for message in messages:
+        content = message["content"]
+        assert not isinstance(content, str)
+        for block in content:
+            text = str(block.get("text", ""))  # type: ignore[union-attr]  # all our blocks are text
+            is_article = text == prepared.article_block
+            message_tokens += estimate_tokens(text, language if is_article else "en")
+    schema = estimate_tokens(json.dumps(OUTPUT_FORMAT), "en")
+    total = system_tokens + message_tokens + schema
+    return {
+        "article_text": article_text,
+        "prompt": total - article_text,
+        "system": system_tokens,
+        "total": total,
+    }

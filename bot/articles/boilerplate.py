@@ -1,0 +1,531 @@
+"""News-page chrome, found by generic markup and phrase patterns; removed around extraction.
+
+Two passes around trafilatura. :func:`prune_chrome` removes, in the parsed page, elements whose
+class, id or ARIA role names them as navigation, consent banners, newsletter and subscription
+boxes, related-article teasers, comments, share bars, author boxes, captions, embeds or summary
+boxes, plus "read also" blocks and AI-summary boxes found by their wording. :func:`clean_lines`
+then drops what survives extraction line by line: teaser and subscription prompts, AI
+disclaimers, photo credits, bare dates, and the headline repeated as the first line.
+
+The vocabulary is generic (class-name tokens and phrases in the languages our newsrooms read),
+never a single site's markup; every rule was kept only if it helped on both benchmark sets
+(``benchmarks/extraction.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from lxml.etree import XPath, _ElementUnicodeResult
+from lxml.html import HtmlElement
+
+# --- markup vocabulary ---------------------------------------------------------------------------
+# Matched on "class id" after camelCase is split ("AuthorBox" -> "author-box") and lowercased;
+# a token must stand alone between non-letters ("nav" matches "main-nav", not "canvas").
+_SEP = r"[-_ ]*"
+
+
+def _tokens(*words: str) -> str:
+    return "|".join(w.replace(" ", _SEP) for w in words)
+
+
+_STRONG_TOKENS = _tokens(
+    # navigation
+    "nav",
+    "navbar",
+    "navigation",
+    "navi",
+    "menu",
+    "submenu",
+    "breadcrumbs?",
+    "skip links?",
+    # consent and cookie banners, consent-manager vendors
+    "cookies?",
+    "consent",
+    "gdpr",
+    "onetrust",
+    "didomi",
+    "usercentrics",
+    "cookiebot",
+    # newsletter, subscription and paywall prompts
+    "newsletters?",
+    "subscribe",
+    "subscriptions?",
+    "sign up",
+    "signup",
+    "opt in",
+    "paywall",
+    "regwall",
+    "piano",
+    "abo (?:box|teaser|promo)",
+    # related articles and recommendations
+    "related",
+    "recommended",
+    "recommendations?",
+    "empfehlungen",
+    "outbrain",
+    "taboola",
+    "plista",
+    "ligatus",
+    "trending",
+    "most (?:read|viewed?|popular|commented|shared)",
+    "mostread",
+    "meistgelesen",
+    "read also",
+    "also read",
+    "see also",
+    "read more",
+    "more (?:stories|articles|news|from|on)",
+    "further reading",
+    "lesen sie auch",
+    "mehr zum thema",
+    "weitere (?:artikel|beitraege|nachrichten)",
+    "you (?:may|might) (?:also )?like",
+    "(?:next|prev|previous) (?:article|post|story)",
+    "(?:post|article) navigation",
+    # comments
+    "comments?",
+    "kommentare?",
+    "disqus",
+    "respond",
+    "replies",
+    # author boxes
+    "author (?:box|bio|info|card|profile|details|description|teaser)",
+    "about (?:the )?author",
+    "authorbox",
+    "saboxplugin",
+    "autor(?:en)? ?(?:box|info)",
+    # summary boxes (publishers' own, often AI-written)
+    "ai summary",
+    "ki zusammenfassung",
+    "summary box",
+    "tldr",
+    "tl dr",
+    "key (?:points|takeaways|facts)",
+    "auf einen blick",
+)
+# Weak signals: also used on containers that hold real text, so they never remove much text.
+_WEAK_TOKENS = _tokens(
+    "footer",
+    "share",
+    "shares",
+    "sharing",
+    "sharebar",
+    "shariff",
+    "social",
+    "socials",
+    "social media",
+    "addthis",
+    "sharethis",
+    "follow us",
+    "captions?",
+    "figcaption",
+    "credits?",
+    "copyright",
+    "bildunterschrift",
+    "bildnachweis",
+    "ad",
+    "ads",
+    "advert",
+    "advertisement",
+    "anzeige",
+    "sponsored",
+    "sidebar",
+    "tag list",
+    "tag cloud",
+    "tags",
+)
+_STRONG = re.compile(rf"(?<![a-z])(?:{_STRONG_TOKENS})(?![a-z])")
+_WEAK = re.compile(rf"(?<![a-z])(?:{_WEAK_TOKENS})(?![a-z])")
+_WEAK_MAX_CHARS = 1000
+# Ambiguous tokens: chrome only when the element is mostly links (teaser lists, card grids).
+_LINKY = re.compile(
+    rf"(?<![a-z])(?:{_tokens('teasers?', 'more', 'cards?', 'promo', 'list')})(?![a-z])"
+)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CHROME_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog"}
+)
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "dialog", "button"})
+# Inline elements and headings are judged with their block, not by their own class names.
+_NOT_BY_CLASS = frozenset(
+    {"a", "b", "strong", "em", "i", "u", "small", "sup", "sub", "abbr", "time", "img", "br"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6", "html", "body", "main", "article", "p"}
+)
+_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", "strong", "b", "span", "em")
+_BLOCK_PARENTS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "div", "section"})
+_PARAGRAPHS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd"})
+_INLINE = frozenset({"b", "strong", "em", "i", "u", "span", "small", "sup", "sub", "font", "mark"})
+
+# --- phrase vocabulary ---------------------------------------------------------------------------
+# Lines that announce links to other articles ("Lesen Sie auch: …").
+_TEASER_MARKERS = (
+    # de
+    r"lesen sie (?:auch|mehr|hier|dazu)",
+    r"lies (?:auch|mehr)",
+    r"mehr (?:zum thema|dazu|zu diesem thema)",
+    r"auch interessant",
+    r"ebenfalls interessant",
+    r"das (?:thema )?könnte (?:sie|dich) (?:auch )?interessieren",
+    r"(?:das )?interessiert (?:sie|dich) (?:vielleicht )?auch",
+    r"passend (?:zum thema|dazu)",
+    r"weitere (?:artikel|beiträge|nachrichten|meldungen|themen)",
+    r"(?:zum )?weiterlesen",
+    r"empfohlene (?:beiträge|artikel)",
+    r"ähnliche (?:beiträge|artikel)",
+    r"verwandte (?:beiträge|artikel|themen)",
+    r"hier geht(?:'s| es) zu",
+    r"siehe auch",
+    r"lust auf mehr",
+    r"entdecke weitere",
+    r"meistgelesen",
+    # en
+    r"read (?:more|also|next)",
+    r"also read",
+    r"see also",
+    r"related(?: articles?| stories| coverage| content| posts?| reading)?",
+    r"recommended(?: for you| reading| articles?| stories)?",
+    r"more (?:from|on this|stories|coverage|news)",
+    r"you (?:may|might) (?:also )?(?:like|enjoy|be interested)",
+    r"further reading",
+    r"most (?:read|popular|viewed)",
+    r"don'?t miss",
+    r"(?:more|read|watch|listen|see|related|also):",
+    # es, pt, fr, it, pl, nl
+    r"le[ae] (?:también|además|más)",
+    r"te puede interesar",
+    r"le puede interesar",
+    r"también te puede interesar",
+    r"mira:",
+    r"ver también",
+    r"notas relacionadas",
+    r"noticias relacionadas",
+    r"más sobre",
+    r"leia (?:também|mais)",
+    r"veja (?:também|mais)",
+    r"saiba mais",
+    r"(?:à )?lire (?:aussi|également|la suite)",
+    r"voir aussi",
+    r"sur le même sujet",
+    r"leggi anche",
+    r"potrebbe interessarti",
+    r"articoli correlati",
+    r"(?:czytaj|przeczytaj|zobacz) (?:też|także|również|więcej)",
+    r"lees (?:ook|meer)",
+    r"zie ook",
+)
+_TEASER = re.compile(rf"^(?:{'|'.join(_TEASER_MARKERS)})(?=$|[\s:.…»>\-–—])", re.IGNORECASE)
+
+# Disclaimers of machine-written summaries, as publishers word them.
+_AI_DISCLAIMER = re.compile(
+    r"(?:wir (?:nutzen|verwenden|setzen) künstliche intelligenz"
+    r"|(?:mit|mithilfe|mit hilfe|unter zuhilfenahme) (?:von )?(?:künstlicher intelligenz|ki)\b"
+    r"[^.]{0,60}(?:erstellt|generiert|zusammengefasst|verfasst|geschrieben)"
+    r"|(?:von|durch) (?:einer |eine )?(?:künstliche(?:r)? intelligenz|ki)\b[^.]{0,40}"
+    r"(?:erstellt|generiert|zusammengefasst|verfasst)"
+    r"|\bki-(?:generiert|erstellt|gestützt erstellt)"
+    r"|zusammenfassung[^.]{0,60}\b(?:ki|künstliche(?:r)? intelligenz)\b"
+    r"|(?:summary|summaries|text|article|content) (?:was|were|is|has been|have been) "
+    r"(?:generated|created|produced|written|summari[sz]ed)[^.]{0,30}"
+    r"\b(?:by|with|using) (?:an? )?(?:ai|artificial intelligence|generative ai)\b"
+    r"|\bai[- ]generated summar"
+    r"|we use (?:ai|artificial intelligence) to (?:create|generate|produce|write) summar"
+    r"|(?:generated|summari[sz]ed|written) (?:by|with|using) (?:ai|artificial intelligence)\b)",
+    re.IGNORECASE,
+)
+# Cheap pre-check before the disclaimer pattern runs.
+_AI_HINT = re.compile(r"intelligen|\bki\b|\bki-|\bai\b|\bai-", re.IGNORECASE)
+# Headings of publishers' summary boxes; removed together with the list that follows them.
+_SUMMARY_HEADINGS = re.compile(
+    r"^(?:das wichtigste in kürze|das wichtigste auf einen blick|auf einen blick"
+    r"|(?:ki-)?zusammenfassung|kurz zusammengefasst|in kürze|key (?:points|takeaways|facts)"
+    r"|the (?:short|quick) version|in brief|at a glance|tl;? ?dr|summary|ai summary"
+    r"|en bref|l'essentiel|en resumen|lo más importante)\s*:?$",
+    re.IGNORECASE,
+)
+# Calls to subscribe, follow, donate, download or log in.
+_PROMPT = re.compile(
+    r"(?:\bsubscribe\b|\bsubscriber|\bsubscription\b|sign up for|newsletter"
+    r"|\bfollow (?:us|[@\w]+(?: \w+)?) on\b|folgen sie uns|jetzt abonnieren|\babonnieren sie"
+    r"|\babonnent|\babo\b|unterstütze[n]? (?:sie )?(?:uns|unsere|den|die|\w+mag)"
+    r"|support (?:our|independent|quality) journalism|download (?:the|our) app|app herunterladen"
+    r"|to (?:view|read|continue reading) the full (?:story|article)|to continue reading"
+    r"|um weiterzulesen"
+    r"|already (?:a subscriber|have an account)|bereits (?:abonnent|registriert)"
+    r"|hazte (?:miembro|socio)|suscr[ií]b|subskrypc|abonnez-vous|inscreva-se|iscriviti|assine"
+    r"|we want to hear what you think|share this (?:article|story)|diesen artikel teilen"
+    r"|teilen sie (?:diesen|den) artikel)",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(
+    r"^(?:fotos?|bilder?|photos?|images?|picture|credits?|crédits?(?: photos?)?|quelle|source"
+    r"|grafik|illustration|video|foto ?credit|bildquelle|©|\(c\)|copyright)\s*(?::|©|/)",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    r"jan(?:uar|uary)?|feb(?:ruar|ruary)?|mär(?:z)?|mar(?:ch)?|apr(?:il)?|mai|may|jun[ie]?|jul[iy]?"
+    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|okt(?:ober)?|oct(?:ober)?|nov(?:ember)?|dez(?:ember)?"
+    r"|dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre"
+    r"|noviembre|diciembre|janvier|février|mars|avril|juin|juillet|août|septembre|octobre"
+    r"|novembre|décembre"
+)
+_DATE_WORDS = re.compile(
+    rf"\b(?:{_MONTHS}|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday|uhr|am|um|on|at|updated?|aktualisiert"
+    r"|veröffentlicht|published|posted|stand|zuletzt|last|modified|geändert|erstellt|created"
+    r"|release|date|datum|vor|ago|minuten?|stunden?|tagen|minutes?|hours?|days?|h|min|gmt|utc"
+    r"|cet|cest|mez|mesz|est|edt|pst|pdt|[ap]\.?m\.?)\b",
+    re.IGNORECASE,
+)
+_DATE_NUMBERS = re.compile(r"\d{1,4}(?:[./:\-]\d{1,4}){0,3}\.?")
+
+# --- tree pass -----------------------------------------------------------------------------------
+
+
+def _drop(element: HtmlElement) -> None:
+    """Remove ``element`` but keep its tail text (it belongs to the parent)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _text_len(element: HtmlElement) -> int:
+    return len("".join(element.itertext()).strip())
+
+
+def _link_density(element: HtmlElement) -> float:
+    total = _text_len(element)
+    if total == 0:
+        return 1.0
+    linked = sum(_text_len(a) for a in element.iter("a"))
+    return linked / total
+
+
+@lru_cache(maxsize=16384)
+def _classify(attributes: str) -> str | None:
+    """``strong``, ``weak`` or ``linky`` for a "class id" string (cached: pages repeat them)."""
+    words = _CAMEL.sub("-", attributes).lower()
+    if _STRONG.search(words):
+        return "strong"
+    if _WEAK.search(words):
+        return "weak"
+    if _LINKY.search(words):
+        return "linky"
+    return None
+
+
+def _chrome_kind(element: HtmlElement) -> str | None:
+    """``"strong"`` or ``"weak"`` when the element's tag, role or class names mark it as chrome."""
+    tag = element.tag
+    if tag in _CHROME_TAGS:
+        return "strong"
+    role = element.get("role")
+    if role and role.lower() in _CHROME_ROLES:
+        return "strong"
+    if tag in _NOT_BY_CLASS:
+        return None
+    attributes = " ".join(v for v in (element.get("class"), element.get("id")) if v)
+    if not attributes:
+        return None
+    kind = _classify(attributes)
+    if kind == "linky":
+        return "strong" if _link_density(element) >= 0.5 else None
+    return kind
+
+
+_LONG_TEXT = XPath(
+    ".//text()[string-length(normalize-space(.)) > 25]"
+    "[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::a)]"
+)
+
+
+def _text_nodes(root: HtmlElement) -> list[_ElementUnicodeResult]:
+    found = _LONG_TEXT(root)
+    if not isinstance(found, list):
+        return []
+    return [node for node in found if isinstance(node, _ElementUnicodeResult)]
+
+
+class _Page:
+    """Where the page's sentence-like text sits: per-element mass and the main container."""
+
+    def __init__(self, root: HtmlElement) -> None:
+        self.mass: dict[HtmlElement, int] = {}
+        score: dict[HtmlElement, int] = {}
+        for node in _text_nodes(root):
+            parent = node.getparent()
+            if parent is not None and node.is_tail:
+                parent = parent.getparent()
+            if parent is None:
+                continue
+            size = len(node.strip())
+            block = parent
+            while block.tag in _INLINE:
+                up = block.getparent()
+                if up is None:
+                    break
+                block = up
+            container = block.getparent() if block.tag in _PARAGRAPHS else block
+            if container is not None:
+                score[container] = score.get(container, 0) + size
+            while parent is not None:
+                self.mass[parent] = self.mass.get(parent, 0) + size
+                parent = parent.getparent()
+        self.total = self.mass.get(root, 0)
+        self.spine: set[HtmlElement] = set()
+        if score:
+            anchor: HtmlElement | None = max(score, key=score.__getitem__)
+            while anchor is not None:
+                self.spine.add(anchor)
+                anchor = anchor.getparent()
+
+    def protected(self, element: HtmlElement, kind: str = "strong") -> bool:
+        """True if removing ``element`` would remove the article (a misnamed main container)."""
+        if element in self.spine or element.get("itemprop") == "articleBody":
+            return True
+        mass = self.mass.get(element, 0)
+        if kind == "weak" and mass >= _WEAK_MAX_CHARS:
+            return True
+        return self.total > 0 and mass > 0.4 * self.total
+
+
+def prune_chrome(tree: HtmlElement) -> int:
+    """Remove page chrome from ``tree`` in place; returns how many elements were removed."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    page = _Page(root)
+    doomed: list[HtmlElement] = []
+    for element in root.iter("*"):
+        if not isinstance(element.tag, str):
+            continue
+        kind = _chrome_kind(element)
+        if kind is not None and not page.protected(element, kind):
+            doomed.append(element)
+    doomed.extend(e for e in _phrase_chrome(root) if not page.protected(e))
+    removed = 0
+    seen: set[HtmlElement] = set()
+    for element in doomed:
+        if element in seen or any(a in seen for a in element.iterancestors()):
+            continue
+        seen.add(element)
+        _drop(element)
+        removed += 1
+    return removed
+
+
+def _phrase_chrome(root: HtmlElement) -> Iterable[HtmlElement]:
+    """Blocks found by their wording: teaser announcements, AI disclaimers, summary boxes."""
+    for element in root.iter(*_BLOCKS):
+        head = (element.text or "").strip()
+        if not head:
+            continue
+        if _AI_HINT.search(head) and _AI_DISCLAIMER.search(head[:400]):
+            yield _box_around(element)
+            continue
+        if len(head) > 120:
+            continue
+        if _TEASER.match(head):
+            block = _block_of(element)
+            if _text_len(block) <= 300:
+                yield block
+                if _TEASER.match(_norm("".join(block.itertext()))) and _is_bare_marker(block):
+                    following = block.getnext()
+                    if following is not None and (
+                        following.tag in {"ul", "ol"} or _link_density(following) >= 0.5
+                    ):
+                        yield following
+        elif element.tag in {"h2", "h3", "h4", "h5", "h6", "p", "strong", "b"} and (
+            _SUMMARY_HEADINGS.match(head)
+        ):
+            block = _block_of(element)
+            following = block.getnext()
+            if following is not None and following.tag in {"ul", "ol"}:
+                yield block
+                yield following
+
+
+def _is_bare_marker(block: HtmlElement) -> bool:
+    return len(_norm("".join(block.itertext())).split()) <= 8
+
+
+def _block_of(element: HtmlElement) -> HtmlElement:
+    """The block-level element that ``element`` starts (``<p><strong>Lesen Sie auch``)."""
+    block = element
+    while block.tag not in _BLOCK_PARENTS:
+        parent = block.getparent()
+        if parent is None or (parent.text or "").strip() or parent.index(block) != 0:
+            break
+        block = parent
+    return block
+
+
+def _box_around(element: HtmlElement) -> HtmlElement:
+    """The largest small container around a disclaimer (the summary box it belongs to)."""
+    box = _block_of(element)
+    while True:
+        parent = box.getparent()
+        if parent is None or parent.tag in {"body", "html", "main", "article"}:
+            return box
+        if parent.get("itemprop") == "articleBody" or _text_len(parent) > 1500:
+            return box
+        box = parent
+
+
+# --- line pass -----------------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def is_disclaimer(line: str) -> bool:
+    return bool(_AI_HINT.search(line) and _AI_DISCLAIMER.search(line))
+
+
+def _is_date_line(line: str) -> bool:
+    if len(line) > 60 or (not any(c.isdigit() for c in line) and not _DATE_WORDS.search(line)):
+        return False
+    rest = _DATE_NUMBERS.sub(" ", _DATE_WORDS.sub(" ", line))
+    rest = re.sub(r"[\s,|·•:/()\-–—]+", " ", rest).strip()
+    return len(rest.split()) == 0 and line.strip() != ""
+
+
+def junk_reason(line: str) -> str | None:
+    """Why a line of extracted text is page chrome, or ``None`` if it may be article text."""
+    words = len(line.split())
+    if _AI_HINT.search(line) and _AI_DISCLAIMER.search(line):
+        return "ai_disclaimer"
+    if words <= 25 and _TEASER.match(line):
+        return "teaser"
+    if words <= 40 and _PROMPT.search(line):
+        return "prompt"
+    if words <= 12 and _CREDIT.match(line):
+        return "credit"
+    if words <= 8 and _is_date_line(line):
+        return "date"
+    return None
+
+
+def clean_lines(lines: Sequence[str], title: str | None = None) -> list[str]:
+    """Drop chrome lines from extracted text; the headline repeated on top goes too."""
+    kept: list[str] = []
+    headline = _norm(title).casefold() if title else None
+    for raw in lines:
+        line = _norm(raw)
+        if not line:
+            continue
+        if not kept and headline and line.casefold() == headline:
+            continue
+        if junk_reason(line) is None:
+            kept.append(line)
+    return kept

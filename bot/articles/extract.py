@@ -1,0 +1,227 @@
+"""Article extraction: the main text (paragraphs and subheadings) and metadata of a news page.
+
+The page is parsed once. Metadata is read first (JSON-LD article node, then meta tags, then
+trafilatura's and htmldate's heuristics); then :mod:`bot.articles.boilerplate` prunes news chrome
+from the tree, trafilatura extracts the main text from what is left, and a line pass drops the
+chrome that survived. JSON-LD ``articleBody`` is used only when the extracted text is missing or
+clearly shorter (some sites put a teaser there, so it never comes first). Language: a confident
+detection on the text, else the declared one (:mod:`bot.articles.language`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from time import perf_counter
+from urllib.parse import urljoin, urlsplit
+
+from htmldate import find_date
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.metadata import examine_meta, extract_sitename, extract_title
+from trafilatura.settings import Document
+from trafilatura.utils import load_html
+
+from bot.articles import boilerplate, jsonld, language
+from bot.articles.errors import NoArticleText, Paywalled
+from bot.domain import Article
+from bot.logs import get_logger
+
+log = get_logger(__name__)
+
+# Class/id words of paywall overlays and "plus" article markers (checked before pruning).
+_PAYWALL_MARKUP = re.compile(
+    r"(?<![a-z])(?:paywall|paywalled|regwall|piano-?(?:offer|paywall|template)|plus-?(?:article|artikel|content|teaser)"
+    r"|premium-?(?:article|content|teaser|banner|wall)|subscriber-?only|article-?locked|locked-?content"
+    r"|meter-?(?:wall|paywall))(?![a-z])"
+)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def extract_article(
+    html: str, *, url: str, final_url: str | None = None, min_words: int = 80
+) -> Article:
+    """The article in ``html`` (fetched from ``url``, landed on ``final_url``).
+
+    Raises :class:`Paywalled` when the page is marked paywalled or the text is too short to be
+    the article (a teaser), :class:`NoArticleText` when there is no article text at all.
+    """
+    started = perf_counter()
+    landed = final_url or url
+    tree = load_html(html)
+    if tree is None:
+        raise NoArticleText("the page could not be parsed as HTML")
+
+    ld = jsonld.find_article(tree)
+    meta = _metadata(tree, ld, landed)
+    marked_paywalled = (ld is not None and ld.accessible_for_free is False) or _paywall_markup(tree)
+
+    boilerplate.prune_chrome(tree)
+    doc = bare_extraction(tree, url=landed, include_comments=False, with_metadata=False)
+    raw = (doc.text if isinstance(doc, Document) else None) or ""
+    lines = boilerplate.clean_lines(raw.split("\n"), meta["title"])
+    text = "\n".join(lines)
+
+    body_used = False
+    if ld is not None and ld.article_body and _better_body(ld.article_body, text, min_words):
+        text = "\n".join(boilerplate.clean_lines(ld.article_body.split("\n"), meta["title"]))
+        body_used = True
+
+    words = count_words(text)
+    if words == 0:
+        if marked_paywalled:
+            raise Paywalled("marked paywalled and no text found")
+        raise NoArticleText("no article text found")
+    if words < min_words:
+        # Too short to be the article: a teaser in front of a paywall, or a page that is
+        # not an article (gallery, video, index). Say paywall only when the page says so.
+        if marked_paywalled:
+            raise Paywalled(f"teaser of {words} words on a paywalled page")
+        raise NoArticleText(f"only {words} words of text")
+
+    lang = language.choose(
+        text, ld.language if ld else None, tree.get("lang"), meta["content_language"]
+    )
+    article = Article(
+        url=url,
+        final_url=landed,
+        title=meta["title"],
+        text=text,
+        language=lang,
+        author=meta["author"],
+        published=meta["published"],
+        site_name=meta["site_name"],
+        canonical_url=meta["canonical_url"],
+        paywalled=marked_paywalled,
+        extra={"json_ld_type": ld.type if ld else None, "article_body_used": body_used},
+    )
+    log.info(
+        "article.extracted",
+        url=landed,
+        words=words,
+        language=lang,
+        paywalled=marked_paywalled,
+        ms=round((perf_counter() - started) * 1000, 1),
+    )
+    return article
+
+
+def count_words(text: str) -> int:
+    """Words for the length check; CJK scripts have no spaces, so two characters count as one."""
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return len(text.split())
+    return len(_CJK.sub(" ", text).split()) + cjk // 2
+
+
+def _better_body(body: str, text: str, min_words: int) -> bool:
+    """Use JSON-LD ``articleBody`` only when it is plausible and our extraction came up short."""
+    body_words, text_words = count_words(body), count_words(text)
+    if body_words < min_words or boilerplate.is_disclaimer(body[:400]):
+        return False
+    return text_words < min_words or body_words > 2 * text_words
+
+
+def _paywall_markup(tree: HtmlElement) -> bool:
+    for element in tree.iter("div", "section", "article", "aside", "p"):
+        attrs = " ".join(v for v in (element.get("class"), element.get("id")) if v)
+        if attrs and _PAYWALL_MARKUP.search(attrs.lower()):
+            return True
+    return False
+
+
+def _metadata(
+    tree: HtmlElement, ld: jsonld.JsonLdArticle | None, landed: str
+) -> dict[str, str | None]:
+    tags = examine_meta(tree)
+    title = (ld.headline if ld else None) or tags.title or extract_title(tree)
+    author = "; ".join(ld.authors) if ld and ld.authors else tags.author
+    if not author:
+        author = _dom_author(tree)
+    published = _iso(ld.date_published if ld else None)
+    if published is None:
+        published = find_date(tree, original_date=True, extensive_search=True, url=landed)
+    site_name = (ld.publisher if ld else None) or tags.sitename or extract_sitename(tree)
+    return {
+        "title": title,
+        "author": author,
+        "published": published,
+        "site_name": site_name,
+        "canonical_url": _canonical(tree, landed) or (ld.url if ld else None) or tags.url,
+        "content_language": _content_language(tree),
+    }
+
+
+_AUTHOR_NODES = XPath(
+    ".//*[@rel='author' or @itemprop='author' or @itemprop='creator'"
+    " or contains(translate(@class, 'ABEHILNORTUY', 'abehilnortuy'), 'author')"
+    " or contains(translate(@class, 'ABEHILNORTUY', 'abehilnortuy'), 'byline')"
+    " or contains(translate(@class, 'ABEHILNORTUY', 'abehilnortuy'), 'autor')]"
+    "[not(self::html or self::body or self::main or self::article or self::script"
+    " or self::style or self::meta or self::link)]"
+)
+_BYLINE_PREFIX = re.compile(
+    r"^(?:by|von|par|por|di|de|door|af|text|autor(?:in)?|author|written by|geschrieben von)"
+    r"\b\s*:?\s*",
+    re.IGNORECASE,
+)
+
+
+def _dom_author(tree: HtmlElement) -> str | None:
+    """A byline from author markup (rel/itemprop/class), when meta tags and JSON-LD have none."""
+    found = _AUTHOR_NODES(tree)
+    nodes = [n for n in found if isinstance(n, HtmlElement)] if isinstance(found, list) else []
+    for node in nodes[:12]:
+        name_node = node.find(".//*[@itemprop='name']")
+        source = name_node if name_node is not None else node
+        text = " ".join("".join(source.itertext()).split())
+        text = _BYLINE_PREFIX.sub("", text).strip(" ,|·-–—")
+        words = text.split()
+        if (
+            1 <= len(words) <= 6
+            and len(text) <= 60
+            and not any(c.isdigit() for c in text)
+            and any(c.isupper() for c in text)
+        ):
+            return text
+    return None
+
+
+def _iso(value: str | None) -> str | None:
+    """An ISO 8601 date or datetime from JSON-LD's date text, or ``None`` if it is not one."""
+    if not value:
+        return None
+    text = value.strip().replace(" ", "T", 1)
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            return datetime.fromisoformat(text[:10]).date().isoformat()
+        except ValueError:
+            return None
+    if len(text) <= 10:
+        return parsed.date().isoformat()
+    return parsed.isoformat()
+
+
+def _canonical(tree: HtmlElement, landed: str) -> str | None:
+    for link in tree.iterfind(".//link[@rel]"):
+        if "canonical" in link.get("rel", "").lower().split() and link.get("href"):
+            absolute = urljoin(landed, str(link.get("href", "")).strip())
+            if urlsplit(absolute).scheme in {"http", "https"}:
+                return absolute
+    for meta in tree.iterfind(".//meta[@property='og:url']"):
+        content = (meta.get("content") or "").strip()
+        if content.startswith(("http://", "https://")):
+            return content
+    return None
+
+
+def _content_language(tree: HtmlElement) -> str | None:
+    for meta in tree.iterfind(".//meta[@http-equiv]"):
+        if meta.get("http-equiv", "").lower() == "content-language":
+            return str(meta.get("content") or "") or None
+    for meta in tree.iterfind(".//meta[@property='og:locale']"):
+        return str(meta.get("content") or "") or None
+    return None

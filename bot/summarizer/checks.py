@@ -32,7 +32,7 @@ from bot.summarizer.types import Check, Evidence, HouseStyle
 # --- numbers ------------------------------------------------------------------------------------
 
 _NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:[.,'’\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)"
+    r"(?<![\w.,])(\d{1,3}(?:[.,'’\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)"
     r"(?:\s*([^\W\d_]+\.?))?"
 )
 # fmt: off
@@ -82,9 +82,14 @@ def _scale_table(language: str | None) -> dict[str, int]:
     return {**_SCALES["de"], **_SCALES["en"]}
 
 
-def _readings(figure: str) -> set[Decimal]:
-    """Every value ``figure`` can mean in German or English notation (45.000, 1,5, 1,234.5)."""
-    digits = re.sub(r"[\u00a0\u202f'’]", "", figure)
+def _readings(figure: str, language: str | None = None) -> set[Decimal]:
+    """The values ``figure`` can mean: 45.000 and 1,5 in German, 45,000 and 1.5 in English.
+
+    A single separator followed by exactly three digits is read as thousands in the text's
+    own notation (German ".", English ","); the other language's separator keeps both readings
+    (1,5 in English text is still 1.5). Mixed separators (1.234,5 / 1,234.5) are unambiguous.
+    """
+    digits = re.sub(r"[\u00a0\u202f'’ ]", "", figure)
     readings: set[str] = set()
     if "." in digits and "," in digits:
         decimal_mark = "." if digits.rfind(".") > digits.rfind(",") else ","
@@ -93,12 +98,15 @@ def _readings(figure: str) -> set[Decimal]:
     elif "." in digits or "," in digits:
         mark = "." if "." in digits else ","
         parts = digits.split(mark)
+        own_group_mark = {"de": ".", "en": ","}.get(language or "")
         if len(parts) > 2:  # 1.500.000: grouping only
             readings.add("".join(parts))
-        else:
-            readings.add(f"{parts[0]}.{parts[1]}")  # 1,5 / 3.25: a decimal
-            if len(parts[1]) == 3:  # 45.000 / 45,000: also thousands
-                readings.add(parts[0] + parts[1])
+        elif len(parts[1]) == 3:  # 45.000 / 45,000
+            readings.add(parts[0] + parts[1])
+            if own_group_mark != mark:
+                readings.add(f"{parts[0]}.{parts[1]}")
+        else:  # 1,5 / 3.25 / 10.30
+            readings.add(f"{parts[0]}.{parts[1]}")
     else:
         readings.add(digits)
     values = set()
@@ -114,15 +122,17 @@ def find_numbers(text: str, language: str | None, *, words: bool = True) -> list
     """Numbers in ``text``: figures in German and English notation, scale words, number words."""
     scales = _scale_table(language)
     mentions: list[NumberMention] = []
+    consumed: list[tuple[int, int]] = []  # spans already read (a figure and its scale word)
     for match in _NUMBER.finditer(text):
         figure, word = match.group(1), match.group(2)
-        base = frozenset(_readings(figure))
+        base = frozenset(_readings(figure, language))
         exponent = scales.get(word.casefold()) if word else None
         if exponent is None and word and word.endswith(".") and word[:-1].casefold() in scales:
             exponent = scales[word[:-1].casefold()]
         if exponent is not None:
             values = frozenset((value * Decimal(10) ** exponent).normalize() for value in base)
             span = match.group(0)
+            consumed.append((match.start(), match.end()))
         else:
             values = base
             span = figure
@@ -132,7 +142,11 @@ def find_numbers(text: str, language: str | None, *, words: bool = True) -> list
             [_NUMBER_WORDS[language]] if language in _NUMBER_WORDS else list(_NUMBER_WORDS.values())
         )
         tokens = list(WORD.finditer(text))
+        skip_next = False
         for i, token in enumerate(tokens):
+            if skip_next or any(start <= token.start() < end for start, end in consumed):
+                skip_next = False
+                continue
             folded = token.group().casefold()
             value = next((table[folded] for table in tables if folded in table), None)
             if value is None:
@@ -144,6 +158,7 @@ def find_numbers(text: str, language: str | None, *, words: bool = True) -> list
                 scaled = frozenset({(Decimal(value) * Decimal(10) ** exponent).normalize()})
                 span = f"{token.group()} {tokens[i + 1].group()}"
                 mentions.append(NumberMention(span, scaled, base))
+                skip_next = True
             else:
                 mentions.append(NumberMention(token.group(), base, base))
     return mentions
@@ -250,8 +265,12 @@ def find_absent_names(
     absent: list[str] = []
     for whole_run in runs:
         run = whole_run
-        while run and run[0][1] and (fold(run[0][0]) in stops or fold(run[0][0]) in words):
+        # A sentence-initial word that the article has in lower case ("Am", "Die") or a stop
+        # word at either end ("Bleiben Sie", "I") is not part of a name.
+        while run and (fold(run[0][0]) in stops or (run[0][1] and fold(run[0][0]) in words)):
             run = run[1:]
+        while run and fold(run[-1][0]) in stops:
+            run = run[:-1]
         if not run:
             continue
         if len(run) == 1 and not (single_words and not run[0][1]):
@@ -343,6 +362,11 @@ def best_evidence(
     return tuple(evidence)
 
 
+def word_count(text: str) -> int:
+    """Words as a reader counts them: a lone dash or ellipsis is not a word."""
+    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
+
+
 # --- all checks ---------------------------------------------------------------------------------
 
 
@@ -416,7 +440,7 @@ def run_checks(
             checks.append(Check("artefact", position, artefact, "check.artefact"))
 
     for position, bullet in enumerate(bullets):
-        words = len(bullet.split())
+        words = word_count(bullet)
         if words > style.max_words_per_bullet:
             checks.append(
                 Check(
@@ -437,12 +461,12 @@ def run_checks(
                 {"count": len(bullets), "expected": style.bullets},
             )
         )
-    checks.extend(_language_checks(bullets, lang))
+    checks.extend(language_checks(bullets, lang))
     evidence = best_evidence(bullets, index.sentences, lang)
     return tuple(checks), evidence
 
 
-def _language_checks(bullets: Iterable[str], expected: str) -> list[Check]:
+def language_checks(bullets: Iterable[str], expected: str) -> list[Check]:
     text = " ".join(bullets)
     if expected not in DETECTABLE:
         return []

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from bot.domain import Article
 from bot.logs import get_logger
 from bot.settings import Settings
-from bot.summarizer.checks import ArticleIndex, _language_checks, run_checks
+from bot.summarizer.checks import ArticleIndex, language_checks, run_checks, word_count
 from bot.summarizer.client import RetryPolicy, call_with_retries, make_client, to_summary_error
 from bot.summarizer.errors import ArticleTooShort, ModelOutputInvalid, ModelRefused, SummaryError
 from bot.summarizer.prompts import PromptSet
@@ -265,7 +265,7 @@ def _style_problem(output: SummaryOutput, style: HouseStyle, language: str) -> _
     too_long = [
         i + 1
         for i, bullet in enumerate(output.bullets)
-        if len(bullet.split()) > style.max_words_per_bullet
+        if word_count(bullet) > style.max_words_per_bullet
     ]
     if too_long:
         return _Problem(
@@ -273,7 +273,7 @@ def _style_problem(output: SummaryOutput, style: HouseStyle, language: str) -> _
             f"bullet(s) {', '.join(map(str, too_long))} had more than "
             f"{style.max_words_per_bullet} words.",
         )
-    if _language_checks(output.bullets, language):
+    if language_checks(output.bullets, language):
         return _Problem("style", f"it was not written in {language_name(language)}.")
     return None
 

@@ -1,0 +1,221 @@
+"""Deterministic checks: they catch planted errors and leave faithful bullets alone."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.domain import Article
+from bot.summarizer import Check, HouseStyle, run_checks
+from bot.summarizer.checks import find_artefacts, find_numbers, find_quotes, quote_in_article
+from tests.summarizer.conftest import ENGLISH_BULLETS, SEED_BULLETS
+
+STYLE = HouseStyle(bullets=3, max_words_per_bullet=30)
+
+
+def _kinds(checks: tuple[Check, ...]) -> list[tuple[str, int | None, str]]:
+    return [(c.kind, c.bullet, c.text) for c in checks]
+
+
+# --- faithful bullets ----------------------------------------------------------------------------
+
+
+def test_faithful_seed_bullets_raise_no_warning(seed: Article) -> None:
+    checks, evidence = run_checks(seed, SEED_BULLETS, STYLE, "de")
+    assert checks == ()
+    assert len(evidence) == 3
+
+
+def test_faithful_english_bullets_raise_no_warning(english: Article) -> None:
+    checks, _ = run_checks(english, ENGLISH_BULLETS, STYLE, "en")
+    assert checks == ()
+
+
+# --- planted errors, German ----------------------------------------------------------------------
+
+
+def test_german_planted_errors_are_each_caught(seed: Article) -> None:
+    bullets = (
+        "Zu der Militärparade in Peking werden mehr als 30 Staats- und Regierungschefs erwartet.",
+        "Bundeskanzler Olaf Scholz kritisierte das Treffen von Xi und Putin.",
+        "Putin sagte: „Wir stehen fest an der Seite Chinas.“ Bleiben Sie dran!",
+    )
+    found = _kinds(run_checks(seed, bullets, STYLE, "de")[0])
+    assert ("number", 0, "30") in found
+    assert ("name", 1, "Bundeskanzler Olaf Scholz") in found
+    assert ("quote", 2, "Wir stehen fest an der Seite Chinas.") in found
+    assert ("artefact", 2, "Bleiben Sie dran") in found
+    assert len(found) == 4
+
+
+def test_german_number_formats_are_compared_by_value() -> None:
+    article = Article(
+        url="u",
+        final_url="u",
+        title=None,
+        language="de",
+        text="Zum Fest kamen 45.000 Menschen. Die Stadt zahlte 1,5 Millionen Euro. "
+        "Über zehntausend Helfer und 14 Feuerwehren waren im Einsatz.",
+    )
+    ok = ("Rund 45 000 Menschen kamen.", "Die Stadt zahlte 1.500.000 Euro.", "10.000 Helfer.")
+    assert [c for c in run_checks(article, ok, STYLE, "de")[0] if c.kind == "number"] == []
+
+    wrong = ("Es kamen 54.000 Menschen.", "Die Stadt zahlte 1,5 Milliarden Euro.", "15 Wehren.")
+    numbers = [c.text for c in run_checks(article, wrong, STYLE, "de")[0] if c.kind == "number"]
+    assert numbers == ["54.000", "1,5 Milliarden", "15"]
+
+
+def test_numbers_from_the_date_and_title_count_as_present(seed: Article) -> None:
+    bullets = ("Am 2. September 2025 begannen in Peking Gespräche.",)
+    checks, _ = run_checks(seed, bullets, HouseStyle(bullets=1), "de")
+    assert [c for c in checks if c.kind == "number"] == []
+
+
+# --- planted errors, English ---------------------------------------------------------------------
+
+
+def test_english_planted_errors_are_each_caught(english: Article) -> None:
+    bullets = (
+        "The council voted 15 to 5 to build a library costing $48.5 million.",
+        "Governor Maria Lopez welcomed the decision.",
+        'Okafor called it "the proudest day in our history", and I hope this helps.',
+    )
+    found = _kinds(run_checks(english, bullets, STYLE, "en")[0])
+    assert ("number", 0, "15") in found
+    assert ("name", 1, "Governor Maria Lopez") in found
+    assert ("quote", 2, "the proudest day in our history") in found
+    assert ("artefact", 2, "I hope this helps") in found
+    assert len(found) == 4
+
+
+def test_english_number_formats_are_compared_by_value(english: Article) -> None:
+    ok = ("About 45 thousand books.", "$1,500,000 from the state.", "Nine thousand signatures.")
+    checks, _ = run_checks(english, ok, STYLE, "en")
+    # "Nine thousand" is vaguer than the article's "more than 9,000" but the same value.
+    assert [c for c in checks if c.kind == "number"] == []
+    wrong = ("$4.85 million in total.", "A hall for 3,000 people.", "48.5 billion dollars.")
+    numbers = [c.text for c in run_checks(english, wrong, STYLE, "en")[0] if c.kind == "number"]
+    assert numbers == ["4.85 million", "3,000", "48.5 billion"]
+
+
+def test_a_single_invented_name_is_caught_in_english(english: Article) -> None:
+    checks, _ = run_checks(
+        english, ("The plan was praised by Smith.",), HouseStyle(bullets=1), "en"
+    )
+    assert _kinds(checks) == [("name", 0, "Smith")]
+
+
+# --- pieces --------------------------------------------------------------------------------------
+
+
+def test_number_readings_cover_both_notations() -> None:
+    (mention,) = find_numbers("45.000", "de", words=False)
+    assert mention.values == {Decimal(45000)}
+    (mention,) = find_numbers("45.000", "en", words=False)  # German notation in English text
+    assert mention.values == {Decimal(45000), Decimal("45")}
+    (mention,) = find_numbers("10.30 Uhr", "de", words=False)
+    assert mention.values == {Decimal("10.3")}
+    (mention,) = find_numbers("1,5 Millionen", "de")
+    assert mention.values == {Decimal(1_500_000)}
+    (mention,) = find_numbers("1,234.5", "en")
+    assert mention.values == {Decimal("1234.5")}
+    assert find_numbers("G20 und COVID-19", "de", words=False)[0].span == "19"
+    assert [m.span for m in find_numbers("45 000 Menschen, 2019 120 Helfer", "de")] == [
+        "45 000",
+        "2019",
+        "120",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "quotes"),
+    [
+        ("Er sagte: „Das ist gut.“", ["Das ist gut."]),
+        ("She said “no way” twice.", ["no way"]),
+        ('He said "yes".', ["yes"]),
+        ("»Genau so« und ‚so‘", ["Genau so", "so"]),
+    ],
+)
+def test_quotes_in_german_and_english_typography(text: str, quotes: list[str]) -> None:
+    assert find_quotes(text) == quotes
+
+
+def test_shortened_quotes_match_fragment_by_fragment() -> None:
+    article = "okafor: „this is the biggest investment in learning this city has made“"
+    assert quote_in_article("This is the biggest investment … this city has made", article)
+    assert not quote_in_article("This is the biggest investment ever", article)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Als KI kann ich das nicht beurteilen.",
+        "Hier ist eine Zusammenfassung des Artikels.",
+        "## Zusammenfassung",
+        "- Xi traf Putin.",
+        "Der Artikel berichtet über Peking.",
+        "As an AI, I cannot judge this.",
+        "Here's a summary of the article.",
+        "Stay tuned for more.",
+        "Xi met **Putin** in Beijing.",
+        "Sure! Xi met Putin.",
+        "Xi traf Putin 🚀",
+    ],
+)
+def test_chatbot_artefacts(text: str) -> None:
+    assert find_artefacts(text)
+
+
+def test_plain_news_sentences_are_not_artefacts() -> None:
+    for bullet in (*SEED_BULLETS, *ENGLISH_BULLETS):
+        assert find_artefacts(bullet) == []
+
+
+def test_language_mismatch(seed: Article) -> None:
+    english = (
+        "China's leader Xi Jinping and Russia's president Vladimir Putin began talks in Beijing.",
+        "Putin had attended the summit of the Shanghai Cooperation Organisation in Tianjin.",
+        "North Korea's leader Kim Jong Un is travelling to Beijing for a military parade.",
+    )
+    checks, _ = run_checks(seed, english, STYLE, "de")
+    language = [c for c in checks if c.kind == "language"]
+    assert len(language) == 1
+    assert language[0].params == {"expected": "de", "found": "en"}
+
+
+def test_too_many_and_too_long_bullets(seed: Article) -> None:
+    long = " ".join(["Xi traf Putin in Peking."] * 8)  # 40 words
+    bullets = (*SEED_BULLETS, long)
+    checks, _ = run_checks(seed, bullets, STYLE, "de")
+    assert [(c.kind, c.bullet, c.params) for c in checks] == [
+        ("length", 3, {"words": 40, "limit": 30}),
+        ("count", None, {"count": 4, "expected": 3}),
+    ]
+
+
+def test_headline_is_checked_too(seed: Article) -> None:
+    checks, _ = run_checks(seed, SEED_BULLETS, STYLE, "de", headline="30 Staatschefs in Peking")
+    assert _kinds(checks) == [("number", None, "30")]
+
+
+def test_check_sentences_come_from_the_catalogue(seed: Article) -> None:
+    checks, _ = run_checks(seed, ("Es kamen 31 Gäste nach Peking.",), HouseStyle(bullets=1), "de")
+    assert checks[0].sentence("de") == "Zahl kommt im Artikel nicht vor: 31"
+    assert checks[0].sentence("en") == "Number not found in the article: 31"
+
+
+# --- evidence ------------------------------------------------------------------------------------
+
+
+def test_evidence_points_at_the_supporting_sentence(seed: Article) -> None:
+    _, evidence = run_checks(seed, SEED_BULLETS, STYLE, "de")
+    assert evidence[1].sentence.startswith("In Tianjin nahm der russische Präsident")
+    assert "80. Jahrestag" in evidence[2].sentence or "14 Jahren" in evidence[2].sentence
+    assert all(0.3 < item.score <= 1.0 for item in evidence)
+
+
+def test_unsupported_bullet_scores_low(seed: Article) -> None:
+    bullets = ("Die Bundesregierung plant eine Steuerreform für Landwirte.",)
+    _, evidence = run_checks(seed, bullets, HouseStyle(bullets=1), "de")
+    assert evidence[0].score < 0.2

@@ -51,6 +51,7 @@ API (``from bot.store import Store``)::
     store.mark_delivery_failed(delivery_id, worker_id, *, status=None, error=None) -> Outcome
     store.retry_delivery(delivery_id, actor) -> Outcome   # same webhook_id
     store.get_delivery(delivery_id) -> Delivery | None
+    store.next_delivery_due() -> datetime | None        # earliest pending next_attempt_at
 
     # App Home, audit, retention
     store.awaiting_review(*, team_id=None, limit=50) -> list[Draft]     # ready, oldest first
@@ -76,6 +77,7 @@ from bot.store.records import (
     EventType,
     NewRevision,
     Outcome,
+    Payload,
     PayloadBuilder,
     Revision,
     RevisionKind,
@@ -104,6 +106,7 @@ __all__ = [
     "EventType",
     "NewRevision",
     "Outcome",
+    "Payload",
     "PayloadBuilder",
     "Revision",
     "RevisionKind",

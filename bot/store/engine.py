@@ -12,10 +12,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_random_exponential
 
 WRITE_OPTION = "newsbot_write"
 SQLITE_BUSY_TIMEOUT_S = 30.0
@@ -64,8 +66,8 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
-            cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA foreign_keys = ON")
+            _enable_wal(cursor)
         finally:
             cursor.close()
 
@@ -75,3 +77,24 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def _is_locked(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+
+@retry(
+    retry=retry_if_exception(_is_locked),
+    wait=wait_random_exponential(multiplier=0.005, max=0.2),
+    stop=stop_after_delay(SQLITE_BUSY_TIMEOUT_S),
+    reraise=True,
+)
+def _enable_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the file to WAL once (the mode persists in the file).
+
+    The switch needs an exclusive lock and SQLite answers "database is locked" at once,
+    without its busy handler, when several processes open a new file together; so retry.
+    """
+    mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+    if str(mode).lower() != "wal":
+        cursor.execute("PRAGMA journal_mode = WAL")

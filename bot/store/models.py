@@ -202,7 +202,9 @@ class DeliveryRow(Base):
     revision: Mapped[int] = mapped_column(Integer)
     event_type: Mapped[str] = mapped_column(String(32))
     webhook_id: Mapped[str] = mapped_column(String(64))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # The JSON body exactly as frozen at approval (text, not JSONB: JSONB reorders keys), so
+    # every attempt signs and sends the same bytes.
+    body: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     total_attempts: Mapped[int] = mapped_column(Integer, default=0)

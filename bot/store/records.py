@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -140,7 +141,7 @@ class Delivery:
     revision: int
     event_type: EventType
     webhook_id: str
-    payload: Mapping[str, Any]
+    body: bytes  # the exact JSON to sign and send, identical on every attempt
     state: DeliveryState
     attempts: int  # since the delivery was (re)started; the retry budget
     total_attempts: int  # ever; numbers the rows of ``delivery_attempts``
@@ -153,6 +154,12 @@ class Delivery:
     delivered_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The body parsed (for display and tests)."""
+        parsed: dict[str, Any] = json.loads(self.body)
+        return parsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,4 +206,6 @@ class DraftHistory:
     attempts: tuple[DeliveryAttempt, ...] = field(default=())
 
 
-PayloadBuilder = Callable[[Draft, Revision], Mapping[str, Any]]
+# A webhook payload: a JSON object, or its already encoded bytes (stored exactly as given).
+Payload = Mapping[str, Any] | bytes
+PayloadBuilder = Callable[[Draft, Revision], Payload]

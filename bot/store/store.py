@@ -41,6 +41,7 @@ worker claimed it, the first one's ``complete``/``fail``/``mark_*`` calls are re
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -89,6 +90,7 @@ from bot.store.records import (
     EventType,
     NewRevision,
     Outcome,
+    Payload,
     PayloadBuilder,
     Revision,
     RevisionKind,
@@ -134,6 +136,20 @@ def new_id() -> str:
 def new_webhook_id() -> str:
     """A Standard Webhooks message id (``msg_…``), the receiver's idempotency key."""
     return "msg_" + secrets.token_hex(16)
+
+
+def encode_body(payload: Payload) -> str:
+    """Freeze a webhook payload as text: bytes are kept exactly (they must be a JSON object in
+    UTF-8); a mapping becomes compact UTF-8 JSON, as ``bot.publisher`` encodes it, with
+    datetimes as ISO 8601 strings. NaN and other non-JSON values are refused."""
+    if isinstance(payload, bytes):
+        text_body = payload.decode("utf-8")
+        if not isinstance(json.loads(text_body), dict):
+            raise ValueError("a webhook payload must be a JSON object")
+        return text_body
+    return json.dumps(
+        _jsonable(dict(payload)), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
 
 
 def url_key(url: str) -> str:
@@ -209,8 +225,14 @@ class Store:
         try:
             with self._engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
-        except SQLAlchemyError:
-            log.warning("store.unreachable", url=safe_url(self.url), exc_info=True)
+        except SQLAlchemyError as exc:
+            # No traceback: /healthz may ask every few seconds while the database is down.
+            log.warning(
+                "store.unreachable",
+                url=safe_url(self.url),
+                error_type=type(exc).__name__,
+                error=str(getattr(exc, "orig", None) or exc).strip(),
+            )
             return False
         return True
 
@@ -577,14 +599,15 @@ class Store:
         editor_id: str,
         editor_name: str | None,
         revision: int,
-        payload: Mapping[str, Any] | PayloadBuilder | None = None,
+        payload: Payload | PayloadBuilder | None = None,
     ) -> Outcome:
         """ready → approved at ``revision`` + audit + outbox row, in ONE transaction.
 
-        ``payload`` is the webhook body frozen now: a mapping, or a function of the approved
-        draft and revision (called inside the transaction, so it sees ``approved_at``). None
-        (no webhook configured) records the approval without an outbox row. If two editors
-        click at once, exactly one wins; the other gets ``won=False`` and the approved draft.
+        ``payload`` is the webhook body, frozen now: a mapping or encoded bytes, or a function
+        of the approved draft and revision returning one (called inside the transaction, so it
+        sees ``approved_at``; if it raises, nothing is recorded). None (no webhook configured)
+        records the approval without an outbox row. If two editors click at once, exactly one
+        wins; the other gets ``won=False`` and the draft as the winner left it.
         """
         now = self._now()
         with self._write() as s:
@@ -664,7 +687,7 @@ class Store:
         *,
         event_type: EventType,
         revision: int,
-        payload: Mapping[str, Any],
+        payload: Payload,
         actor: str,
     ) -> Delivery | None:
         """Queue a further webhook message (``summary.updated``/``summary.retracted``) for an
@@ -697,6 +720,18 @@ class Store:
         with self._read() as s:
             row = s.get(DeliveryRow, delivery_id)
             return _delivery(row) if row is not None else None
+
+    def next_delivery_due(self) -> datetime | None:
+        """When the earliest ``pending`` delivery is due (maybe in the past); None if none is.
+
+        Rows another worker is ``delivering`` are not counted: they come back through their
+        lease, which :meth:`claim_delivery` honours without anyone waiting for it.
+        """
+        with self._read() as s:
+            due: datetime | None = s.scalar(
+                select(func.min(DeliveryRow.next_attempt_at)).where(DeliveryRow.state == "pending")
+            )
+        return due
 
     def claim_delivery(self, worker_id: str, lease_s: float) -> Delivery | None:
         """Lease the delivery that is due first (or one whose worker's lease expired).
@@ -1140,7 +1175,7 @@ class Store:
         draft_id: str,
         revision: int,
         event_type: EventType,
-        payload: Mapping[str, Any],
+        payload: Payload,
         now: datetime,
     ) -> Delivery:
         row = DeliveryRow(
@@ -1149,7 +1184,7 @@ class Store:
             revision=revision,
             event_type=event_type,
             webhook_id=new_webhook_id(),
-            payload=_jsonable(dict(payload)),
+            body=encode_body(payload),
             state="pending",
             attempts=0,
             total_attempts=0,
@@ -1410,7 +1445,7 @@ def _delivery(row: DeliveryRow) -> Delivery:
         revision=row.revision,
         event_type=cast(EventType, row.event_type),
         webhook_id=row.webhook_id,
-        payload=row.payload,
+        body=row.body.encode("utf-8"),
         state=cast(DeliveryState, row.state),
         attempts=row.attempts,
         total_attempts=row.total_attempts,

@@ -111,7 +111,7 @@ def upgrade() -> None:
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("event_type", sa.String(length=32), nullable=False),
         sa.Column("webhook_id", sa.String(length=64), nullable=False),
-        sa.Column("payload", JSON_TYPE, nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("total_attempts", sa.Integer(), nullable=False),

@@ -1,0 +1,157 @@
+"""Drafts: one per (team, channel, message, url); duplicate lookup; Slack event dedupe."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+
+from bot.store import Created, Store, url_key
+from tests.store.conftest import FakeClock
+from tests.store.helpers import draft_in, new_draft
+
+
+def test_create_draft_records_a_queued_request_with_audit(store: Store, clock: FakeClock) -> None:
+    created = store.create_draft(
+        team_id="T1",
+        channel="C1",
+        message_ts="1700000000.000100",
+        url="https://news.example/a",
+        reporter_id="U1",
+        source="message",
+    )
+    draft = created.draft
+    assert created.created
+    assert draft.state == "queued"
+    assert draft.thread_ts == "1700000000.000100"  # replies go into the message's thread
+    assert draft.attempts == 0 and draft.version == 1
+    assert draft.current_revision is None
+    assert draft.created_at == clock() and draft.created_at.tzinfo == UTC
+    assert 10 <= len(draft.id) <= 32 and draft.id.replace("-", "").replace("_", "").isalnum()
+    history = store.history(draft.id)
+    assert history is not None
+    assert [(a.action, a.actor) for a in history.audit] == [("draft.created", "U1")]
+
+
+def test_redelivery_returns_the_existing_draft(store: Store) -> None:
+    def deliver() -> Created:
+        return store.create_draft(
+            team_id="T1",
+            channel="C1",
+            message_ts="1700000000.000100",
+            url="https://news.example/a",
+            reporter_id="U1",
+        )
+
+    first = deliver()
+    again = deliver()
+    assert first.created and not again.created
+    assert again.draft.id == first.draft.id
+    history = store.history(first.draft.id)
+    assert history is not None and len(history.audit) == 1
+
+
+def test_one_draft_per_link_of_a_message(store: Store, clock: FakeClock) -> None:
+    a = new_draft(store, message_ts="1.000001", url="https://news.example/a")
+    clock.advance(0.001)
+    b = new_draft(store, message_ts="1.000001", url="https://news.example/b")
+    new_draft(store, message_ts="1.000002", url="https://news.example/a")
+    assert a.id != b.id
+    assert [d.id for d in store.drafts_for_message("T1", "C1", "1.000001")] == [a.id, b.id]
+
+
+def test_same_message_ts_in_another_team_or_channel_is_another_draft(store: Store) -> None:
+    a = new_draft(store, team_id="T1", channel="C1", message_ts="1.5", url="https://n.example/x")
+    b = new_draft(store, team_id="T2", channel="C1", message_ts="1.5", url="https://n.example/x")
+    c = new_draft(store, team_id="T1", channel="C2", message_ts="1.5", url="https://n.example/x")
+    assert len({a.id, b.id, c.id}) == 3
+
+
+def test_slash_commands_without_message_ts_each_get_a_draft(store: Store) -> None:
+    drafts = [
+        store.create_draft(
+            team_id="T1",
+            channel="C1",
+            message_ts=None,
+            url="https://news.example/a",
+            reporter_id="U1",
+            source="slash_command",
+            response_url="https://hooks.slack.test/commands/1",
+        )
+        for _ in range(2)
+    ]
+    assert all(c.created for c in drafts) and drafts[0].draft.id != drafts[1].draft.id
+    assert drafts[0].draft.source == "slash_command"
+    assert drafts[0].draft.response_url == "https://hooks.slack.test/commands/1"
+
+
+def test_very_long_urls_are_stored_and_deduplicated(store: Store) -> None:
+    url = "https://news.example/a?" + "x" * 5000  # beyond a PostgreSQL btree entry
+    first = new_draft(store, message_ts="9.1", url=url)
+    again = store.create_draft(
+        team_id="T1", channel="C1", message_ts="9.1", url=url, reporter_id="U1"
+    )
+    assert not again.created and again.draft.id == first.id and again.draft.url == url
+    assert len(url_key(url)) == 64
+
+
+def test_recent_duplicate_in_the_same_channel_within_the_window(
+    store: Store, clock: FakeClock
+) -> None:
+    url = "https://news.example/dup"
+    older = new_draft(store, url=url)
+    clock.advance(60)
+    newer = new_draft(store, url=url)
+    clock.advance(60)
+    found = store.find_recent_duplicate(
+        team_id="T1", channel="C1", url=url, within=timedelta(hours=1)
+    )
+    assert found is not None and found.id == newer.id  # the newest one
+    excluded = store.find_recent_duplicate(
+        team_id="T1", channel="C1", url=url, within=timedelta(hours=1), exclude_draft_id=newer.id
+    )
+    assert excluded is not None and excluded.id == older.id
+    for team_id, channel, other_url in (
+        ("T1", "C2", url),
+        ("T2", "C1", url),
+        ("T1", "C1", url + "/other"),
+    ):
+        assert (
+            store.find_recent_duplicate(
+                team_id=team_id, channel=channel, url=other_url, within=timedelta(hours=1)
+            )
+            is None
+        )
+    clock.advance(3600)
+    assert (
+        store.find_recent_duplicate(team_id="T1", channel="C1", url=url, within=timedelta(hours=1))
+        is None
+    )
+
+
+def test_rejected_drafts_are_not_duplicates(store: Store) -> None:
+    rejected = draft_in(store, "rejected")
+    assert (
+        store.find_recent_duplicate(
+            team_id="T1", channel="C1", url=rejected.url, within=timedelta(hours=1)
+        )
+        is None
+    )
+
+
+def test_set_bot_message(store: Store) -> None:
+    draft = new_draft(store)
+    assert store.set_bot_message(draft.id, "1700000001.000200")
+    stored = store.get_draft(draft.id)
+    assert stored is not None and stored.bot_message_ts == "1700000001.000200"
+    assert not store.set_bot_message("no-such-draft", "1.2")
+    assert store.get_draft("no-such-draft") is None
+
+
+def test_record_event_is_true_only_the_first_time(store: Store, clock: FakeClock) -> None:
+    assert store.record_event("Ev01ABC")
+    assert not store.record_event("Ev01ABC")
+    assert store.record_event("Ev01ABD")
+    clock.advance(7200)
+    assert store.record_event("Ev02NEW")
+    assert store.purge_processed_events(clock() - timedelta(hours=1)) == 2
+    assert store.record_event("Ev01ABC")  # forgotten after the purge
+    assert not store.record_event("Ev02NEW")

@@ -43,6 +43,7 @@ API (``from bot.store import Store``)::
     # outbox (publishing webhook)
     store.enqueue_delivery(id, *, event_type, revision, payload, actor) -> Delivery | None
     store.claim_delivery(worker_id, lease_s) -> Delivery | None
+    store.next_delivery_due() -> datetime | None         # earliest pending retry time
     store.renew_delivery_lease(delivery_id, worker_id, lease_s) -> bool
     store.record_attempt(delivery_id, *, attempt, started_at, status_code=None,
                          error_kind=None, duration_ms=None, response_snippet=None)

@@ -51,6 +51,7 @@ def test_delivered_publishes_the_draft(store: Store, clock: FakeClock) -> None:
     assert outcome.delivery.state == "delivered" and outcome.delivery.delivered_at == clock()
     assert outcome.delivery.last_status == 204 and outcome.delivery.lease_owner is None
     assert not store.mark_delivered(claimed.id, "p1", status=204).won  # exactly once
+    assert store.next_delivery_due() is None  # nothing pending or in flight
     history = store.history(draft.id)
     assert history is not None
     assert history.audit[-1].action == "draft.published"
@@ -59,9 +60,12 @@ def test_delivered_publishes_the_draft(store: Store, clock: FakeClock) -> None:
 
 
 def test_retry_later_keeps_the_webhook_id(store: Store, clock: FakeClock) -> None:
+    assert store.next_delivery_due() is None
     _, delivery = approved_with_delivery(store)
+    assert store.next_delivery_due() == clock()  # due at once
     first = store.claim_delivery("p1", lease_s=30)
     assert first is not None
+    assert store.next_delivery_due() is None  # in flight: its lease brings it back
     store.record_attempt(
         first.id, attempt=1, started_at=clock(), status_code=503, response_snippet="busy"
     )
@@ -70,6 +74,7 @@ def test_retry_later_keeps_the_webhook_id(store: Store, clock: FakeClock) -> Non
     )
     pending = store.get_delivery(first.id)
     assert pending is not None and pending.state == "pending"
+    assert store.next_delivery_due() == clock() + timedelta(seconds=20)
     assert pending.last_status == 503 and pending.last_error == "HTTP 503"
     assert store.claim_delivery("p2", lease_s=30) is None  # not due yet
     clock.advance(20)

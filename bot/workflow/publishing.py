@@ -1,0 +1,499 @@
+"""The outbox worker: delivers approved summaries to the publishing webhook, exactly once.
+
+``store.approve(..., payload=builder)`` writes the delivery row in the same transaction as the
+approval (see :class:`ApprovalPayloads`); the approve path then calls ``workers.wake.set()`` so
+the first attempt starts at once. Each :class:`PublishWorker` thread claims one due delivery
+with a lease (``store.claim_delivery``: ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, ``BEGIN
+IMMEDIATE`` on SQLite), sends ONE signed attempt with the delivery's fixed ``webhook-id`` and
+frozen body, records it, and asks :meth:`RetryPolicy.decide` what next: delivered, retry at
+``now + delay`` (the row goes back to ``pending``), or failed. Then it tells the
+:class:`PublishNotifier`, which shows the thread status line.
+
+Exactly once: the receiver dedupes on ``webhook-id``, which stays the same on every attempt and
+on a manual retry. A worker that dies between claim and ``mark_delivered`` leaves the row
+``delivering`` with an expiring lease; after it expires any worker (this process after a
+restart, or another one) claims and resends it. Nothing needs to "resume" at start: pending
+and expired-lease rows are simply claimable.
+
+No webhook configured: :meth:`bot.publisher.WebhookClient.from_settings` returns None, the
+approve path then passes ``payload=None`` to ``store.approve`` (the approval is recorded, no
+outbox row; the thread shows ``publish.not_configured``), and :func:`start_publish_workers`
+starts no thread. That decision lives in the approve path (``bot/workflow/drafts.py``),
+driven by ``ApprovalPayloads.from_settings`` returning None.
+
+The thread's "Publishing…" line (``bot.publisher.status.PUBLISHING``) is shown by the approve
+and Retry paths; the worker reports after every attempt.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Final, Protocol
+
+from bot.logs import get_logger
+from bot.publisher import (
+    APPROVED,
+    Action,
+    ArticleRef,
+    AttemptResult,
+    Decision,
+    EditorAction,
+    Provenance,
+    PublishInput,
+    RetryPolicy,
+    SummaryText,
+    WebhookClient,
+    build_payload,
+)
+from bot.publisher.status import StatusLine, status_line
+from bot.settings import ConfigError, Settings
+from bot.store import Delivery, Draft, PayloadBuilder, Revision, Store, utcnow
+
+log = get_logger(__name__)
+
+DEFAULT_LEASE_S: Final = 60.0
+DEFAULT_POLL_S: Final = 2.0
+_MIN_IDLE_WAIT_S: Final = 0.02
+_MAX_ERROR_BACKOFF_S: Final = 30.0
+_LEASE_MARGIN_S: Final = 10.0  # DB writes around one attempt
+
+
+class WebhookSender(Protocol):
+    """What the worker needs from :class:`bot.publisher.WebhookClient` (one signed attempt)."""
+
+    def send(self, webhook_id: str, payload: bytes, attempt_no: int) -> AttemptResult: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PublishUpdate:
+    """One attempt's outcome, for the thread.
+
+    ``delivery`` and ``draft`` are as stored after the transition (``delivery.delivered_at``
+    and ``draft.approved_by`` give "Published by @editor at 14:05"); ``next_attempt_at`` is set
+    when ``line`` says the delivery will be retried.
+    """
+
+    delivery: Delivery
+    draft: Draft | None
+    result: AttemptResult
+    decision: Decision
+    line: StatusLine
+    next_attempt_at: datetime | None = None
+
+
+class PublishNotifier(Protocol):
+    """Shows delivery status in the draft's thread (implemented on the Slack side).
+
+    Called from worker threads after every attempt the worker still owned. It may raise:
+    the worker logs it and moves on; the delivery is neither lost nor sent again.
+    """
+
+    def delivery_status(self, update: PublishUpdate) -> None: ...
+
+
+class NullNotifier:
+    """Tells nobody (CLI, benchmarks)."""
+
+    def delivery_status(self, update: PublishUpdate) -> None:
+        return None
+
+
+def describe(result: AttemptResult) -> str:
+    """A short text for ``deliveries.last_error`` and the audit log."""
+    if result.status is None:
+        return result.error_kind.value if result.error_kind else "no answer"
+    head = f"HTTP {result.status}"
+    return f"{head}: {result.response_snippet}" if result.response_snippet else head
+
+
+class PublishWorker:
+    """Delivers outbox rows one attempt at a time; one instance per thread (own ``worker_id``)."""
+
+    def __init__(
+        self,
+        store: Store,
+        client: WebhookSender | None,
+        policy: RetryPolicy,
+        notifier: PublishNotifier,
+        *,
+        worker_id: str,
+        lease_s: float = DEFAULT_LEASE_S,
+        clock: Callable[[], datetime] = utcnow,
+        rng: random.Random | None = None,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> None:
+        if lease_s <= 0:
+            raise ValueError("lease_s must be positive")
+        self.store = store
+        self.client = client
+        self.policy = policy
+        self.notifier = notifier
+        self.worker_id = worker_id
+        self.lease_s = lease_s
+        self._clock = clock
+        self._rng = rng or random.Random()  # noqa: S311 -- backoff jitter, not a secret
+        self._sleep = sleep
+
+    @property
+    def enabled(self) -> bool:
+        return self.client is not None
+
+    def run_once(self) -> bool:
+        """Claim one due delivery and make one attempt; False when nothing was due (or disabled)."""
+        if self.client is None:
+            return False
+        delivery = self.store.claim_delivery(self.worker_id, self.lease_s)
+        if delivery is None:
+            return False
+        attempt_no = delivery.total_attempts
+        started_at = self._clock()
+        result = self.client.send(delivery.webhook_id, delivery.body, attempt_no)
+        self.store.record_attempt(
+            delivery.id,
+            attempt=attempt_no,
+            started_at=started_at,
+            status_code=result.status,
+            error_kind=result.error_kind.value if result.error_kind else None,
+            duration_ms=round(result.duration_ms),
+            response_snippet=result.response_snippet or None,
+        )
+        now = self._clock()
+        decision = self.policy.decide(
+            result.outcome,
+            attempts=delivery.attempts,
+            age_s=(now - delivery.round_started_at).total_seconds(),
+            retry_after_s=result.retry_after_s,
+            rng=self._rng,
+        )
+        update = self._settle(delivery, result, decision, now)
+        if update is not None:
+            self._notify(update)
+        return True
+
+    def run_pending(self, *, max_wait_s: float = 0.0, poll_s: float = 0.05) -> int:
+        """Deliver until nothing is due within ``max_wait_s``; returns the attempts made.
+
+        Waits for scheduled retries with the injected ``sleep`` (tests pass one that advances
+        their fake clock; benchmarks and one-shot tools the real one). Rows other workers are
+        delivering are left to them.
+        """
+        attempts = 0
+        while True:
+            if self.run_once():
+                attempts += 1
+                continue
+            if self.client is None:
+                return attempts
+            due = self.store.next_delivery_due()
+            if due is None:
+                return attempts
+            wait = (due - self._clock()).total_seconds()
+            if wait > max_wait_s:
+                return attempts
+            self._sleep(wait if wait > 0 else poll_s)
+
+    def run_forever(self, stop: threading.Event, wake: threading.Event, *, poll_s: float) -> None:
+        """Deliver until ``stop`` is set; idle waits end early on ``wake`` or a due retry."""
+        if self.client is None:
+            return
+        failures = 0
+        while not stop.is_set():
+            try:
+                if self.run_once():
+                    failures = 0
+                    continue
+                timeout = self._idle_wait(poll_s)
+                failures = 0
+            except Exception:
+                # The store or the notifier's dependencies are down: keep the thread alive and
+                # back off; the delivery's lease brings it back if it was mid-attempt.
+                failures += 1
+                log.exception("publisher.loop_failed", worker=self.worker_id, failures=failures)
+                timeout = min(_MAX_ERROR_BACKOFF_S, 0.5 * 2 ** min(failures, 10))
+            wake.wait(timeout)
+            wake.clear()  # before the next claim: an approval committed before this is seen
+
+    def _idle_wait(self, poll_s: float) -> float:
+        due = self.store.next_delivery_due()
+        if due is None:
+            return poll_s
+        until = (due - self._clock()).total_seconds()
+        return min(poll_s, max(until, _MIN_IDLE_WAIT_S))
+
+    def _settle(
+        self, delivery: Delivery, result: AttemptResult, decision: Decision, now: datetime
+    ) -> PublishUpdate | None:
+        """Store the decision; None if another worker took the delivery over meanwhile."""
+        line = status_line(delivery.event_type, result, decision)
+        if decision.action is Action.DONE:
+            outcome = self.store.mark_delivered(delivery.id, self.worker_id, status=result.status)
+            if not outcome.won or outcome.delivery is None:
+                self._lost(delivery, decision)
+                return None
+            return PublishUpdate(outcome.delivery, outcome.draft, result, decision, line)
+        if decision.action is Action.RETRY:
+            assert decision.delay_s is not None
+            next_at = now + timedelta(seconds=decision.delay_s)
+            if not self.store.schedule_retry(
+                delivery.id, self.worker_id, next_at, status=result.status, error=describe(result)
+            ):
+                self._lost(delivery, decision)
+                return None
+            log.info(
+                "delivery.retry_scheduled",
+                delivery_id=delivery.id,
+                webhook_id=delivery.webhook_id,
+                attempt=delivery.attempts,
+                delay_s=round(decision.delay_s, 1),
+                next_attempt_at=next_at.isoformat(),
+            )
+            stored = self.store.get_delivery(delivery.id) or delivery
+            draft = self.store.get_draft(delivery.draft_id)
+            return PublishUpdate(stored, draft, result, decision, line, next_attempt_at=next_at)
+        # STOP, GONE (the client logged delivery.endpoint_gone) or GIVE_UP.
+        outcome = self.store.mark_delivery_failed(
+            delivery.id, self.worker_id, status=result.status, error=describe(result)
+        )
+        if not outcome.won or outcome.delivery is None:
+            self._lost(delivery, decision)
+            return None
+        log.warning(
+            "delivery.gave_up" if decision.action is Action.GIVE_UP else "delivery.refused",
+            delivery_id=delivery.id,
+            webhook_id=delivery.webhook_id,
+            draft_id=delivery.draft_id,
+            action=decision.action.value,
+            status=result.status,
+            attempts=delivery.attempts,
+        )
+        return PublishUpdate(outcome.delivery, outcome.draft, result, decision, line)
+
+    def _lost(self, delivery: Delivery, decision: Decision) -> None:
+        # Our lease expired and another worker claimed the row: it reports, not us.
+        log.warning(
+            "delivery.lease_lost",
+            delivery_id=delivery.id,
+            webhook_id=delivery.webhook_id,
+            worker=self.worker_id,
+            action=decision.action.value,
+        )
+
+    def _notify(self, update: PublishUpdate) -> None:
+        try:
+            self.notifier.delivery_status(update)
+        except Exception:
+            # The delivery is already settled in the store: never retry or resend for this.
+            log.exception(
+                "delivery.notify_failed",
+                delivery_id=update.delivery.id,
+                draft_id=update.delivery.draft_id,
+                status_key=update.line.key,
+            )
+
+
+# --- threads ------------------------------------------------------------------------------------
+
+
+def worker_id(index: int, prefix: str = "publish") -> str:
+    """``host:pid:publish-N``: unique per thread, readable in the audit log (max 128 chars)."""
+    host = socket.gethostname()[:80]
+    return f"{host}:{os.getpid()}:{prefix}-{index}"
+
+
+@dataclass(slots=True)
+class PublishWorkers:
+    """Running worker threads. The approve path calls ``wake.set()`` after ``store.approve``."""
+
+    workers: list[PublishWorker]
+    threads: list[threading.Thread]
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    wake: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.threads)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Ask every thread to finish its current attempt and exit; wait up to ``timeout``."""
+        self.stop_event.set()
+        self.wake.set()
+        deadline = time.monotonic() + timeout
+        for thread in self.threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        alive = [t.name for t in self.threads if t.is_alive()]
+        log.info("publisher.stopped", threads=len(self.threads), still_running=alive)
+
+
+def start_publish_workers(
+    store: Store,
+    client: WebhookSender | None,
+    notifier: PublishNotifier,
+    *,
+    policy: RetryPolicy | None = None,
+    threads: int = 1,
+    lease_s: float = DEFAULT_LEASE_S,
+    poll_s: float = DEFAULT_POLL_S,
+    prefix: str = "publish",
+) -> PublishWorkers:
+    """Start ``threads`` daemon threads running :meth:`PublishWorker.run_forever`.
+
+    With ``client=None`` (no webhook configured) nothing starts; the handle still works.
+    Deliveries left ``pending`` or with an expired lease by an earlier process are claimed at
+    once: that is the resume after a restart.
+    """
+    if threads < 1:
+        raise ValueError("threads must be at least 1")
+    handle = PublishWorkers(workers=[], threads=[])
+    if client is None:
+        log.info("publisher.disabled", reason="no PUBLISH_WEBHOOK_URL")
+        return handle
+    for index in range(1, threads + 1):
+        worker = PublishWorker(
+            store,
+            client,
+            policy or RetryPolicy(),
+            notifier,
+            worker_id=worker_id(index, prefix),
+            lease_s=lease_s,
+        )
+        thread = threading.Thread(
+            target=worker.run_forever,
+            args=(handle.stop_event, handle.wake),
+            kwargs={"poll_s": poll_s},
+            name=f"{prefix}-{index}",
+            daemon=True,
+        )
+        handle.workers.append(worker)
+        handle.threads.append(thread)
+    for thread in handle.threads:
+        thread.start()
+    log.info(
+        "publisher.started",
+        threads=threads,
+        endpoint=getattr(client, "endpoint", None),
+        lease_s=lease_s,
+        poll_s=poll_s,
+    )
+    return handle
+
+
+def start_from_settings(
+    settings: Settings, store: Store, notifier: PublishNotifier
+) -> PublishWorkers:
+    """Workers for ``PUBLISH_WEBHOOK_URL`` (none when it is unset), sized by the settings."""
+    if settings.publish_lease_s < settings.publish_timeout_s + _LEASE_MARGIN_S:
+        raise ConfigError(
+            "PUBLISH_LEASE_S must exceed PUBLISH_TIMEOUT_S by at least "
+            f"{_LEASE_MARGIN_S:.0f} seconds, or a slow attempt could be sent twice at once"
+        )
+    return start_publish_workers(
+        store,
+        WebhookClient.from_settings(settings),
+        notifier,
+        policy=RetryPolicy.from_settings(settings),
+        threads=settings.publish_workers,
+        lease_s=settings.publish_lease_s,
+        poll_s=settings.publish_poll_s,
+    )
+
+
+# --- the payload frozen at approval ---------------------------------------------------------------
+
+
+class ApprovalPayloads:
+    """Builds the ``summary.approved`` body that ``store.approve`` freezes in the outbox.
+
+    Provenance (model, prompt version) comes from the AI revision the approved text is based
+    on: the approved revision itself, or for a human edit the newest AI revision before it.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        heading: str,
+        disclaimer: str,
+        extractive_disclaimer: str | None = None,
+    ) -> None:
+        self.store = store
+        self.heading = heading
+        self.disclaimer = disclaimer
+        self.extractive_disclaimer = extractive_disclaimer or disclaimer
+
+    @classmethod
+    def from_settings(cls, settings: Settings, store: Store) -> ApprovalPayloads | None:
+        """None when no webhook is configured: approvals are then recorded only."""
+        if not settings.publish_webhook_url:
+            return None
+        return cls(
+            store,
+            heading=settings.summary_heading,
+            disclaimer=settings.summary_disclaimer,
+            extractive_disclaimer=settings.summary_extractive_disclaimer,
+        )
+
+    def builder(self, *, permalink: str | None = None) -> PayloadBuilder:
+        """The ``payload=`` argument for ``store.approve`` (called inside its transaction)."""
+
+        def build(draft: Draft, revision: Revision) -> dict[str, Any]:
+            return self.payload(draft, revision, permalink=permalink)
+
+        return build
+
+    def payload(
+        self, draft: Draft, revision: Revision, *, permalink: str | None = None
+    ) -> dict[str, Any]:
+        if draft.approved_by is None or draft.approved_at is None:
+            raise ValueError("the draft is not approved")
+        basis = self._ai_basis(revision)
+        extractive = basis is not None and basis.engine == "extractive"
+        article = draft.article()
+        ref = (
+            ArticleRef.from_article(article)
+            if article is not None
+            else ArticleRef(draft.url, draft.article_title, draft.article_language)
+        )
+        thread_ts = draft.thread_ts or draft.bot_message_ts or draft.message_ts
+        if not thread_ts:
+            raise ValueError("an approved draft needs a Slack thread")
+        item = PublishInput(
+            summary_id=draft.id,
+            revision=revision.number,
+            article=ref,
+            summary=SummaryText(
+                bullets=revision.bullets,
+                heading=revision.heading or self.heading,
+                disclaimer=self.extractive_disclaimer if extractive else self.disclaimer,
+                language=revision.language or draft.article_language,
+            ),
+            provenance=Provenance(
+                model=(basis.model or basis.author) if basis is not None else "unknown",
+                prompt_version=(basis.prompt_version or "") if basis is not None else "",
+                ai_generated=not extractive,
+                human_edited=revision.kind == "edit",
+            ),
+            approval=EditorAction(
+                editor_id=draft.approved_by,
+                editor_name=draft.approved_by_name,
+                at=draft.approved_at,
+                channel_id=draft.channel,
+                thread_ts=thread_ts,
+                permalink=permalink,
+            ),
+        )
+        return build_payload(APPROVED, item)
+
+    def _ai_basis(self, revision: Revision) -> Revision | None:
+        current: Revision | None = revision
+        while current is not None and current.kind == "edit":
+            if current.number <= 1:
+                return None
+            current = self.store.get_revision(revision.draft_id, current.number - 1)
+        return current

@@ -23,6 +23,7 @@ _NOISY = {
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
     "anthropic": logging.WARNING,
+    "alembic.runtime.plugins": logging.WARNING,  # one line per autogenerate plugin at startup
 }
 
 

@@ -60,6 +60,16 @@ class Settings(BaseSettings):
     editor_usergroup_id: str | None = None
     slack_channel_allowlist: CommaList = Field(default_factory=list)
     max_links_per_message: int = Field(default=5, ge=1, le=50)
+    # The same URL posted again in a channel within this window links to the earlier thread
+    # instead of a new model call; 0 turns that off.
+    duplicate_window_s: float = Field(default=24 * 3600.0, ge=0)
+    # Members of EDITOR_USERGROUP_ID are looked up at most this often (usergroups.users.list).
+    editor_cache_s: float = Field(default=300.0, ge=0)
+    # Bolt's listener pool: listeners only ack and write to the database, slow work runs in
+    # the summary workers, so a modest pool keeps acks fast under load.
+    slack_listener_threads: int = Field(default=16, ge=1, le=256)
+    # Retries of a Slack Web API call after HTTP 429 (honouring Retry-After) or a reset.
+    slack_max_retries: int = Field(default=3, ge=0, le=10)
 
     # --- Anthropic / summaries ----------------------------------------------------------------
     anthropic_api_key: SecretStr | None = None
@@ -77,11 +87,21 @@ class Settings(BaseSettings):
     summary_input_token_budget: int = Field(default=6000, ge=500)
     summary_max_output_tokens: int = Field(default=1024, ge=128)
     summary_fallback_engine: Literal["none", "extractive"] = "none"
-    # USD per million tokens: input, output, cache write, cache read.
-    price_input_per_mtok: Decimal = Decimal("1.00")
-    price_output_per_mtok: Decimal = Decimal("5.00")
-    price_cache_write_per_mtok: Decimal = Decimal("1.25")
-    price_cache_read_per_mtok: Decimal = Decimal("0.10")
+    # output_config.effort; Haiku 5.5 thinks adaptively by default and thinking tokens count
+    # toward max_tokens (platform.claude.com/docs/en/models/haiku-5-5/whats-new-haiku-5-5).
+    # None: not sent, for models without effort support (e.g. claude-haiku-4-5).
+    summary_effort: Literal["low", "medium", "high"] | None = "low"
+    summary_extractive_disclaimer: str = (
+        "Automatisch aus den ersten Sätzen des Artikels zusammengestellt, nicht von einer KI."
+    )
+    summary_prompt_dir: str | None = None  # None: the repository's prompts/ folder
+    # USD per million tokens: input, output, 5-minute cache write, cache read. Defaults: Claude
+    # Haiku 5.5 for prompts up to 100,000 tokens (platform.claude.com/docs/en/models/haiku-5-5/
+    # overview, "Pricing"); longer prompts cost 5x, beyond SUMMARY_INPUT_TOKEN_BUDGET's range.
+    price_input_per_mtok: Decimal = Decimal("0.10")
+    price_output_per_mtok: Decimal = Decimal("0.50")
+    price_cache_write_per_mtok: Decimal = Decimal("0.125")
+    price_cache_read_per_mtok: Decimal = Decimal("0.01")
 
     # --- Publishing ---------------------------------------------------------------------------
     publish_webhook_url: str | None = None
@@ -89,9 +109,22 @@ class Settings(BaseSettings):
     publish_timeout_s: float = Field(default=15.0, gt=0)
     publish_max_attempts: int = Field(default=8, ge=1, le=50)
     publish_max_age_s: float = Field(default=3600.0, gt=0)
+    # Outbox worker threads per process; a claimed delivery's lease (must outlast one attempt,
+    # i.e. PUBLISH_TIMEOUT_S, with room to spare); idle poll interval (approvals wake it at once).
+    publish_workers: int = Field(default=1, ge=1, le=16)
+    publish_lease_s: float = Field(default=60.0, gt=0)
+    publish_poll_s: float = Field(default=2.0, gt=0)
 
     # --- Store --------------------------------------------------------------------------------
     database_url: str = "sqlite:///newsbot.db"
+    # A draft's worker holds its lease this long (renewed while working); claims per draft
+    # before it is failed as "attempts_exhausted" instead of crashing workers forever.
+    work_lease_s: float = Field(default=300.0, gt=0)
+    work_max_attempts: int = Field(default=3, ge=1, le=20)
+    # Summary worker threads per process, and how often an idle worker looks for work that
+    # another process queued (a local event wakes them at once).
+    worker_threads: int = Field(default=4, ge=1, le=64)
+    work_poll_s: float = Field(default=2.0, gt=0)
 
     # --- Fetching -----------------------------------------------------------------------------
     fetch_allowed_domains: CommaList = Field(default_factory=list)
@@ -106,6 +139,8 @@ class Settings(BaseSettings):
 
     # --- Serving and operations ---------------------------------------------------------------
     port: int = Field(default=3000, ge=1, le=65535)
+    # waitress threads serving HTTP (POST /slack/events, GET /healthz).
+    server_threads: int = Field(default=16, ge=1, le=256)
     bot_language: Literal["en", "de"] = "en"
     log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
     log_format: Literal["json", "console"] | None = None  # None: console on a TTY, else json

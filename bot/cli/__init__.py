@@ -11,13 +11,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import extract
+from bot.cli import db, extract
 from bot.domain import UserFacingError
 from bot.i18n import sentence_for
 from bot.logs import configure_logging, get_logger
 from bot.settings import ConfigError, load_settings
 
-COMMANDS = (extract,)
+COMMANDS = (extract, db)
 
 EXIT_REFUSED = 1
 EXIT_CONFIG = 2

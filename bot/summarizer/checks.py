@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from bot.domain import Article
 from bot.summarizer.text import (
@@ -118,6 +119,23 @@ def _readings(figure: str, language: str | None = None) -> set[Decimal]:
     return values
 
 
+@lru_cache(maxsize=16)
+def _word_table(language: str | None) -> dict[str, int]:
+    if language in _NUMBER_WORDS:
+        return _NUMBER_WORDS[language]
+    return {**_NUMBER_WORDS["de"], **_NUMBER_WORDS["en"]}
+
+
+@lru_cache(maxsize=16)
+def _word_pattern(language: str | None) -> re.Pattern[str]:
+    """Number words, each with the word after it (a possible scale: "zehn Millionen")."""
+    words = sorted(_word_table(language), key=len, reverse=True)
+    return re.compile(
+        r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])(?:(?=\s+([^\W\d_]+)))?",
+        re.IGNORECASE,
+    )
+
+
 def find_numbers(text: str, language: str | None, *, words: bool = True) -> list[NumberMention]:
     """Numbers in ``text``: figures in German and English notation, scale words, number words."""
     scales = _scale_table(language)
@@ -138,29 +156,24 @@ def find_numbers(text: str, language: str | None, *, words: bool = True) -> list
             span = figure
         mentions.append(NumberMention(span.strip(), values, base))
     if words:
-        tables = (
-            [_NUMBER_WORDS[language]] if language in _NUMBER_WORDS else list(_NUMBER_WORDS.values())
-        )
-        tokens = list(WORD.finditer(text))
-        skip_next = False
-        for i, token in enumerate(tokens):
-            if skip_next or any(start <= token.start() < end for start, end in consumed):
-                skip_next = False
+        table = _word_table(language)
+        pattern = _word_pattern(language)
+        skip_until = -1
+        for match in pattern.finditer(text):
+            if match.start() < skip_until or any(a <= match.start() < b for a, b in consumed):
                 continue
-            folded = token.group().casefold()
-            value = next((table[folded] for table in tables if folded in table), None)
-            if value is None:
-                continue
-            nxt = tokens[i + 1].group().casefold() if i + 1 < len(tokens) else ""
-            exponent = scales.get(nxt)
-            base = frozenset({Decimal(value)})
+            value = Decimal(table[match.group(1).casefold()])
+            scale = match.group(2)
+            exponent = scales.get(scale.casefold()) if scale else None
             if exponent is not None:
-                scaled = frozenset({(Decimal(value) * Decimal(10) ** exponent).normalize()})
-                span = f"{token.group()} {tokens[i + 1].group()}"
-                mentions.append(NumberMention(span, scaled, base))
-                skip_next = True
+                scaled = frozenset({(value * Decimal(10) ** exponent).normalize()})
+                skip_until = match.end(2)
+                span = text[match.start() : skip_until]
+                mentions.append(NumberMention(span, scaled, frozenset({value})))
             else:
-                mentions.append(NumberMention(token.group(), base, base))
+                mentions.append(
+                    NumberMention(match.group(1), frozenset({value}), frozenset({value}))
+                )
     return mentions
 
 
@@ -397,7 +410,7 @@ class ArticleIndex:
             language=lang,
             text=text,
             folded=fold(full),
-            words={fold(word) for word in WORD.findall(full)},
+            words=set(WORD.findall(fold(full))),
             stems={stem(word, lang) for word in WORD.findall(full)},
             numbers=_article_numbers(article, text, lang),
             sentences=split_sentences(text, lang),

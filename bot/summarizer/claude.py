@@ -8,7 +8,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import anthropic
@@ -50,7 +50,7 @@ Bullet = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 
 
 class SummaryOutput(BaseModel):
-    """What the model must answer (sent as ``output_config.format``, validated on return)."""
+    # What the model must answer: sent as output_config.format, validated on return.
 
     model_config = ConfigDict(extra="forbid")
 
@@ -67,9 +67,19 @@ class SummaryOutput(BaseModel):
     )
 
 
+def _lean(schema: Any) -> Any:
+    """The schema without titles and descriptions: the system prompt explains the fields, and
+    every token here is paid on every request. Limits stay in the pydantic validation."""
+    if isinstance(schema, dict):
+        return {k: _lean(v) for k, v in schema.items() if k not in ("title", "description")}
+    if isinstance(schema, list):
+        return [_lean(item) for item in schema]
+    return schema
+
+
 OUTPUT_FORMAT: JSONOutputFormatParam = {
     "type": "json_schema",
-    "schema": anthropic.transform_schema(SummaryOutput),
+    "schema": _lean(anthropic.transform_schema(SummaryOutput)),
 }
 
 

@@ -20,7 +20,14 @@ import pytest
 from bot.publisher import RetryPolicy, WebhookClient
 from bot.store import Delivery, Store
 from bot.workflow.publishing import NullNotifier, PublishWorker, start_publish_workers
-from tests.fakes.webhook_receiver import Close, Hang, ReceivedRequest, Respond, WebhookReceiver
+from tests.fakes.webhook_receiver import (
+    Close,
+    Hang,
+    ReceivedRequest,
+    Respond,
+    Step,
+    WebhookReceiver,
+)
 from tests.store.conftest import FakeClock
 from tests.workflow.publish_support import SECRET, RecordingNotifier, approved_delivery
 
@@ -154,7 +161,12 @@ def test_a_killed_publisher_is_recovered_after_its_lease(
 
 def test_worker_threads_on_sqlite_send_each_webhook_id_once(tmp_path: Path) -> None:
     count = 40
-    script = [Respond(503), Close(), Respond(429, "", {"Retry-After": "0"}), Respond(502)]
+    script: list[Step] = [
+        Respond(503),
+        Close(),
+        Respond(429, "", {"Retry-After": "0"}),
+        Respond(502),
+    ]
     with Store(f"sqlite:///{tmp_path / 'threads.db'}") as store:
         store.upgrade()
         deliveries = [approved_delivery(store)[1] for _ in range(count)]

@@ -1,0 +1,140 @@
+"""``newsbot serve`` (HTTP on ``$PORT``, waitress) and ``newsbot socket`` (Socket Mode).
+
+Both check the database schema first: SQLite is migrated automatically (a single-file
+database has no separate release step); PostgreSQL must already be at the newest revision
+(``newsbot db upgrade``, the Procfile's ``release:``), so several processes never race to
+migrate. Then the summary workers start (they resume drafts left unfinished by a crashed
+process once its leases expire), the publish workers start when a webhook is configured,
+and the server runs until SIGTERM or Ctrl-C, when the workers finish their current draft.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+from bot.logs import get_logger
+from bot.settings import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from bot.slack.app import Services
+    from bot.store import Store
+
+log = get_logger(__name__)
+
+
+def register(sub: Any) -> None:
+    serve: argparse.ArgumentParser = sub.add_parser(
+        "serve",
+        help="run the Slack app over HTTP (POST /slack/events, GET /healthz) on $PORT",
+        description="Run the Slack app on a production WSGI server (waitress) bound to $PORT, "
+        "with the summary and publishing workers beside it.",
+    )
+    serve.add_argument("--host", default="0.0.0.0", help="interface to bind (default: all)")  # noqa: S104  # containers bind every interface
+    serve.add_argument("--port", type=int, default=None, help="port (default: $PORT)")
+    serve.set_defaults(handler=run_serve)
+    socket_mode: argparse.ArgumentParser = sub.add_parser(
+        "socket",
+        help="run the Slack app in Socket Mode (development, no public URL)",
+        description="Connect to Slack over Socket Mode with SLACK_APP_TOKEN; no HTTP server.",
+    )
+    socket_mode.set_defaults(handler=run_socket)
+
+
+def prepare_store(settings: Settings) -> Store:
+    """The store, at the newest schema (SQLite upgraded here; PostgreSQL must be already)."""
+    from bot.store import Store
+
+    store = Store.from_settings(settings)
+    if not store.is_current():
+        if store.backend == "sqlite":
+            store.upgrade()
+        else:
+            raise ConfigError(
+                "the database schema is not up to date: run `newsbot db upgrade` first"
+            )
+    return store
+
+
+@contextmanager
+def running(settings: Settings, services: Services) -> Iterator[None]:
+    """Summary workers (and publish workers, with a webhook) around the server's life."""
+    from bot.workflow.publishing import start_from_settings
+
+    publish = start_from_settings(settings, services.store, services.notifier)
+    services.workflow.set_on_approved(publish.wake.set)
+    services.workers.start()
+    try:
+        yield
+    finally:
+        log.info("server.stopping")
+        services.workers.stop()
+        publish.stop()
+        services.store.close()
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[threading.Event]:
+    """SIGTERM (as platforms send before a restart) ends the server like Ctrl-C."""
+    stopped = threading.Event()
+
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        stopped.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield stopped
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.server import HttpServer, Router
+    from bot.slack.app import build_app, build_services
+
+    settings.require("slack_bot_token", "slack_signing_secret")
+    port = args.port if args.port is not None else settings.port
+    services = build_services(settings, store=prepare_store(settings))
+    app = build_app(services)
+    server = HttpServer(
+        Router(app, services.store.ping),
+        host=args.host,
+        port=port,
+        threads=settings.server_threads,
+    )
+    with running(settings, services), stop_on_sigterm():
+        log.info("server.listening", host=args.host, port=server.port)
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
+    return 0
+
+
+def run_socket(args: argparse.Namespace, settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.slack.app import build_app, build_services
+
+    settings.require("slack_bot_token", "slack_app_token")
+    assert settings.slack_app_token is not None
+    services = build_services(settings, store=prepare_store(settings))
+    app = build_app(services)
+    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    with running(settings, services), stop_on_sigterm():
+        log.info("socket.connecting")
+        try:
+            handler.start()  # type: ignore[no-untyped-call]  # untyped in slack_bolt; blocks
+        except KeyboardInterrupt:
+            pass
+        finally:
+            handler.close()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
+    return 0

@@ -1,0 +1,67 @@
+"""Sentences of the review loop: refusals, conflicts and notices (keys ``review.*``).
+
+Placeholders are filled with text already escaped for Slack (mentions, links).
+"""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "error.attempts_exhausted": {
+        "en": "I tried several times but could not finish this summary.",
+        "de": "Ich habe es mehrmals versucht, konnte diese Zusammenfassung aber nicht fertigstellen.",
+    },
+    "review.not_editor": {
+        "en": "Only editors can approve or reject drafts.",
+        "de": "Nur die Redaktion kann Entwürfe freigeben oder ablehnen.",
+    },
+    "review.not_allowed": {
+        "en": "Only editors and the reporter who posted the link can change this draft.",
+        "de": "Nur die Redaktion und wer den Link gepostet hat, können diesen Entwurf ändern.",
+    },
+    "review.already_approved": {
+        "en": "{user} already approved this draft.",
+        "de": "{user} hat diesen Entwurf schon freigegeben.",
+    },
+    "review.already_rejected": {
+        "en": "{user} already rejected this draft.",
+        "de": "{user} hat diesen Entwurf schon abgelehnt.",
+    },
+    "review.busy": {
+        "en": "I'm still working on this draft; please try again when it's ready.",
+        "de": "Ich arbeite noch an diesem Entwurf; bitte versuchen Sie es erneut, wenn er fertig ist.",
+    },
+    "review.not_ready": {
+        "en": "This draft can't be changed right now.",
+        "de": "Dieser Entwurf kann gerade nicht geändert werden.",
+    },
+    "review.changed": {
+        "en": "Someone changed this draft in the meantime; please look at the new version first.",
+        "de": "Jemand hat den Entwurf inzwischen geändert; bitte sehen Sie sich zuerst die neue Fassung an.",
+    },
+    "review.not_found": {
+        "en": "I can't find this draft any more.",
+        "de": "Ich finde diesen Entwurf nicht mehr.",
+    },
+    "review.nothing_to_retry": {
+        "en": "There is nothing to retry for this draft.",
+        "de": "Bei diesem Entwurf gibt es nichts zu wiederholen.",
+    },
+    "review.too_slow": {
+        "en": "Slack needed too long to open the form; please click the button again.",
+        "de": "Slack hat zu lange gebraucht, um das Formular zu öffnen; bitte klicken Sie noch einmal.",
+    },
+    "review.accepted": {
+        "en": ":hourglass_flowing_sand: Summarizing {url}… only you will see the result.",
+        "de": ":hourglass_flowing_sand: Ich fasse {url} zusammen … nur Sie sehen das Ergebnis.",
+    },
+    "review.posted": {
+        "en": ":white_check_mark: Posted for review in this channel.",
+        "de": ":white_check_mark: Zur Prüfung in diesem Kanal gepostet.",
+    },
+    "review.dismissed": {
+        "en": "Dismissed.",
+        "de": "Verworfen.",
+    },
+    "review.not_in_channel": {
+        "en": "I'm not a member of this channel. Invite me with `/invite`, then try again.",
+        "de": "Ich bin kein Mitglied dieses Kanals. Laden Sie mich mit `/invite` ein und versuchen Sie es dann erneut.",
+    },
+}

@@ -1,0 +1,97 @@
+"""The HTTP side of ``newsbot serve``: a tiny WSGI router served by waitress.
+
+``POST /slack/events`` goes to Bolt (events, interactivity and slash commands share it, as in
+``manifest.yml``); ``GET /healthz`` answers 200 ``ok`` only when the database answers, else
+503; everything else is 404. waitress is a pure-Python production WSGI server with a thread
+pool (https://docs.pylonsproject.org/projects/waitress/): one process, so the summary and
+publish workers live beside it and memory stays low.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import waitress.server
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.logs import get_logger
+
+log = get_logger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+StartResponse = Callable[..., Any]
+
+
+class Router:
+    """WSGI app: Slack requests to Bolt, health checks to the store, 404 otherwise."""
+
+    def __init__(self, app: App, ping: Callable[[], bool]) -> None:
+        self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        self._ping = ping
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO") or "/"
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == EVENTS_PATH:
+            if method != "POST":
+                return _text(start_response, "405 Method Not Allowed", "POST only\n", allow="POST")
+            return self._slack(environ, start_response)
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            if self._ping():
+                return _text(start_response, "200 OK", "ok\n")
+            return _text(start_response, "503 Service Unavailable", "database unavailable\n")
+        return _text(start_response, "404 Not Found", "not found\n")
+
+
+def _text(start_response: StartResponse, status: str, body: str, **headers: str) -> Iterable[bytes]:
+    data = body.encode("utf-8")
+    start_response(
+        status,
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(data))),
+            ("Cache-Control", "no-store"),
+            *((name.title(), value) for name, value in headers.items()),
+        ],
+    )
+    return [data]
+
+
+class HttpServer:
+    """A waitress server bound to ``host:port`` (port 0: any free port, see :attr:`port`)."""
+
+    def __init__(
+        self,
+        router: Router,
+        *,
+        host: str = "0.0.0.0",  # noqa: S104  # in a container the server listens on every interface
+        port: int = 3000,
+        threads: int = 16,
+    ) -> None:
+        self._server = waitress.server.create_server(
+            router,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="newsbot",
+            clear_untrusted_proxy_headers=True,
+        )
+
+    @property
+    def port(self) -> int:
+        server = self._server
+        if isinstance(server, waitress.server.MultiSocketServer):
+            return int(server.effective_listen[0][1])
+        assert server.socket is not None  # bound in create_server
+        return int(server.socket.getsockname()[1])
+
+    def run(self) -> None:
+        """Serve until :meth:`close` or an interrupt."""
+        self._server.run()
+
+    def close(self) -> None:
+        self._server.close()

@@ -1,0 +1,178 @@
+"""Build the Bolt app and everything behind it from settings; nothing happens at import time.
+
+:func:`build_services` makes the store, the Slack client, the article pipeline, the
+summarizer, the notifier, the editor directory, the workflow and its workers (not started);
+:func:`build_app` makes the Bolt :class:`~slack_bolt.App` with the listeners registered.
+
+Every Slack client uses ``SLACK_API_URL`` and retries HTTP 429 after ``Retry-After`` (slack_sdk's
+``RateLimitErrorRetryHandler`` sleeps for the header's seconds plus up to 1 s of jitter) and
+connection resets (``ConnectionErrorRetryHandler``). Bolt runs listeners on its own pool
+(``process_before_response=False``): they ack and write to the database only, the slow work
+runs in :class:`~bot.workflow.drafts.SummaryWorkers`, so acks are not starved by summaries.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from bot.logs import get_logger
+from bot.settings import Settings
+from bot.slack.editors import EditorDirectory, UserNames
+from bot.slack.notifier import SlackNotifier
+from bot.store import Store
+from bot.summarizer import HouseStyle, Summarizer, build_summarizer
+from bot.workflow.drafts import ArticleSource, DraftWorkflow, SummaryWorkers, WorkflowConfig
+from bot.workflow.publishing import ApprovalPayloads
+
+log = get_logger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class ContextExecutor(ThreadPoolExecutor):
+    """A thread pool that runs each task in a copy of the submitter's ``contextvars``, so the
+    request context bound by the middleware (team, channel, user…) reaches the logs."""
+
+    def submit(self, fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> Future[R]:
+        context = contextvars.copy_context()
+        return super().submit(_run_in, context, fn, *args, **kwargs)
+
+
+def _run_in(
+    context: contextvars.Context, fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs
+) -> R:
+    return context.run(fn, *args, **kwargs)
+
+
+def build_web_client(settings: Settings, *, token: str | None = None) -> WebClient:
+    """The Web API client: ``SLACK_API_URL``, 429 and connection retries."""
+    if token is None:
+        settings.require("slack_bot_token")
+        assert settings.slack_bot_token is not None
+        token = settings.slack_bot_token.get_secret_value()
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=30,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=settings.slack_max_retries),
+            RateLimitErrorRetryHandler(max_retry_count=settings.slack_max_retries),
+        ],
+    )
+
+
+@dataclass
+class Services:
+    """Everything the listeners, the server and the CLI need, built once per process."""
+
+    settings: Settings
+    store: Store
+    client: WebClient
+    notifier: SlackNotifier
+    editors: EditorDirectory
+    names: UserNames
+    workflow: DraftWorkflow
+    workers: SummaryWorkers
+
+    @property
+    def lang(self) -> str:
+        return self.settings.bot_language
+
+
+def build_services(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    client: WebClient | None = None,
+    articles: ArticleSource | None = None,
+    summarizer: Summarizer | None = None,
+    on_approved: Callable[[], None] | None = None,
+) -> Services:
+    """Wire the services from ``settings``; pass any of them to replace the default."""
+    from bot.articles.pipeline import ArticlePipeline  # noqa: PLC0415  # trafilatura is heavy
+
+    store = store or Store.from_settings(settings)
+    client = client or build_web_client(settings)
+    payloads = ApprovalPayloads.from_settings(settings, store)
+    notifier = SlackNotifier(
+        client,
+        store,
+        lang=settings.bot_language,
+        disclaimer=settings.summary_disclaimer,
+        extractive_disclaimer=settings.summary_extractive_disclaimer,
+        publishing=payloads is not None,
+        max_retries=settings.slack_max_retries,
+    )
+    editors = EditorDirectory(
+        client,
+        settings.editor_user_ids,
+        settings.editor_usergroup_id,
+        cache_s=settings.editor_cache_s,
+    )
+    workflow = DraftWorkflow(
+        store,
+        articles=articles or ArticlePipeline.from_settings(settings),
+        summarizer=summarizer or build_summarizer(settings),
+        style=HouseStyle.from_settings(settings),
+        notifier=notifier,
+        is_editor=editors.is_editor,
+        config=WorkflowConfig(
+            lease_s=settings.work_lease_s,
+            duplicate_window_s=settings.duplicate_window_s,
+            channel_allowlist=frozenset(settings.slack_channel_allowlist),
+        ),
+        payloads=payloads,
+        on_approved=on_approved,
+    )
+    workers = SummaryWorkers(workflow, threads=settings.worker_threads, poll_s=settings.work_poll_s)
+    return Services(
+        settings=settings,
+        store=store,
+        client=client,
+        notifier=notifier,
+        editors=editors,
+        names=UserNames(client),
+        workflow=workflow,
+        workers=workers,
+    )
+
+
+def build_app(
+    services: Services,
+    *,
+    token_verification_enabled: bool = True,
+    request_verification_enabled: bool = True,
+) -> App:
+    """The Bolt app with every listener registered (:func:`bot.slack.listeners.register`)."""
+    from bot.slack import listeners  # noqa: PLC0415  # listeners import this module's types
+
+    settings = services.settings
+    signing_secret = (
+        settings.slack_signing_secret.get_secret_value()
+        if settings.slack_signing_secret is not None
+        else None
+    )
+    app = App(
+        client=services.client,
+        signing_secret=signing_secret,
+        process_before_response=False,
+        request_verification_enabled=request_verification_enabled and signing_secret is not None,
+        token_verification_enabled=token_verification_enabled,
+        listener_executor=ContextExecutor(
+            max_workers=settings.slack_listener_threads, thread_name_prefix="bolt-listener"
+        ),
+    )
+    listeners.register(app, services)
+    return app

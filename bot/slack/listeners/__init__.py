@@ -1,0 +1,77 @@
+"""The one place where Bolt listeners are registered: :func:`register`.
+
+Listeners are thin: parse the payload once, call one workflow method, render with the pure
+builders. A global middleware binds the request's context (team, channel, user, event id,
+draft id) to ``structlog.contextvars`` for every log line of the request; Bolt's error
+handler logs tracebacks, and people only ever see catalogue sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final
+
+import structlog
+from slack_bolt import App, BoltResponse
+
+from bot.logs import get_logger
+from bot.slack import ids
+from bot.slack.listeners import actions, commands, events, home, views
+
+if TYPE_CHECKING:
+    from bot.slack.app import Services
+
+log = get_logger(__name__)
+
+# What the app handles; tests/test_manifest.py checks manifest.yml against these.
+EVENTS: Final = ("message", "app_home_opened")
+COMMANDS: Final = (commands.SUMMARIZE,)
+ACTIONS: Final = (*ids.DRAFT_ACTIONS, *ids.PREVIEW_ACTIONS)
+VIEWS: Final = (ids.CALLBACK_EDIT, ids.CALLBACK_REGENERATE, ids.CALLBACK_REJECT)
+
+
+def register(app: App, services: Services) -> None:
+    """Register the context middleware, the error handler and every listener on ``app``."""
+    app.use(bind_request_context)
+    app.error(_log_error)
+    events.register(app, services)
+    home.register(app, services)
+    commands.register(app, services)
+    actions.register(app, services)
+    views.register(app, services)
+
+
+def bind_request_context(
+    body: dict[str, Any], next: Callable[[], BoltResponse]
+) -> BoltResponse:  # Bolt passes the continuation by this name
+    """Bind team, channel, user, event id and draft id for the logs of this request."""
+    structlog.contextvars.clear_contextvars()
+    event = body.get("event") or {}
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    user = event.get("user") or body.get("user_id") or (body.get("user") or {}).get("id")
+    channel = (
+        event.get("channel") or body.get("channel_id") or (body.get("channel") or {}).get("id")
+    )
+    draft_id = None
+    actions_ = body.get("actions") or []
+    if actions_:
+        draft_id = actions_[0].get("value")
+    elif body.get("view"):
+        draft_id = str(body["view"].get("private_metadata") or "").partition(":")[0] or None
+    context = {
+        "team": team,
+        "channel": channel,
+        "user": user if isinstance(user, str) else None,
+        "event_id": body.get("event_id"),
+        "draft_id": draft_id,
+    }
+    structlog.contextvars.bind_contextvars(**{k: v for k, v in context.items() if v})
+    return next()
+
+
+def _log_error(error: Exception, body: dict[str, Any]) -> None:
+    log.error(
+        "slack.listener_failed",
+        kind=body.get("type"),
+        exc_info=(type(error), error, error.__traceback__),
+    )

@@ -1,0 +1,362 @@
+"""The workflow's :class:`~bot.workflow.drafts.Notifier` on Slack: thread replies, updates,
+reactions, ephemeral sentences and ``response_url`` answers.
+
+Every message goes in the reporter's thread without unfurls (``NO_UNFURL``); the draft's one
+bot message (``bot_message_ts``) is updated in place. Slack errors are logged, never raised:
+the workflow's state is in the database, and a message that could not be shown is told in
+the log with its draft id.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC
+from typing import Any, TypeVar
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+from slack_sdk.webhook import WebhookClient
+
+from bot.i18n import t
+from bot.logs import get_logger
+from bot.slack import blocks, ids, mapping
+from bot.slack.escape import user_mention
+from bot.slack.views import DraftView, ErrorView
+from bot.store import Draft, Revision, Store
+from bot.workflow.drafts import Actor, Failure, HomeData, Refusal
+from bot.workflow.publishing import PublishUpdate
+
+log = get_logger(__name__)
+
+T = TypeVar("T")
+
+_PERMALINK_CACHE = 2048
+
+
+class SlackNotifier:
+    """Shows drafts in Slack for the workflow (and renders App Home for the listeners)."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        store: Store,
+        *,
+        lang: str = "en",
+        disclaimer: str = "",
+        extractive_disclaimer: str = "",
+        publishing: bool = False,
+        max_retries: int = 3,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.lang = lang
+        self.disclaimer = disclaimer
+        self.extractive_disclaimer = extractive_disclaimer
+        self.publishing = publishing
+        self.max_retries = max_retries
+        self._permalinks: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()
+
+    # --- Notifier ---------------------------------------------------------------------------
+
+    def received(self, drafts: Sequence[Draft]) -> None:
+        messages = sorted({(d.channel, d.message_ts) for d in drafts if d.message_ts is not None})
+        for channel, ts in messages:
+            self._react(channel, ts)
+
+    def working(self, draft: Draft) -> Draft:
+        if draft.source != "message" or draft.bot_message_ts is not None:
+            return draft
+        message = blocks.progress_message(mapping.article_ref(draft), self.lang)
+        ts = self._post(draft, message)
+        if ts is None:
+            return draft
+        self.store.set_bot_message(draft.id, ts)
+        return replace(draft, bot_message_ts=ts)
+
+    def ready(self, draft: Draft, revision: Revision) -> None:
+        view = self._view(draft, revision)
+        if draft.source == "slash_command":
+            self._respond(draft.response_url, blocks.summary_preview(view, self.lang), draft=draft)
+            return
+        self._show(draft, blocks.draft_message(view, self.lang))
+        self._unreact(draft)
+
+    def failed(self, draft: Draft, failure: Failure) -> None:
+        error = ErrorView(
+            code=failure.code, params=dict(failure.params), retryable=failure.retryable
+        )
+        message = blocks.failure_message(error, self.lang, draft_id=draft.id)
+        if draft.source == "slash_command":
+            self._respond(draft.response_url, message, draft=draft)
+            return
+        self._show(draft, message)
+        self._unreact(draft)
+
+    def duplicate(self, draft: Draft, existing: Draft) -> None:
+        target_ts = existing.bot_message_ts or existing.message_ts
+        permalink = self._permalink(existing.channel, target_ts) if target_ts else None
+        message = blocks.already_summarized(permalink, self.lang)
+        self._post(draft, message)
+        self._unreact(draft)
+
+    def changed(self, draft: Draft) -> None:
+        if draft.source == "slash_command" and draft.bot_message_ts is None:
+            if draft.state == "queued":
+                message = blocks.progress_message(mapping.article_ref(draft), self.lang)
+                self._respond(draft.response_url, message, draft=draft)
+            return
+        number = draft.approved_revision if draft.approved_revision else None
+        revision = self.store.get_revision(draft.id, number) if draft.current_revision else None
+        self._show(draft, blocks.draft_message(self._view(draft, revision), self.lang))
+
+    def refuse(self, actor: Actor, draft: Draft | None, refusal: Refusal) -> None:
+        params: dict[str, Any] = {}
+        if refusal.user_id is not None:
+            params["user"] = user_mention(refusal.user_id, t("slack.user.unknown", self.lang))
+        text = t(refusal.key, self.lang, **params)
+        self.tell(actor, text, draft=draft)
+
+    def post_for_review(self, draft: Draft, revision: Revision, actor: Actor) -> str | None:
+        message = blocks.draft_message(self._view(draft, revision), self.lang)
+        try:
+            response = self.client.chat_postMessage(
+                channel=draft.channel, **message, **blocks.NO_UNFURL
+            )
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            log.warning("slack.post_failed", draft_id=draft.id, error=error)
+            key = (
+                "review.not_in_channel"
+                if error in ("not_in_channel", "channel_not_found", "is_archived")
+                else "error.internal"
+            )
+            self.tell(actor, t(key, self.lang), draft=draft)
+            return None
+        except SlackClientError:
+            log.exception("slack.post_failed", draft_id=draft.id)
+            self.tell(actor, t("error.internal", self.lang), draft=draft)
+            return None
+        ts = str(response["ts"])
+        text = t("review.posted", self.lang)
+        self._respond(
+            actor.response_url,
+            {"text": text, "blocks": [{"type": "section", "text": blocks.mrkdwn(text)}]},
+            draft=draft,
+        )
+        return ts
+
+    def permalink(self, draft: Draft) -> str | None:
+        ts = draft.bot_message_ts or draft.message_ts
+        return self._permalink(draft.channel, ts) if ts else None
+
+    # --- PublishNotifier (bot.workflow.publishing) ------------------------------------------
+
+    def delivery_status(self, update: PublishUpdate) -> None:
+        """Show the outcome of a publishing attempt under the approved draft."""
+        draft = update.draft
+        if draft is None or draft.bot_message_ts is None:
+            return
+        params: dict[str, Any] = dict(update.line.params)
+        # The status line is shown as escaped text, so names and times are plain words.
+        params["editor"] = draft.approved_by_name or t("slack.user.unknown", self.lang)
+        moment = (
+            update.next_attempt_at or update.delivery.delivered_at or update.delivery.updated_at
+        )
+        params["time"] = moment.astimezone(UTC).strftime("%H:%M UTC")
+        if "reason" in params:
+            params["reason"] = str(params["reason"])[:200]
+        status = t(update.line.key, self.lang, **params)
+        number = draft.approved_revision or None
+        revision = self.store.get_revision(draft.id, number)
+        view = replace(self._view(draft, revision), publish_status=status)
+        self._show(draft, blocks.draft_message(view, self.lang))
+
+    # --- helpers for the listeners ----------------------------------------------------------
+
+    def tell(self, actor: Actor, text: str, *, draft: Draft | None = None) -> None:
+        """One private sentence for ``actor``: via the interaction's response_url if any,
+        else as an ephemeral message in the draft's thread."""
+        body: blocks.Message = {
+            "text": text,
+            "blocks": [{"type": "section", "text": blocks.mrkdwn(text)}],
+        }
+        if actor.response_url:
+            self._respond(actor.response_url, body, draft=draft, replace_original=False)
+            return
+        channel = actor.channel or (draft.channel if draft else None)
+        if channel is None:
+            log.warning("slack.nowhere_to_tell", user=actor.user_id)
+            return
+        thread_ts = actor.thread_ts or (
+            (draft.thread_ts or draft.bot_message_ts) if draft else None
+        )
+        self._call(
+            "chat.postEphemeral",
+            lambda: self.client.chat_postEphemeral(
+                channel=channel,
+                user=actor.user_id,
+                thread_ts=thread_ts,
+                text=body["text"],
+                blocks=body["blocks"],
+            ),
+            channel=channel,
+        )
+
+    def show_home(self, user_id: str, home: HomeData) -> None:
+        pending = [(d, self.permalink(d)) for d in home.pending]
+        approvals = [(d, self.permalink(d)) for d in home.approvals]
+        view = blocks.home_view(mapping.home_view(home.is_editor, pending, approvals), self.lang)
+        self._call(
+            "views.publish",
+            lambda: self.client.views_publish(user_id=user_id, view=view),
+            user=user_id,
+        )
+
+    def respond(self, response_url: str | None, message: Mapping[str, Any], **options: Any) -> None:
+        self._respond(response_url, message, **options)
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _view(self, draft: Draft, revision: Revision | None) -> DraftView:
+        status = mapping.publish_status(draft, publishing=self.publishing, lang=self.lang)
+        return mapping.draft_view(
+            draft,
+            revision,
+            disclaimer=self.disclaimer,
+            extractive_disclaimer=self.extractive_disclaimer,
+            publish_status=status,
+        )
+
+    def _post(self, draft: Draft, message: Mapping[str, Any]) -> str | None:
+        thread_ts = draft.thread_ts or draft.message_ts
+        response = self._call(
+            "chat.postMessage",
+            lambda: self.client.chat_postMessage(
+                channel=draft.channel, thread_ts=thread_ts, **message, **blocks.NO_UNFURL
+            ),
+            draft_id=draft.id,
+        )
+        return str(response["ts"]) if response is not None else None
+
+    def _show(self, draft: Draft, message: Mapping[str, Any]) -> None:
+        """Update the draft's bot message, or post it (and remember it) if there is none."""
+        if draft.bot_message_ts is None:
+            ts = self._post(draft, message)
+            if ts is not None:
+                self.store.set_bot_message(draft.id, ts)
+            return
+        ts = draft.bot_message_ts
+        self._call(
+            "chat.update",
+            lambda: self.client.chat_update(channel=draft.channel, ts=ts, **message),
+            draft_id=draft.id,
+        )
+
+    def _react(self, channel: str, ts: str) -> None:
+        self._call(
+            "reactions.add",
+            lambda: self.client.reactions_add(
+                channel=channel, timestamp=ts, name=ids.PROGRESS_REACTION
+            ),
+            ignore=("already_reacted",),
+            channel=channel,
+        )
+
+    def _unreact(self, draft: Draft) -> None:
+        if draft.message_ts is None:
+            return
+        if any(
+            d.state in ("queued", "working") and d.id != draft.id
+            for d in self.store.drafts_for_message(draft.team_id, draft.channel, draft.message_ts)
+        ):
+            return  # another link of the same message is still being summarized
+        ts = draft.message_ts
+        self._call(
+            "reactions.remove",
+            lambda: self.client.reactions_remove(
+                channel=draft.channel, timestamp=ts, name=ids.PROGRESS_REACTION
+            ),
+            ignore=("no_reaction", "message_not_found"),
+            draft_id=draft.id,
+        )
+
+    def _permalink(self, channel: str, ts: str) -> str | None:
+        key = (channel, ts)
+        with self._lock:
+            if key in self._permalinks:
+                return self._permalinks[key]
+        response = self._call(
+            "chat.getPermalink",
+            lambda: self.client.chat_getPermalink(channel=channel, message_ts=ts),
+            channel=channel,
+        )
+        if response is None:
+            return None
+        permalink = str(response.get("permalink") or "") or None
+        if permalink:
+            with self._lock:
+                if len(self._permalinks) >= _PERMALINK_CACHE:
+                    self._permalinks.clear()
+                self._permalinks[key] = permalink
+        return permalink
+
+    def _respond(
+        self,
+        response_url: str | None,
+        message: Mapping[str, Any],
+        *,
+        draft: Draft | None = None,
+        replace_original: bool = True,
+    ) -> None:
+        if not response_url:
+            log.warning("slack.no_response_url", draft_id=draft.id if draft else None)
+            return
+        webhook = WebhookClient(
+            response_url,
+            retry_handlers=[
+                ConnectionErrorRetryHandler(max_retry_count=self.max_retries),
+                RateLimitErrorRetryHandler(max_retry_count=self.max_retries),
+            ],
+        )
+        try:
+            answer = webhook.send(
+                text=message.get("text"),
+                blocks=message.get("blocks"),
+                response_type="ephemeral",
+                replace_original=replace_original,
+            )
+        except (SlackClientError, OSError):
+            log.exception("slack.respond_failed", draft_id=draft.id if draft else None)
+            return
+        if answer.status_code >= 300:
+            log.warning(
+                "slack.respond_failed",
+                draft_id=draft.id if draft else None,
+                status=answer.status_code,
+            )
+
+    def _call(
+        self,
+        method: str,
+        call: Callable[[], T],
+        *,
+        ignore: tuple[str, ...] = (),
+        **context: Any,
+    ) -> T | None:
+        try:
+            return call()
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            if error in ignore:
+                return None
+            log.warning("slack.call_failed", method=method, error=error, **context)
+        except SlackClientError:
+            log.exception("slack.call_failed", method=method, **context)
+        return None

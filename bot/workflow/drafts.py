@@ -1,0 +1,708 @@
+"""The review loop: record requests at once, summarize in leased workers, review, approve.
+
+Acks only call the cheap recording methods (:meth:`DraftWorkflow.record_message`,
+:meth:`DraftWorkflow.request_summary`, the review actions), which write to the store and
+wake the workers. :class:`SummaryWorkers` claim queued drafts with a lease (renewed while
+working), fetch, summarize, show the result through the :class:`Notifier` and then commit.
+Showing before committing means a crash at any point leaves a draft that another worker
+reclaims when the lease runs out and finishes in the same thread message: nothing is stuck
+and nothing is posted twice. This package never imports Slack; ``bot.slack.notifier``
+implements :class:`Notifier`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from typing import Any, Protocol
+
+from bot.domain import Article, UserFacingError
+from bot.logs import get_logger
+from bot.store import (
+    Draft,
+    NewRevision,
+    Outcome,
+    Revision,
+    Store,
+    utcnow,
+)
+from bot.summarizer import HouseStyle, Summarizer, run_checks
+from bot.workflow.publishing import ApprovalPayloads
+
+log = get_logger(__name__)
+
+SYSTEM_ACTOR = "system"
+DUPLICATE_REASON = "duplicate"
+DISMISSED_REASON = "dismissed"
+APPROVED_STATES = frozenset({"approved", "published", "publish_failed"})
+REJECTABLE_STATES = frozenset({"queued", "working", "ready", "failed"})
+
+
+class ArticleSource(Protocol):
+    """What the workers fetch articles with (``bot.articles.pipeline.ArticlePipeline``)."""
+
+    def fetch_article(self, url: str) -> Article: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who clicked or typed, and where to answer them privately."""
+
+    user_id: str
+    name: str | None = None
+    channel: str | None = None
+    thread_ts: str | None = None
+    response_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why an action changed nothing: a sentence key, and the user it names (if any)."""
+
+    key: str
+    user_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A draft's failure as the thread shows it: ``error.<code>`` and whether Retry helps."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    retryable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """A person's Slack message with links, as the event listener parsed it."""
+
+    team_id: str
+    channel: str
+    ts: str
+    user_id: str
+    urls: Sequence[str]
+    thread_ts: str | None = None
+    event_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A draft and its current text, for the Edit modal and previews."""
+
+    draft: Draft
+    revision: Revision | None
+
+
+@dataclass(frozen=True, slots=True)
+class HomeData:
+    is_editor: bool
+    pending: tuple[Draft, ...] = ()
+    approvals: tuple[Draft, ...] = ()
+
+
+class Notifier(Protocol):
+    """How the workflow shows things to people (implemented by ``bot.slack.notifier``).
+
+    Implementations handle their own delivery errors (log them); they never raise.
+    """
+
+    def received(self, drafts: Sequence[Draft]) -> None:
+        """The immediate progress signal for newly recorded drafts (e.g. a reaction)."""
+
+    def working(self, draft: Draft) -> Draft:
+        """A worker started: make sure a placeholder exists; return the draft (with its
+        ``bot_message_ts`` if one was posted)."""
+
+    def ready(self, draft: Draft, revision: Revision) -> None:
+        """Show the finished draft (state ``ready``) in the thread or privately."""
+
+    def failed(self, draft: Draft, failure: Failure) -> None:
+        """Tell in one sentence why the draft could not be made."""
+
+    def duplicate(self, draft: Draft, existing: Draft) -> None:
+        """Point to the thread of the earlier summary of the same link."""
+
+    def changed(self, draft: Draft) -> None:
+        """Show the draft as it is now (after approve, reject, edit, regenerate, retry)."""
+
+    def refuse(self, actor: Actor, draft: Draft | None, refusal: Refusal) -> None:
+        """Tell ``actor`` privately why nothing changed."""
+
+    def post_for_review(self, draft: Draft, revision: Revision, actor: Actor) -> str | None:
+        """Post a private summary in the channel for review; the message ts, or None."""
+
+    def permalink(self, draft: Draft) -> str | None:
+        """A link to the draft's thread message, if it can be had."""
+
+
+class Wakeup:
+    """Wakes idle workers at once when work is queued; no wakeup is lost between checks."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._generation = 0
+        self._stopped = False
+
+    def generation(self) -> int:
+        with self._cond:
+            return self._generation
+
+    def wake(self) -> None:
+        with self._cond:
+            self._generation += 1
+            self._cond.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: self._generation != seen or self._stopped, timeout)
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+
+    @property
+    def stopped(self) -> bool:
+        with self._cond:
+            return self._stopped
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowConfig:
+    lease_s: float = 300.0
+    duplicate_window_s: float = 86400.0
+    channel_allowlist: frozenset[str] = frozenset()
+
+
+class DraftWorkflow:
+    """Every step a draft goes through; the Slack listeners call one method per interaction."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        articles: ArticleSource,
+        summarizer: Summarizer,
+        style: HouseStyle,
+        notifier: Notifier,
+        is_editor: Callable[[str], bool],
+        config: WorkflowConfig | None = None,
+        payloads: ApprovalPayloads | None = None,
+        on_approved: Callable[[], None] | None = None,
+    ) -> None:
+        """``payloads`` is None when no webhook is configured (approvals are only recorded);
+        ``on_approved`` wakes the publish workers after an outbox row was written."""
+        self.store = store
+        self.articles = articles
+        self.summarizer = summarizer
+        self.style = style
+        self.notifier = notifier
+        self.is_editor = is_editor
+        self.config = config or WorkflowConfig()
+        self.wakeup = Wakeup()
+        self.payloads = payloads
+        self._on_approved = on_approved
+
+    def set_on_approved(self, callback: Callable[[], None] | None) -> None:
+        """Wake the publish workers after an outbox row was written (set once at start)."""
+        self._on_approved = callback
+
+    # --- recording requests (the ack path) --------------------------------------------------
+
+    def record_message(self, message: IncomingMessage) -> list[Draft]:
+        """One queued draft per link (idempotent); returns the drafts this call created.
+
+        Only database work, so it can run before the ack; the caller shows the progress
+        signal (:meth:`Notifier.received`) after acking."""
+        allow = self.config.channel_allowlist
+        if allow and message.channel not in allow:
+            log.info("message.ignored", reason="channel_not_allowed", channel=message.channel)
+            return []
+        created: list[Draft] = []
+        for url in message.urls:
+            result = self.store.create_draft(
+                team_id=message.team_id,
+                channel=message.channel,
+                message_ts=message.ts,
+                url=url,
+                reporter_id=message.user_id,
+                thread_ts=message.thread_ts or message.ts,
+            )
+            if result.created:
+                created.append(result.draft)
+        # Drafts are unique per (team, channel, ts, url), so redeliveries and racing processes
+        # never create anything twice; the event id is recorded after them, so a crash between
+        # the two cannot make a redelivery skip work that was never recorded.
+        if message.event_id and not self.store.record_event(message.event_id):
+            log.info("event.redelivered", event_id=message.event_id)
+        if created:
+            self.wakeup.wake()
+        return created
+
+    def request_summary(
+        self, *, team_id: str, channel: str, actor: Actor, url: str, response_url: str
+    ) -> Draft:
+        """``/summarize URL``: a private draft, answered through ``response_url``."""
+        result = self.store.create_draft(
+            team_id=team_id,
+            channel=channel,
+            message_ts=None,
+            url=url,
+            reporter_id=actor.user_id,
+            source="slash_command",
+            response_url=response_url,
+        )
+        self.wakeup.wake()
+        return result.draft
+
+    # --- summarizing (the workers) ----------------------------------------------------------
+
+    def process(self, draft: Draft, worker_id: str) -> None:
+        """Do the slow work of one claimed draft and show the result, then commit it."""
+        with _Heartbeat(self.store, draft.id, worker_id, self.config.lease_s) as heartbeat:
+            try:
+                self._process(draft, worker_id, heartbeat)
+            except UserFacingError as exc:
+                log.info("draft.refused", draft_id=draft.id, code=exc.code, detail=exc.detail)
+                self._fail(draft, worker_id, Failure(exc.code, exc.params, exc.retryable))
+            except Exception:
+                log.exception("draft.crashed", draft_id=draft.id)
+                self._fail(draft, worker_id, Failure("internal", {}, True))
+
+    def _process(self, draft: Draft, worker_id: str, heartbeat: _Heartbeat) -> None:
+        regenerating = draft.current_revision is not None
+        if not regenerating and draft.source == "message":
+            existing = self._earlier_duplicate(draft)
+            if existing is not None:
+                self.notifier.duplicate(draft, existing)
+                self.store.reject(draft.id, SYSTEM_ACTOR, DUPLICATE_REASON)
+                log.info("draft.duplicate", draft_id=draft.id, existing=existing.id)
+                return
+        draft = self.notifier.working(draft)
+        article = draft.article() if regenerating else None
+        if article is None:
+            article = self.articles.fetch_article(draft.url)
+            self.store.save_article(draft.id, worker_id, article)
+        summary = self.summarizer.summarize(article, instruction=draft.instruction)
+        new = NewRevision(
+            kind="regenerate" if regenerating else "ai",
+            bullets=summary.bullets,
+            author=summary.model or summary.engine,
+            heading=summary.heading,
+            language=summary.language,
+            model=summary.model,
+            prompt_version=summary.prompt_version,
+            engine=summary.engine,
+            instruction=draft.instruction,
+            checks=[check.to_json() for check in summary.checks],
+            evidence=[item.to_json() for item in summary.evidence],
+            usage=summary.usage.to_json() if summary.usage else None,
+        )
+        if not heartbeat.holding:
+            log.warning("draft.lease_lost", draft_id=draft.id, worker=worker_id)
+            return
+        number = (draft.current_revision or 0) + 1
+        shown = replace(draft, state="ready", current_revision=number, last_error_code=None)
+        self.notifier.ready(shown, _preview_revision(draft.id, number, new))
+        outcome = self.store.complete(draft.id, worker_id, new)
+        if not outcome.won:
+            log.warning("draft.complete_refused", draft_id=draft.id, worker=worker_id)
+
+    def _fail(self, draft: Draft, worker_id: str, failure: Failure) -> None:
+        current = self.store.get_draft(draft.id) or draft
+        if current.state != "working" or current.lease_owner != worker_id:
+            log.warning("draft.lease_lost", draft_id=draft.id, worker=worker_id)
+            return
+        shown = replace(
+            current,
+            state="failed",
+            last_error_code=failure.code,
+            last_error_retryable=failure.retryable,
+        )
+        self.notifier.failed(shown, failure)
+        self.store.fail(draft.id, worker_id, failure.code, failure.retryable)
+
+    def _earlier_duplicate(self, draft: Draft) -> Draft | None:
+        window = self.config.duplicate_window_s
+        if window <= 0:
+            return None
+        existing = self.store.find_recent_duplicate(
+            team_id=draft.team_id,
+            channel=draft.channel,
+            url=draft.url,
+            within=timedelta(seconds=window),
+            exclude_draft_id=draft.id,
+        )
+        if existing is None or existing.source != "message":
+            return None
+        # Of two drafts racing for the same link, the older one is summarized.
+        if (existing.created_at, existing.id) > (draft.created_at, draft.id):
+            return None
+        return existing
+
+    # --- review -----------------------------------------------------------------------------
+
+    def may_review(self, user_id: str) -> bool:
+        return self.is_editor(user_id)
+
+    def may_change(self, draft: Draft, user_id: str) -> bool:
+        """Editors, and the reporter who posted the link, may edit, regenerate and retry."""
+        return user_id == draft.reporter_id or self.is_editor(user_id)
+
+    def open_review(self, draft_id: str, actor: Actor, *, action: str) -> Review | None:
+        """Check that ``actor`` may ``action`` (edit, regenerate, reject) this draft now; the
+        draft and its text if so, else the actor was told why and this returns None."""
+        draft = self._draft_for(draft_id, actor)
+        if draft is None:
+            return None
+        refusal: Refusal | None = None
+        if action == "reject":
+            if not self.may_review(actor.user_id):
+                refusal = Refusal("review.not_editor")
+            elif draft.state not in REJECTABLE_STATES:
+                refusal = _state_refusal(draft)
+        elif not self.may_change(draft, actor.user_id):
+            refusal = Refusal("review.not_allowed")
+        elif draft.state != "ready":
+            refusal = _state_refusal(draft)
+        if refusal is not None:
+            self._refuse(actor, draft, refusal)
+            return None
+        revision = self.store.get_revision(draft.id) if draft.current_revision else None
+        return Review(draft=draft, revision=revision)
+
+    def approve(self, draft_id: str, actor: Actor) -> bool:
+        """ready → approved at the current revision, with the outbox row in one transaction."""
+        draft = self._draft_for(draft_id, actor)
+        if draft is None:
+            return False
+        if not self.may_review(actor.user_id):
+            self._refuse(actor, draft, Refusal("review.not_editor"))
+            return False
+        if draft.state != "ready" or draft.current_revision is None:
+            self._refuse(actor, draft, _state_refusal(draft))
+            return False
+        payload = None
+        if self.payloads is not None:
+            payload = self.payloads.builder(permalink=self.notifier.permalink(draft))
+        outcome = self.store.approve(
+            draft.id,
+            editor_id=actor.user_id,
+            editor_name=actor.name,
+            revision=draft.current_revision,
+            payload=payload,
+        )
+        if not self._won(outcome, actor):
+            return False
+        assert outcome.draft is not None
+        self.notifier.changed(outcome.draft)
+        if outcome.delivery is not None and self._on_approved is not None:
+            self._on_approved()
+        return True
+
+    def save_edit(
+        self, draft_id: str, actor: Actor, *, base_revision: int, bullets: Sequence[str]
+    ) -> bool:
+        """A human edit becomes the current revision; the checks run again on the new text."""
+        draft = self._draft_for(draft_id, actor)
+        if draft is None:
+            return False
+        if not self.may_change(draft, actor.user_id):
+            self._refuse(actor, draft, Refusal("review.not_allowed"))
+            return False
+        current = self.store.get_revision(draft.id)
+        language = (current.language if current else None) or draft.article_language or "en"
+        article = draft.article()
+        checks: list[dict[str, Any]] | None = None
+        if article is not None:
+            found, _evidence = run_checks(article, bullets, self.style, language)
+            checks = [check.to_json() for check in found]
+        outcome = self.store.edit(
+            draft.id,
+            editor_id=actor.user_id,
+            base_revision=base_revision,
+            bullets=list(bullets),
+            heading=current.heading if current else None,
+            language=language,
+            checks=checks,
+        )
+        if not self._won(outcome, actor):
+            return False
+        assert outcome.draft is not None
+        self.notifier.changed(outcome.draft)
+        return True
+
+    def regenerate(
+        self,
+        draft_id: str,
+        actor: Actor,
+        *,
+        instruction: str | None = None,
+        base_revision: int | None = None,
+    ) -> bool:
+        draft = self._draft_for(draft_id, actor)
+        if draft is None:
+            return False
+        if not self.may_change(draft, actor.user_id):
+            self._refuse(actor, draft, Refusal("review.not_allowed"))
+            return False
+        outcome = self.store.regenerate(
+            draft.id, actor.user_id, instruction=instruction, base_revision=base_revision
+        )
+        if not self._won(outcome, actor):
+            return False
+        assert outcome.draft is not None
+        self.notifier.changed(outcome.draft)
+        self.wakeup.wake()
+        return True
+
+    def reject(self, draft_id: str, actor: Actor, *, reason: str | None = None) -> bool:
+        draft = self._draft_for(draft_id, actor)
+        if draft is None:
+            return False
+        if not self.may_review(actor.user_id):
+            self._refuse(actor, draft, Refusal("review.not_editor"))
+            return False
+        outcome = self.store.reject(draft.id, actor.user_id, reason)
+        if not self._won(outcome, actor):
+            return False
+        assert outcome.draft is not None
+        self.notifier.changed(outcome.draft)
+        return True
+
+    def retry(self, draft_id: str, actor: Actor) -> bool:
+        """failed → queued (the Retry button under a failure)."""
+        draft = self._draft_for(draft_id, actor)
+        if draft is None:
+            return False
+        if not self.may_change(draft, actor.user_id):
+            self._refuse(actor, draft, Refusal("review.not_allowed"))
+            return False
+        outcome = self.store.retry(draft.id, actor.user_id)
+        if not self._won(outcome, actor):
+            return False
+        assert outcome.draft is not None
+        self.notifier.changed(outcome.draft)
+        self.wakeup.wake()
+        return True
+
+    def retry_publish(self, draft_id: str, actor: Actor) -> bool:
+        """Deliver the approval again after the webhook refused it (same webhook id)."""
+        draft = self._draft_for(draft_id, actor)
+        if draft is None:
+            return False
+        if not self.may_review(actor.user_id):
+            self._refuse(actor, draft, Refusal("review.not_editor"))
+            return False
+        history = self.store.history(draft.id)
+        failed = [d for d in (history.deliveries if history else ()) if d.state == "failed"]
+        if not failed:
+            self._refuse(actor, draft, Refusal("review.nothing_to_retry"))
+            return False
+        outcome = self.store.retry_delivery(failed[-1].id, actor.user_id)
+        if not self._won(outcome, actor):
+            return False
+        assert outcome.draft is not None
+        self.notifier.changed(outcome.draft)
+        if self._on_approved is not None:
+            self._on_approved()
+        return True
+
+    # --- /summarize previews ----------------------------------------------------------------
+
+    def post_for_review(self, draft_id: str, actor: Actor) -> bool:
+        """Post a private ``/summarize`` draft in its channel so editors can review it."""
+        draft = self._draft_for(draft_id, actor)
+        if draft is None:
+            return False
+        if draft.reporter_id != actor.user_id:
+            self._refuse(actor, draft, Refusal("review.not_allowed"))
+            return False
+        if draft.state != "ready" or draft.bot_message_ts is not None:
+            self._refuse(actor, draft, _state_refusal(draft))
+            return False
+        revision = self.store.get_revision(draft.id)
+        if revision is None:
+            self._refuse(actor, draft, Refusal("review.not_ready"))
+            return False
+        ts = self.notifier.post_for_review(draft, revision, actor)
+        if ts is None:
+            return False
+        self.store.set_bot_message(draft.id, ts)
+        log.info("draft.posted_for_review", draft_id=draft.id, ts=ts)
+        return True
+
+    def dismiss(self, draft_id: str, actor: Actor) -> bool:
+        draft = self.store.get_draft(draft_id)
+        if draft is None or draft.reporter_id != actor.user_id:
+            return False
+        if draft.bot_message_ts is not None:  # already posted for review: editors decide
+            return False
+        return self.store.reject(draft.id, actor.user_id, DISMISSED_REASON).won
+
+    # --- App Home ---------------------------------------------------------------------------
+
+    def home(self, user_id: str, team_id: str | None = None) -> HomeData:
+        if not self.is_editor(user_id):
+            return HomeData(is_editor=False)
+        pending = [
+            d
+            for d in self.store.awaiting_review(team_id=team_id, limit=50)
+            # A /summarize preview nobody posted for review is nobody else's business.
+            if d.source == "message" or d.bot_message_ts is not None
+        ]
+        approvals = self.store.recent_approvals(team_id=team_id, limit=10)
+        return HomeData(is_editor=True, pending=tuple(pending), approvals=tuple(approvals))
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _draft_for(self, draft_id: str, actor: Actor) -> Draft | None:
+        draft = self.store.get_draft(draft_id)
+        if draft is None:
+            self._refuse(actor, None, Refusal("review.not_found"))
+        return draft
+
+    def _refuse(self, actor: Actor, draft: Draft | None, refusal: Refusal) -> None:
+        log.info(
+            "review.refused",
+            draft_id=draft.id if draft else None,
+            user=actor.user_id,
+            reason=refusal.key,
+        )
+        self.notifier.refuse(actor, draft, refusal)
+
+    def _won(self, outcome: Outcome, actor: Actor) -> bool:
+        if outcome.won:
+            return True
+        if outcome.draft is None:
+            self._refuse(actor, None, Refusal("review.not_found"))
+        else:
+            self._refuse(actor, outcome.draft, _state_refusal(outcome.draft))
+        return False
+
+
+def _state_refusal(draft: Draft) -> Refusal:
+    """The sentence for an action that lost against the draft's current state."""
+    if draft.state in APPROVED_STATES:
+        return Refusal("review.already_approved", draft.approved_by)
+    if draft.state == "rejected":
+        return Refusal("review.already_rejected", draft.rejected_by)
+    if draft.state in ("queued", "working"):
+        return Refusal("review.busy")
+    if draft.state == "ready":
+        return Refusal("review.changed")
+    return Refusal("review.not_ready")
+
+
+def _preview_revision(draft_id: str, number: int, new: NewRevision) -> Revision:
+    """The revision as the store will record it, to show it before the commit."""
+    return Revision(
+        draft_id=draft_id,
+        number=number,
+        kind=new.kind,
+        bullets=tuple(new.bullets),
+        heading=new.heading,
+        language=new.language,
+        author=new.author,
+        model=new.model,
+        prompt_version=new.prompt_version,
+        engine=new.engine,
+        instruction=new.instruction,
+        checks=new.checks,
+        evidence=new.evidence,
+        usage=new.usage,
+        created_at=utcnow(),
+    )
+
+
+class _Heartbeat:
+    """Renews a draft's lease every third of its length while the worker holds it."""
+
+    def __init__(self, store: Store, draft_id: str, worker_id: str, lease_s: float) -> None:
+        self._store = store
+        self._draft_id = draft_id
+        self._worker_id = worker_id
+        self._lease_s = lease_s
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="lease-" + draft_id, daemon=True)
+        self.holding = True
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._done.wait(self._lease_s / 3):
+            try:
+                self.holding = self._store.renew_lease(
+                    self._draft_id, self._worker_id, self._lease_s
+                )
+            except Exception:
+                log.exception("draft.lease_renew_failed", draft_id=self._draft_id)
+                continue
+            if not self.holding:
+                return
+
+
+class SummaryWorkers:
+    """Worker threads that claim queued drafts (and expired leases, e.g. after a crash)."""
+
+    def __init__(
+        self,
+        workflow: DraftWorkflow,
+        *,
+        threads: int = 4,
+        poll_s: float = 2.0,
+        name: str = "summary-worker",
+    ) -> None:
+        self.workflow = workflow
+        self.threads = threads
+        self.poll_s = poll_s
+        self.name = name
+        self._threads: list[threading.Thread] = []
+        self._prefix = f"{socket.gethostname()}:{os.getpid()}"
+
+    def start(self) -> SummaryWorkers:
+        for index in range(self.threads):
+            thread = threading.Thread(
+                target=self._loop,
+                args=(f"{self._prefix}:{index}",),
+                name=f"{self.name}-{index}",
+                daemon=True,
+            )
+            thread.start()
+            self._threads.append(thread)
+        log.info("workers.started", threads=self.threads, kind="summary")
+        return self
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Finish the drafts in hand, then stop (a lease makes a hard kill safe too)."""
+        self.workflow.wakeup.stop()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads.clear()
+        log.info("workers.stopped", kind="summary")
+
+    def _loop(self, worker_id: str) -> None:
+        wakeup = self.workflow.wakeup
+        store = self.workflow.store
+        lease_s = self.workflow.config.lease_s
+        while not wakeup.stopped:
+            seen = wakeup.generation()
+            try:
+                draft = store.claim_draft(worker_id, lease_s)
+            except Exception:
+                log.exception("worker.claim_failed", worker=worker_id)
+                draft = None
+            if draft is None:
+                wakeup.wait(seen, self.poll_s)
+                continue
+            self.workflow.process(draft, worker_id)

@@ -21,6 +21,12 @@ class AddressNotAllowed(ArticleError):
     code = "address_not_allowed"
 
 
+class PortNotAllowed(AddressNotAllowed):
+    """The link names a port other than the allowed ones (80/443 by default)."""
+
+    code = "port_not_allowed"
+
+
 class DomainNotAllowed(ArticleError):
     code = "domain_not_allowed"
 

@@ -36,6 +36,7 @@ from bot.articles.errors import (
     DomainNotAllowed,
     InvalidUrl,
     NotAWebPage,
+    PortNotAllowed,
     TooLarge,
     TooManyRedirects,
     TooSlow,
@@ -280,7 +281,7 @@ class Fetcher:
         default_port = _DEFAULT_PORTS[scheme]
         port = parsed.port or default_port
         if self.policy.allowed_ports and port not in self.policy.allowed_ports:
-            raise AddressNotAllowed(f"port {port} is not allowed")
+            raise PortNotAllowed(f"port {port} is not allowed", port=port)
         if self.policy.allowed_domains and (
             parse_host_address(bare_host) is not None
             or not domain_allowed(bare_host, self.policy.allowed_domains)

@@ -11,13 +11,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import db, extract
+from bot.cli import db, extract, serve, summarize
 from bot.domain import UserFacingError
 from bot.i18n import sentence_for
 from bot.logs import configure_logging, get_logger
 from bot.settings import ConfigError, load_settings
 
-COMMANDS = (extract, db)
+COMMANDS = (extract, summarize, db, serve)
+
+# One-shot commands keep stderr for their one sentence: their logs default to warnings only
+# (an explicit LOG_LEVEL still wins).
+_QUIET_COMMANDS = frozenset({"extract", "summarize", "db", "audit"})
 
 EXIT_REFUSED = 1
 EXIT_CONFIG = 2
@@ -43,7 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    configure_logging(settings.log_level, settings.log_format)
+    level = settings.log_level
+    if args.command in _QUIET_COMMANDS and "log_level" not in settings.model_fields_set:
+        level = "warning"
+    configure_logging(level, settings.log_format)
     log = get_logger("bot.cli")
     try:
         code: int = args.handler(args, settings)

@@ -13,6 +13,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "That link points to an internal or reserved address, so I won't open it.",
         "de": "Der Link zeigt auf eine interne oder reservierte Adresse, deshalb öffne ich ihn nicht.",
     },
+    "error.port_not_allowed": {
+        "en": "That link uses an unusual port ({port}), so I won't open it.",
+        "de": "Der Link verwendet einen ungewöhnlichen Port ({port}), deshalb öffne ich ihn nicht.",
+    },
     "error.domain_not_allowed": {
         "en": "I'm only allowed to open links from the newsroom's approved sites, and this one isn't on the list.",
         "de": "Ich darf nur Links von freigegebenen Seiten öffnen, und diese Seite gehört nicht dazu.",

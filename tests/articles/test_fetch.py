@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import structlog
@@ -35,6 +36,7 @@ from bot.articles.errors import (
     HttpServerError,
     InvalidUrl,
     NotAWebPage,
+    PortNotAllowed,
     TooLarge,
     TooManyRedirects,
     TooSlow,
@@ -370,9 +372,13 @@ def test_private_networks_can_be_allowed(site: NewsSite) -> None:
 @pytest.mark.parametrize("url", ["http://news.example:8080/", "https://news.example:22/"])
 def test_ports_outside_the_allowed_list_are_refused_before_resolving(url: str) -> None:
     resolver = FakeResolver({"news.example": ["93.184.215.14"]})
-    with pytest.raises(AddressNotAllowed):
+    with pytest.raises(PortNotAllowed) as info:
         fetch(url, FetchPolicy(), resolver)
     assert resolver.calls == []
+    port = urlsplit(url).port
+    assert (
+        sentence_for(info.value) == f"That link uses an unusual port ({port}), so I won't open it."
+    )
 
 
 # --- domain allowlist --------------------------------------------------------------------------

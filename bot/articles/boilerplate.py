@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from urllib.parse import urljoin
 
 from lxml.etree import XPath, _ElementUnicodeResult
 from lxml.html import HtmlElement
@@ -148,7 +149,7 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _CHROME_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog"}
 )
-_CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "dialog", "button"})
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "dialog", "button", "figcaption"})
 # Inline elements and headings are judged with their block, not by their own class names.
 _NOT_BY_CLASS = frozenset(
     {"a", "b", "strong", "em", "i", "u", "small", "sup", "sub", "abbr", "time", "img", "br"}
@@ -160,53 +161,38 @@ _PARAGRAPHS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", 
 _INLINE = frozenset({"b", "strong", "em", "i", "u", "span", "small", "sup", "sub", "font", "mark"})
 
 # --- phrase vocabulary ---------------------------------------------------------------------------
-# Lines that announce links to other articles ("Lesen Sie auch: …").
-_TEASER_MARKERS = (
+# Lines that announce links to other articles ("Lesen Sie auch: …"). Phrases may be followed by
+# anything; labels, which can also open an ordinary sentence, only by a colon or nothing.
+_TEASER_PHRASES = (
     # de
     r"lesen sie (?:auch|mehr|hier|dazu)",
     r"lies (?:auch|mehr)",
-    r"mehr (?:zum thema|dazu|zu diesem thema)",
-    r"auch interessant",
-    r"ebenfalls interessant",
+    r"mehr (?:zum thema|zu diesem thema)",
+    r"(?:auch|ebenfalls) interessant",
     r"das (?:thema )?könnte (?:sie|dich) (?:auch )?interessieren",
     r"(?:das )?interessiert (?:sie|dich) (?:vielleicht )?auch",
-    r"passend (?:zum thema|dazu)",
+    r"passend zum thema",
     r"weitere (?:artikel|beiträge|nachrichten|meldungen|themen)",
-    r"(?:zum )?weiterlesen",
-    r"empfohlene (?:beiträge|artikel)",
-    r"ähnliche (?:beiträge|artikel)",
-    r"verwandte (?:beiträge|artikel|themen)",
+    r"(?:empfohlene|ähnliche|verwandte) (?:beiträge|artikel|themen)",
     r"hier geht(?:'s| es) zu",
     r"siehe auch",
     r"lust auf mehr",
     r"entdecke weitere",
-    r"meistgelesen",
     # en
-    r"read (?:more|also|next)",
+    r"read also",
     r"also read",
     r"see also",
-    r"related(?: articles?| stories| coverage| content| posts?| reading)?",
-    r"recommended(?: for you| reading| articles?| stories)?",
-    r"more (?:from|on this|stories|coverage|news)",
     r"you (?:may|might) (?:also )?(?:like|enjoy|be interested)",
     r"further reading",
-    r"most (?:read|popular|viewed)",
-    r"don'?t miss",
-    r"(?:more|read|watch|listen|see|related|also):",
     # es, pt, fr, it, pl, nl
-    r"le[ae] (?:también|además|más)",
-    r"te puede interesar",
-    r"le puede interesar",
-    r"también te puede interesar",
-    r"mira:",
+    r"le[ae] (?:también|además)",
+    r"(?:también )?(?:te|le) puede interesar",
     r"ver también",
-    r"notas relacionadas",
-    r"noticias relacionadas",
+    r"(?:notas|noticias) relacionadas",
     r"más sobre",
-    r"leia (?:também|mais)",
-    r"veja (?:também|mais)",
+    r"(?:leia|veja) também",
     r"saiba mais",
-    r"(?:à )?lire (?:aussi|également|la suite)",
+    r"(?:à )?lire (?:aussi|également)",
     r"voir aussi",
     r"sur le même sujet",
     r"leggi anche",
@@ -216,7 +202,29 @@ _TEASER_MARKERS = (
     r"lees (?:ook|meer)",
     r"zie ook",
 )
-_TEASER = re.compile(rf"^(?:{'|'.join(_TEASER_MARKERS)})(?=$|[\s:.…»>\-–—])", re.IGNORECASE)
+_TEASER_LABELS = (
+    r"mehr (?:dazu|zum thema|lesen)",
+    r"passend dazu",
+    r"(?:zum )?weiterlesen",
+    r"meistgelesen(?:e artikel)?",
+    r"read (?:more|next)",
+    r"related(?: articles?| stories| coverage| content| posts?| reading)?",
+    r"recommended(?: for you| reading| articles?| stories)?",
+    r"more (?:from|on this|stories|coverage|news)(?: [\w ]{1,30})?",
+    r"most (?:read|popular|viewed)",
+    r"trending(?: now)?",
+    r"don'?t miss",
+    r"(?:more|read|watch|listen|see|also)",
+    r"le[ae] más",
+    r"mira",
+    r"lire la suite",
+    r"(?:leia|veja) mais",
+)
+_TEASER = re.compile(
+    rf"^(?:(?:{'|'.join(_TEASER_PHRASES)})(?=$|[\s:.…»›>?!\-–—])"
+    rf"|(?:{'|'.join(_TEASER_LABELS)})\s*(?:$|[:…»›>]))",
+    re.IGNORECASE,
+)
 
 # Disclaimers of machine-written summaries, as publishers word them.
 _AI_DISCLAIMER = re.compile(
@@ -247,21 +255,47 @@ _SUMMARY_HEADINGS = re.compile(
 )
 # Calls to subscribe, follow, donate, download or log in.
 _PROMPT = re.compile(
-    r"(?:\bsubscribe\b|\bsubscriber|\bsubscription\b|sign up for|newsletter"
-    r"|\bfollow (?:us|[@\w]+(?: \w+)?) on\b|folgen sie uns|jetzt abonnieren|\babonnieren sie"
-    r"|\babonnent|\babo\b|unterstütze[n]? (?:sie )?(?:uns|unsere|den|die|\w+mag)"
-    r"|support (?:our|independent|quality) journalism|download (?:the|our) app|app herunterladen"
-    r"|to (?:view|read|continue reading) the full (?:story|article)|to continue reading"
-    r"|um weiterzulesen"
-    r"|already (?:a subscriber|have an account)|bereits (?:abonnent|registriert)"
-    r"|hazte (?:miembro|socio)|suscr[ií]b|subskrypc|abonnez-vous|inscreva-se|iscriviti|assine"
-    r"|we want to hear what you think|share this (?:article|story)|diesen artikel teilen"
-    r"|teilen sie (?:diesen|den) artikel)",
+    r"(?:^subscribe\b|\bsubscribe (?:now|today|here|to (?:our|the)\b)|\bsubscribers? only"
+    r"|for subscribers\b|become a (?:subscriber|member)"
+    r"|already (?:a subscriber|a member|have an account)"
+    r"|sign up (?:for|to) (?:our|the)\b|sign up now|newsletter sign ?up"
+    r"|\bfollow (?:us|[@\w]+(?: \w+)?) on (?:twitter|x|facebook|instagram|tiktok|linkedin|youtube"
+    r"|threads|bluesky)\b|support (?:our|independent|quality) journalism"
+    r"|download (?:the|our) (?:\w+ )?apps?\b|to (?:view|read|continue reading) the full"
+    r"|to continue reading|we want to hear what you think|share this (?:article|story)"
+    r"|folgen sie uns|jetzt (?:kostenlos )?(?:abonnieren|anmelden|registrieren|testen)"
+    r"|(?:newsletter|abo) (?:abonnieren|bestellen|abschließen)|abonnieren sie"
+    r"|bereits (?:abonnent|registriert)|um weiterzulesen|weiterlesen mit|mit (?:plus|abo) lesen"
+    r"|unterstützen sie (?:uns|unsere|unseren|unabhängigen)|^unterstütze (?:uns|unsere|\w+)\b"
+    r"|diesen artikel teilen|teilen sie (?:diesen|den) artikel|app herunterladen"
+    r"|hazte (?:miembro|socio)|suscr[ií]bete|subskrypcj|abonnez-vous|inscreva-se"
+    r"|assine (?:já|agora)|iscriviti)",
     re.IGNORECASE,
 )
+_NEWSLETTER = re.compile(r"newsletter", re.IGNORECASE)
 _CREDIT = re.compile(
     r"^(?:fotos?|bilder?|photos?|images?|picture|credits?|crédits?(?: photos?)?|quelle|source"
-    r"|grafik|illustration|video|foto ?credit|bildquelle|©|\(c\)|copyright)\s*(?::|©|/)",
+    r"|grafik|illustration|video|foto ?credit|bildquelle|©|\(c\)|copyright)\s*(?::|©|/)"
+    r"|^(?:beitragsbild|titelbild|titelfoto|symbolbild|symbolfoto|aufmacherbild)\b",
+    re.IGNORECASE,
+)
+# News agencies and picture agencies, as they appear in credit lines ("dpa/lnw", "AFP / NAME").
+_AGENCY = re.compile(
+    r"\b(?:dpa|afp|ap|reuters|pap|kna|epd|apa|sda|ddp|ansa|efe|anp|belga|tass|imago|getty images"
+    r"|shutterstock|istock(?:photo)?|picture[- ]alliance|keystone|bestimage|xinhua)\b",
+    re.IGNORECASE,
+)
+# Short label lines of page chrome: sections of press releases, categories, ad and affiliate
+# notices, reading time, comment counters.
+_LABEL = re.compile(
+    r"^(?:(?:presse)?kontakt|ansprechpartner(?:in)?|weitere informationen|zusatzinformationen"
+    r"|originalpublikation|media contact|press contact|contact|further information"
+    r"|more information|release date|last modified|kategorien?|category|categories|tags?"
+    r"|schlagw(?:ö|oe)rter|filed under|posted in|veröffentlichung|veröffentlicht in)\s*(?::|$)"
+    r"|^(?:anzeige|werbung|advertisement|sponsored|gesponsert|publicidad|reklama)\b"
+    r"|affiliate[- ]links?|(?:earn|receive) (?:a )?commission|provision (?:erhalten|bekommen)"
+    r"|\b(?:lesezeit|lesedauer|reading time|min(?:ute)?s? read|przeczytasz)\b"
+    r"|^(?:view |show |\d+ )?(?:comments?|kommentare?|kommentieren)(?: \(\d+\))?$",
     re.IGNORECASE,
 )
 _MONTHS = (
@@ -279,6 +313,14 @@ _DATE_WORDS = re.compile(
     r"|cet|cest|mez|mesz|est|edt|pst|pdt|[ap]\.?m\.?)\b",
     re.IGNORECASE,
 )
+_DATE_NAMES = re.compile(
+    rf"\b(?:{_MONTHS}|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday|uhr|updated?|aktualisiert|veröffentlicht"
+    r"|published|posted|stand)\b",
+    re.IGNORECASE,
+)
+# Numbers with a date or time separator: 12.01.2021, 19:49, 2021-01-12, 12/01.
+_DATE_STAMP = re.compile(r"\d[./:\-]\d")
 _DATE_NUMBERS = re.compile(r"\d{1,4}(?:[./:\-]\d{1,4}){0,3}\.?")
 
 # --- tree pass -----------------------------------------------------------------------------------
@@ -399,8 +441,8 @@ class _Page:
         return self.total > 0 and mass > 0.4 * self.total
 
 
-def prune_chrome(tree: HtmlElement) -> int:
-    """Remove page chrome from ``tree`` in place; returns how many elements were removed."""
+def prune_chrome(tree: HtmlElement, url: str | None = None) -> int:
+    """Remove chrome from ``tree`` (the page at ``url``) in place; returns how many elements."""
     body = tree.find("body")
     root = body if body is not None else tree
     page = _Page(root)
@@ -412,6 +454,7 @@ def prune_chrome(tree: HtmlElement) -> int:
         if kind is not None and not page.protected(element, kind):
             doomed.append(element)
     doomed.extend(e for e in _phrase_chrome(root) if not page.protected(e))
+    doomed.extend(_link_blocks(root, url))
     removed = 0
     seen: set[HtmlElement] = set()
     for element in doomed:
@@ -454,6 +497,49 @@ def _phrase_chrome(root: HtmlElement) -> Iterable[HtmlElement]:
                 yield following
 
 
+def _link_blocks(root: HtmlElement, url: str | None) -> Iterable[HtmlElement]:
+    """Short paragraphs, list items and headings that are only a link to another article.
+
+    Links to the page itself (a blog's permalinked headline), to e-mail addresses, and links
+    shown as a bare address (a cited source) are content, as is anything inside a quote.
+    """
+    own = _strip_fragment(url)
+    for element in root.iter("p", "li", "h2", "h3", "h4", "h5", "h6"):
+        links = []
+        for a in element.iter("a"):
+            href = (a.get("href") or "").strip()
+            target = _strip_fragment(_join(url, href))
+            if href and not href.startswith(_NOT_ARTICLE_LINKS) and target != own:
+                links.append(a)
+        if not links:
+            continue
+        text = _norm("".join(element.itertext()))
+        if not text or len(text) > 160 or text.lower().startswith(("http", "www.")):
+            continue
+        linked = sum(len(_norm("".join(a.itertext()))) for a in links)
+        if linked >= 0.9 * len(text) and not any(
+            ancestor.tag == "blockquote" for ancestor in element.iterancestors()
+        ):
+            yield element
+
+
+_NOT_ARTICLE_LINKS = ("#", "mailto:", "tel:", "javascript:")
+
+
+def _join(base: str | None, href: str) -> str:
+    """``href`` resolved against ``base``; malformed addresses stay as written."""
+    if not base:
+        return href
+    try:
+        return urljoin(base, href)
+    except ValueError:  # e.g. "http://[not-an-ip]/": urllib rejects bad bracketed hosts
+        return href
+
+
+def _strip_fragment(url: str | None) -> str | None:
+    return url.split("#", 1)[0].rstrip("/") if url else None
+
+
 def _is_bare_marker(block: HtmlElement) -> bool:
     return len(_norm("".join(block.itertext())).split()) <= 8
 
@@ -493,11 +579,14 @@ def is_disclaimer(line: str) -> bool:
 
 
 def _is_date_line(line: str) -> bool:
-    if len(line) > 60 or (not any(c.isdigit() for c in line) and not _DATE_WORDS.search(line)):
+    """A line that is only a date, a time or a "published/updated" stamp."""
+    if len(line) > 60:
+        return False
+    has_stamp = bool(_DATE_STAMP.search(line)) or bool(_DATE_NAMES.search(line))
+    if not has_stamp:
         return False
     rest = _DATE_NUMBERS.sub(" ", _DATE_WORDS.sub(" ", line))
-    rest = re.sub(r"[\s,|·•:/()\-–—]+", " ", rest).strip()
-    return len(rest.split()) == 0 and line.strip() != ""
+    return not re.sub(r"[\s,|·•:/()\-–—]+", " ", rest).strip()
 
 
 def junk_reason(line: str) -> str | None:
@@ -507,10 +596,16 @@ def junk_reason(line: str) -> str | None:
         return "ai_disclaimer"
     if words <= 25 and _TEASER.match(line):
         return "teaser"
-    if words <= 40 and _PROMPT.search(line):
+    if words <= 30 and _PROMPT.search(line):
+        return "prompt"
+    if words <= 8 and _NEWSLETTER.search(line):
         return "prompt"
     if words <= 12 and _CREDIT.match(line):
         return "credit"
+    if words <= 6 and _AGENCY.search(line) and ("/" in line or "©" in line):
+        return "credit"
+    if words <= 12 and _LABEL.search(line):
+        return "label"
     if words <= 8 and _is_date_line(line):
         return "date"
     return None

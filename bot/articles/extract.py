@@ -36,6 +36,8 @@ _PAYWALL_MARKUP = re.compile(
     r"|premium-?(?:article|content|teaser|banner|wall)|subscriber-?only|article-?locked|locked-?content"
     r"|meter-?(?:wall|paywall))(?![a-z])"
 )
+# Below this many words an extraction is suspect and a longer JSON-LD articleBody may replace it.
+SHORT_TEXT_WORDS = 80
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -57,7 +59,7 @@ def extract_article(
     meta = _metadata(tree, ld, landed)
     marked_paywalled = (ld is not None and ld.accessible_for_free is False) or _paywall_markup(tree)
 
-    boilerplate.prune_chrome(tree)
+    boilerplate.prune_chrome(tree, landed)
     doc = bare_extraction(tree, url=landed, include_comments=False, with_metadata=False)
     raw = (doc.text if isinstance(doc, Document) else None) or ""
     lines = boilerplate.clean_lines(raw.split("\n"), meta["title"])
@@ -118,8 +120,11 @@ def count_words(text: str) -> int:
 def _better_body(body: str, text: str, min_words: int) -> bool:
     """Use JSON-LD ``articleBody`` only when it is plausible and our extraction came up short."""
     body_words, text_words = count_words(body), count_words(text)
+    min_words = max(min_words, SHORT_TEXT_WORDS)
     if body_words < min_words or boilerplate.is_disclaimer(body[:400]):
         return False
+    if " ".join(body.split()) == " ".join(text.split()):
+        return True  # the same text, taken from the JSON-LD without its paragraph breaks
     return text_words < min_words or body_words > 2 * text_words
 
 
@@ -208,9 +213,12 @@ def _iso(value: str | None) -> str | None:
 def _canonical(tree: HtmlElement, landed: str) -> str | None:
     for link in tree.iterfind(".//link[@rel]"):
         if "canonical" in link.get("rel", "").lower().split() and link.get("href"):
-            absolute = urljoin(landed, str(link.get("href", "")).strip())
-            if urlsplit(absolute).scheme in {"http", "https"}:
-                return absolute
+            try:
+                absolute = urljoin(landed, str(link.get("href", "")).strip())
+                if urlsplit(absolute).scheme in {"http", "https"}:
+                    return absolute
+            except ValueError:  # malformed address (urllib rejects e.g. bad bracketed hosts)
+                continue
     for meta in tree.iterfind(".//meta[@property='og:url']"):
         content = (meta.get("content") or "").strip()
         if content.startswith(("http://", "https://")):

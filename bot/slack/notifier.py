@@ -86,7 +86,6 @@ class SlackNotifier:
             self._respond(draft.response_url, blocks.summary_preview(view, self.lang), draft=draft)
             return
         self._show(draft, blocks.draft_message(view, self.lang))
-        self._unreact(draft)
 
     def failed(self, draft: Draft, failure: Failure) -> None:
         error = ErrorView(
@@ -97,14 +96,16 @@ class SlackNotifier:
             self._respond(draft.response_url, message, draft=draft)
             return
         self._show(draft, message)
-        self._unreact(draft)
 
     def duplicate(self, draft: Draft, existing: Draft) -> None:
         target_ts = existing.bot_message_ts or existing.message_ts
         permalink = self._permalink(existing.channel, target_ts) if target_ts else None
         message = blocks.already_summarized(permalink, self.lang)
         self._post(draft, message)
-        self._unreact(draft)
+
+    def finished(self, draft: Draft) -> None:
+        if draft.source == "message":
+            self._unreact(draft)
 
     def changed(self, draft: Draft) -> None:
         if draft.source == "slash_command" and draft.bot_message_ts is None:
@@ -273,7 +274,7 @@ class SlackNotifier:
         if draft.message_ts is None:
             return
         if any(
-            d.state in ("queued", "working") and d.id != draft.id
+            d.state in ("queued", "working")
             for d in self.store.drafts_for_message(draft.team_id, draft.channel, draft.message_ts)
         ):
             return  # another link of the same message is still being summarized

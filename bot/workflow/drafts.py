@@ -126,6 +126,9 @@ class Notifier(Protocol):
     def duplicate(self, draft: Draft, existing: Draft) -> None:
         """Point to the thread of the earlier summary of the same link."""
 
+    def finished(self, draft: Draft) -> None:
+        """The worker committed the draft's outcome (end the progress signal)."""
+
     def changed(self, draft: Draft) -> None:
         """Show the draft as it is now (after approve, reject, edit, regenerate, retry)."""
 
@@ -281,6 +284,7 @@ class DraftWorkflow:
                 self.notifier.duplicate(draft, existing)
                 self.store.reject(draft.id, SYSTEM_ACTOR, DUPLICATE_REASON)
                 log.info("draft.duplicate", draft_id=draft.id, existing=existing.id)
+                self.notifier.finished(draft)
                 return
         draft = self.notifier.working(draft)
         article = draft.article() if regenerating else None
@@ -311,6 +315,8 @@ class DraftWorkflow:
         outcome = self.store.complete(draft.id, worker_id, new)
         if not outcome.won:
             log.warning("draft.complete_refused", draft_id=draft.id, worker=worker_id)
+            return
+        self.notifier.finished(draft)
 
     def _fail(self, draft: Draft, worker_id: str, failure: Failure) -> None:
         current = self.store.get_draft(draft.id) or draft
@@ -324,7 +330,8 @@ class DraftWorkflow:
             last_error_retryable=failure.retryable,
         )
         self.notifier.failed(shown, failure)
-        self.store.fail(draft.id, worker_id, failure.code, failure.retryable)
+        if self.store.fail(draft.id, worker_id, failure.code, failure.retryable).won:
+            self.notifier.finished(draft)
 
     def _earlier_duplicate(self, draft: Draft) -> Draft | None:
         window = self.config.duplicate_window_s

@@ -162,6 +162,19 @@ class Flow:
 
     # --- looking at the state -------------------------------------------------------------------
 
+    def ready_draft(self, text: str | None = None) -> Draft:
+        """Post a link and wait for its draft to be ready for review."""
+        ts, _ = self.post_message(text or f"New story {self.site.url('/story')}")
+        [draft] = self.drafts(ts)
+        ready = self.wait_state(draft.id, "ready")
+        wait_for(lambda: self.draft(draft.id).bot_message_ts, message="the draft message")
+        return self.draft(ready.id)
+
+    def last_modal(self) -> dict[str, Any]:
+        views = self.slack.views()
+        assert views, "no modal was opened"
+        return views[-1]
+
     def draft(self, draft_id: str) -> Draft:
         found = self.store.get_draft(draft_id)
         assert found is not None
@@ -198,7 +211,7 @@ class Flow:
 
         def idle() -> bool:
             with self.store._engine.connect() as conn:  # test-only peek
-                busy = conn.execute(
+                busy: int = conn.execute(
                     text("SELECT count(*) FROM drafts WHERE state IN ('queued', 'working')")
                 ).scalar_one()
             return busy == 0
@@ -235,8 +248,10 @@ def flow_factory(tmp_path: Path) -> Iterator[Callable[..., Flow]]:
     """Start a bot with settings overrides; everything stops at the end of the test."""
     stack: list[Callable[[], None]] = []
 
-    def start(*, model_latency_s: float = 0.0, **overrides: Any) -> Flow:
-        slack = FakeSlackAPI(token=TOKEN).start()
+    def start(
+        *, model_latency_s: float = 0.0, trigger_ttl_s: float = 3.0, **overrides: Any
+    ) -> Flow:
+        slack = FakeSlackAPI(token=TOKEN, trigger_ttl_s=trigger_ttl_s).start()
         stack.append(slack.stop)
         for user in (REPORTER, EDITOR, EDITOR2, OUTSIDER, GROUP_EDITOR):
             slack.add_user(user, user.lower())

@@ -1,0 +1,293 @@
+"""Reviewing a draft: approve (once), edit, regenerate, reject, retry, and who may do what."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bot.slack import ids
+from tests.fakes import slack_signing as signing
+from tests.fakes.slack_api import iter_texts
+from tests.slack.conftest import (
+    CHANNEL,
+    EDITOR,
+    EDITOR2,
+    GROUP_EDITOR,
+    OUTSIDER,
+    REPORTER,
+    SECRET,
+    USERGROUP,
+    Flow,
+    wait_for,
+)
+
+
+def _texts(node: Any) -> str:
+    return "\n".join(iter_texts(node))
+
+
+def _shown(flow: Flow, draft_id: str) -> str:
+    return _texts(flow.bot_message(flow.draft(draft_id)).blocks or [])
+
+
+def _buttons(flow: Flow, draft_id: str) -> list[str]:
+    blocks = flow.bot_message(flow.draft(draft_id)).blocks or []
+    return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+def test_two_editors_approving_at_once_exactly_one_wins_the_other_is_told(flow: Flow) -> None:
+    draft = flow.ready_draft()
+    results: dict[str, int] = {}
+    urls: dict[str, str] = {}
+    barrier = threading.Barrier(2)
+
+    def approve(user: str) -> None:
+        response_url = flow.slack.new_response_url()
+        urls[user] = response_url
+        payload = signing.block_actions_payload(
+            action_id=ids.ACTION_APPROVE,
+            value=draft.id,
+            trigger_id=flow.slack.new_trigger_id(),
+            user_id=user,
+            channel_id=CHANNEL,
+            message_ts=draft.bot_message_ts or "",
+            response_url=response_url,
+        )
+        barrier.wait()
+        results[user] = flow.send(signing.interactivity_request(payload, SECRET)).status
+
+    threads = [threading.Thread(target=approve, args=(u,)) for u in (EDITOR, EDITOR2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == {EDITOR: 200, EDITOR2: 200}
+    approved = flow.wait_state(draft.id, "approved")
+    assert approved.approved_by in (EDITOR, EDITOR2)
+    loser = EDITOR2 if approved.approved_by == EDITOR else EDITOR
+    told = wait_for(lambda: flow.answers(urls[loser]), message="the loser to be told")
+    assert told == [f"<@{approved.approved_by}> already approved this draft."]
+    assert flow.answers(urls[approved.approved_by]) == []
+    history = flow.store.history(draft.id)
+    assert history is not None
+    assert [a.action for a in history.audit].count("draft.approved") == 1
+
+
+def test_double_click_approves_once(flow: Flow) -> None:
+    draft = flow.ready_draft()
+    flow.click(ids.ACTION_APPROVE, draft)
+    flow.wait_state(draft.id, "approved")
+    flow.click(ids.ACTION_APPROVE, draft)
+    assert wait_for(flow.answers, message="the refusal") == [
+        f"<@{EDITOR}> already approved this draft."
+    ]
+
+
+def test_only_editors_approve_or_reject_others_are_told_and_nothing_changes(
+    flow: Flow,
+) -> None:
+    draft = flow.ready_draft()
+    before = flow.bot_message(draft).blocks
+    for action in (ids.ACTION_APPROVE, ids.ACTION_REJECT):
+        for user in (REPORTER, OUTSIDER):
+            assert flow.click(action, draft, user=user).status == 200
+            said = wait_for(flow.answers, message="the refusal")
+            assert said == ["Only editors can approve or reject drafts."]
+    assert flow.draft(draft.id).state == "ready"
+    assert flow.bot_message(draft).blocks == before
+    assert flow.slack.calls("views.open") == []
+
+
+def test_outsiders_may_not_edit_or_regenerate_but_the_reporter_may(flow: Flow) -> None:
+    draft = flow.ready_draft()
+    for action in (ids.ACTION_EDIT, ids.ACTION_REGENERATE):
+        flow.click(action, draft, user=OUTSIDER)
+        said = wait_for(flow.answers, message="the refusal")
+        assert said == ["Only editors and the reporter who posted the link can change this draft."]
+    assert flow.slack.calls("views.open") == []
+    flow.click(ids.ACTION_REGENERATE, draft, user=REPORTER)
+    modal = wait_for(flow.slack.views, message="the modal")[-1]
+    assert modal["callback_id"] == ids.CALLBACK_REGENERATE
+
+
+def test_edit_opens_a_prefilled_modal_validates_inline_and_saves_a_revision(
+    flow: Flow,
+) -> None:
+    draft = flow.ready_draft()
+    ai_text = flow.store.get_revision(draft.id)
+    assert ai_text is not None
+    flow.click(ids.ACTION_EDIT, draft, user=EDITOR)
+    modal = wait_for(flow.slack.views, message="the edit modal")[-1]
+    assert modal["callback_id"] == ids.CALLBACK_EDIT
+    assert modal["private_metadata"] == f"{draft.id}:1"
+    field = next(b for b in modal["blocks"] if b.get("block_id") == ids.BLOCK_EDIT_BULLETS)
+    assert field["element"]["initial_value"].splitlines() == list(ai_text.bullets)
+
+    values = {ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: "   \n  "}}
+    refused = flow.submit(modal, values)
+    assert refused.status == 200
+    assert refused.json() == {
+        "response_action": "errors",
+        "errors": {ids.BLOCK_EDIT_BULLETS: "Please enter at least one bullet."},
+    }
+    too_many = "\n".join(f"Point {n}." for n in range(1, 8))
+    refused = flow.submit(modal, {ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: too_many}})
+    assert refused.json()["response_action"] == "errors"
+    assert flow.draft(draft.id).current_revision == 1
+
+    edited = [
+        "The council voted 14 to 5 for a library on the old bus depot site.",
+        "It will cost 99 million dollars.",  # not in the article: the checks flag it
+        "Mayor Helen Okafor expects it to open in 2028.",
+    ]
+    saved = flow.submit(
+        modal, {ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: "\n".join(edited)}}
+    )
+    assert saved.status == 200 and saved.body in (b"", b"{}")
+    wait_for(lambda: flow.draft(draft.id).current_revision == 2, message="the edit")
+    revision = flow.store.get_revision(draft.id)
+    assert revision is not None and revision.kind == "edit" and revision.author == EDITOR
+    assert list(revision.bullets) == edited
+    assert any(c["kind"] == "number" and "99" in c["text"] for c in revision.checks)
+    assert flow.store.get_revision(draft.id, 1) == ai_text  # the AI text is kept
+    shown = wait_for(
+        lambda: s if "Edited by" in (s := _shown(flow, draft.id)) else None,
+        message="the edited message",
+    )
+    assert f"<@{EDITOR}>" in shown and "99 million" in shown
+    # The edit modal was opened from a stale view: its revision is now outdated.
+    flow.submit(modal, {ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: "Another text."}})
+    wait_for(lambda: flow.ephemerals(EDITOR), message="the conflict sentence")
+    assert flow.ephemerals(EDITOR)[-1].startswith("Someone changed this draft")
+    assert flow.draft(draft.id).current_revision == 2
+
+
+def test_expired_or_reused_trigger_is_told_in_one_sentence(
+    flow_factory: Callable[..., Flow],
+) -> None:
+    flow = flow_factory(trigger_ttl_s=0.05)
+    draft = flow.ready_draft()
+    trigger = flow.slack.new_trigger_id()
+    time.sleep(0.1)  # let the trigger expire (not a timing assertion)
+    flow.click(ids.ACTION_EDIT, draft, trigger_id=trigger)
+    said = wait_for(flow.answers, message="the sentence")
+    assert said == ["Slack needed too long to open the form; please click the button again."]
+    assert [c.response.get("error") for c in flow.slack.calls("views.open")] == [
+        "expired_trigger_id"
+    ]
+
+
+def test_regenerate_with_an_instruction_makes_a_new_model_call_and_revision(flow: Flow) -> None:
+    draft = flow.ready_draft()
+    flow.click(ids.ACTION_REGENERATE, draft)
+    modal = wait_for(flow.slack.views, message="the modal")[-1]
+    values = {ids.BLOCK_REGENERATE_INSTRUCTION: {ids.INPUT_REGENERATE_INSTRUCTION: "shorter"}}
+    assert flow.submit(modal, values).status == 200
+    wait_for(lambda: flow.draft(draft.id).current_revision == 2, message="a new revision")
+    ready = flow.wait_state(draft.id, "ready")
+    revision = flow.store.get_revision(ready.id)
+    assert revision is not None
+    assert revision.kind == "regenerate" and revision.instruction == "shorter"
+    assert len(flow.model.message_requests) == 2
+    assert "shorter" in json.dumps(flow.model.message_requests[-1].body)
+    assert len(flow.site.requests_for("/story")) == 1  # the stored article was reused
+    assert len(flow.slack.thread(CHANNEL, draft.thread_ts or "")) == 1
+    earlier = [_texts(h["blocks"] or []) for h in flow.bot_message(ready).history]
+    assert any(f"Writing a new version for <@{EDITOR}>" in text for text in earlier)
+
+
+def test_reject_with_a_reason_ends_the_draft_and_removes_the_buttons(flow: Flow) -> None:
+    draft = flow.ready_draft()
+    flow.click(ids.ACTION_REJECT, draft)
+    modal = wait_for(flow.slack.views, message="the reject modal")[-1]
+    assert modal["callback_id"] == ids.CALLBACK_REJECT
+    values = {ids.BLOCK_REJECT_REASON: {ids.INPUT_REJECT_REASON: "Wrong story <!channel>"}}
+    flow.submit(modal, values)
+    rejected = flow.wait_state(draft.id, "rejected")
+    assert rejected.rejected_by == EDITOR and rejected.rejected_reason == "Wrong story <!channel>"
+    shown = wait_for(
+        lambda: s if "Rejected" in (s := _shown(flow, draft.id)) else None, message="rejected"
+    )
+    assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown
+    assert _buttons(flow, draft.id) == []
+
+
+def test_a_failure_is_one_sentence_with_retry_and_retry_recovers(flow: Flow) -> None:
+    gone_ts, _ = flow.post_message(f"Old: {flow.site.url('/gone')}")
+    [gone] = flow.drafts(gone_ts)
+    assert flow.wait_state(gone.id, "failed").last_error_code == "http_not_found"
+    assert _buttons(flow, gone.id) == []  # retrying a 404 cannot help
+
+    flow.site.handle("/later", lambda request: request.send_body(503, b"down"))
+    url = flow.site.url("/later")
+    ts, _ = flow.post_message(f"Breaking: {url}")
+    [draft] = flow.drafts(ts)
+    failed = flow.wait_state(draft.id, "failed")
+    assert failed.last_error_code == "http_server_error"
+    assert _buttons(flow, draft.id) == [ids.ACTION_RETRY]
+    assert _shown(flow, draft.id) == (
+        ":warning: The website had a problem of its own (HTTP 503). Try again later.\nRetry"
+    )
+    flow.site.add("/later", _article())
+    flow.click(ids.ACTION_RETRY, failed, user=REPORTER)
+    flow.wait_state(draft.id, "ready")
+    assert ids.ACTION_APPROVE in _buttons(flow, draft.id)
+    assert len(flow.slack.thread(CHANNEL, ts)) == 1
+
+
+def _article() -> str:
+    from tests.slack.conftest import ARTICLE_HTML
+
+    return ARTICLE_HTML
+
+
+def test_usergroup_members_are_editors_and_a_free_plan_falls_back_to_the_ids(
+    flow_factory: Callable[..., Flow],
+) -> None:
+    flow = flow_factory(editor_usergroup_id=USERGROUP)
+    flow.slack.set_usergroup(USERGROUP, [GROUP_EDITOR])
+    draft = flow.ready_draft()
+    flow.click(ids.ACTION_APPROVE, draft, user=GROUP_EDITOR)
+    assert flow.wait_state(draft.id, "approved").approved_by == GROUP_EDITOR
+    assert len(flow.slack.calls("usergroups.users.list")) == 1  # cached
+
+
+def test_plan_upgrade_required_leaves_only_the_listed_editors(
+    flow_factory: Callable[..., Flow],
+) -> None:
+    flow = flow_factory(editor_usergroup_id=USERGROUP)
+    flow.slack.usergroups_error = "plan_upgrade_required"
+    draft = flow.ready_draft()
+    flow.click(ids.ACTION_APPROVE, draft, user=GROUP_EDITOR)
+    assert wait_for(flow.answers, message="refusal") == [
+        "Only editors can approve or reject drafts."
+    ]
+    flow.click(ids.ACTION_APPROVE, draft, user=EDITOR)
+    flow.wait_state(draft.id, "approved")
+
+
+def test_slack_rate_limits_are_retried_after_retry_after(flow: Flow) -> None:
+    flow.slack.rate_limit("chat.postMessage", times=1, retry_after=1)
+    draft = flow.ready_draft()
+    posts = flow.slack.calls("chat.postMessage")
+    assert [c.status for c in posts] == [429, 200]
+    assert flow.bot_message(draft).thread_ts == draft.thread_ts
+
+
+def test_forged_and_stale_signatures_get_401_and_change_nothing(flow: Flow) -> None:
+    url = flow.site.url("/story")
+    event = signing.message_event(channel=CHANNEL, ts="1700000000.000100", text=f"x {url}")
+    forged = signing.event_request(event, "not-the-secret", event_id="Ev0FORGED")
+    stale = signing.event_request(
+        event, SECRET, event_id="Ev0STALE", timestamp=int(time.time()) - 600
+    )
+    assert flow.send(forged).status == 401
+    assert flow.send(stale).status == 401
+    tampered = signing.event_request(event, SECRET, event_id="Ev0TAMPER")
+    body = tampered.body.replace(b'"text": "x ', b'"text": "y ')
+    assert body != tampered.body
+    assert flow.send(signing.SignedRequest(body, tampered.headers)).status == 401
+    assert flow.drafts("1700000000.000100") == []

@@ -199,7 +199,9 @@ class PublishWorker:
                 return attempts
             self._sleep(wait if wait > 0 else poll_s)
 
-    def run_forever(self, stop: threading.Event, wake: threading.Event, *, poll_s: float) -> None:
+    def run_forever(
+        self, stop: threading.Event, wake: threading.Event, *, poll_s: float = DEFAULT_POLL_S
+    ) -> None:
         """Deliver until ``stop`` is set; idle waits end early on ``wake`` or a due retry."""
         if self.client is None:
             return

@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
-from lxml.etree import XPath, _ElementUnicodeResult
 from lxml.html import HtmlElement
 
 # --- markup vocabulary ---------------------------------------------------------------------------
@@ -385,44 +384,37 @@ def _chrome_kind(element: HtmlElement) -> str | None:
     return kind
 
 
-_LONG_TEXT = XPath(
-    ".//text()[string-length(normalize-space(.)) > 25]"
-    "[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::a)]"
-)
-
-
-def _text_nodes(root: HtmlElement) -> list[_ElementUnicodeResult]:
-    found = _LONG_TEXT(root)
-    if not isinstance(found, list):
-        return []
-    return [node for node in found if isinstance(node, _ElementUnicodeResult)]
+_NOT_PROSE = frozenset({"script", "style", "noscript", "a", "template", "textarea"})
+_PROSE_CHARS = 25
 
 
 class _Page:
-    """Where the page's sentence-like text sits: per-element mass and the main container."""
+    """One pass over the page: where its sentence-like text sits, and which elements look like
+    chrome by their markup.
+
+    ``mass`` counts the characters of longer text nodes (not in scripts or links) under each
+    element; the ``spine`` is the container holding the most paragraph text and its ancestors,
+    which are never removed, whatever their class names say.
+    """
 
     def __init__(self, root: HtmlElement) -> None:
         self.mass: dict[HtmlElement, int] = {}
+        self.candidates: list[tuple[HtmlElement, str]] = []
         score: dict[HtmlElement, int] = {}
-        for node in _text_nodes(root):
-            parent = node.getparent()
-            if parent is not None and node.is_tail:
-                parent = parent.getparent()
-            if parent is None:
+        for element in root.iter():
+            tag = element.tag
+            if not isinstance(tag, str):
                 continue
-            size = len(node.strip())
-            block = parent
-            while block.tag in _INLINE:
-                up = block.getparent()
-                if up is None:
-                    break
-                block = up
-            container = block.getparent() if block.tag in _PARAGRAPHS else block
-            if container is not None:
-                score[container] = score.get(container, 0) + size
-            while parent is not None:
-                self.mass[parent] = self.mass.get(parent, 0) + size
-                parent = parent.getparent()
+            kind = _chrome_kind(element)
+            if kind is not None:
+                self.candidates.append((element, kind))
+            text, tail = element.text, element.tail
+            if text and len(text) > _PROSE_CHARS and tag not in _NOT_PROSE:
+                self._add(element, len(text.strip()), score)
+            if tail and len(tail) > _PROSE_CHARS:
+                parent = element.getparent()
+                if parent is not None and parent.tag not in _NOT_PROSE:
+                    self._add(parent, len(tail.strip()), score)
         self.total = self.mass.get(root, 0)
         self.spine: set[HtmlElement] = set()
         if score:
@@ -430,6 +422,23 @@ class _Page:
             while anchor is not None:
                 self.spine.add(anchor)
                 anchor = anchor.getparent()
+
+    def _add(self, holder: HtmlElement, size: int, score: dict[HtmlElement, int]) -> None:
+        if size <= _PROSE_CHARS:
+            return
+        block = holder
+        while block.tag in _INLINE:
+            up = block.getparent()
+            if up is None:
+                break
+            block = up
+        container = block.getparent() if block.tag in _PARAGRAPHS else block
+        if container is not None:
+            score[container] = score.get(container, 0) + size
+        node: HtmlElement | None = holder
+        while node is not None:
+            self.mass[node] = self.mass.get(node, 0) + size
+            node = node.getparent()
 
     def protected(self, element: HtmlElement, kind: str = "strong") -> bool:
         """True if removing ``element`` would remove the article (a misnamed main container)."""
@@ -446,24 +455,16 @@ def prune_chrome(tree: HtmlElement, url: str | None = None) -> int:
     body = tree.find("body")
     root = body if body is not None else tree
     page = _Page(root)
-    doomed: list[HtmlElement] = []
-    for element in root.iter("*"):
-        if not isinstance(element.tag, str):
-            continue
-        kind = _chrome_kind(element)
-        if kind is not None and not page.protected(element, kind):
-            doomed.append(element)
-    doomed.extend(e for e in _phrase_chrome(root) if not page.protected(e))
-    doomed.extend(_link_blocks(root, url))
-    removed = 0
-    seen: set[HtmlElement] = set()
+    # Pass 1: markup (tag, role, class and id names).
+    doomed = [e for e, kind in page.candidates if not page.protected(e, kind)]
     for element in doomed:
-        if element in seen or any(a in seen for a in element.iterancestors()):
-            continue
-        seen.add(element)
+        _drop(element)  # document order: a removed ancestor takes its descendants along
+    # Pass 2: wording and link-only blocks, on what is left.
+    second = [e for e in _phrase_chrome(root) if not page.protected(e)]
+    second.extend(_link_blocks(root, url))
+    for element in second:
         _drop(element)
-        removed += 1
-    return removed
+    return len(doomed) + len(second)
 
 
 def _phrase_chrome(root: HtmlElement) -> Iterable[HtmlElement]:
@@ -504,19 +505,27 @@ def _link_blocks(root: HtmlElement, url: str | None) -> Iterable[HtmlElement]:
     shown as a bare address (a cited source) are content, as is anything inside a quote.
     """
     own = _strip_fragment(url)
+    own_path = _strip_fragment(_path(url))
     for element in root.iter("p", "li", "h2", "h3", "h4", "h5", "h6"):
-        links = []
-        for a in element.iter("a"):
-            href = (a.get("href") or "").strip()
-            target = _strip_fragment(_join(url, href))
-            if href and not href.startswith(_NOT_ARTICLE_LINKS) and target != own:
-                links.append(a)
-        if not links:
+        if element.find(".//a") is None:
             continue
         text = _norm("".join(element.itertext()))
         if not text or len(text) > 160 or text.lower().startswith(("http", "www.")):
             continue
-        linked = sum(len(_norm("".join(a.itertext()))) for a in links)
+        linked = 0
+        for a in element.iter("a"):
+            href = (a.get("href") or "").strip()
+            if not href or href.startswith(_NOT_ARTICLE_LINKS):
+                continue
+            if href.startswith(("http://", "https://")):
+                if _strip_fragment(href) == own:
+                    continue
+            elif href.startswith("/") and not href.startswith("//"):
+                if _strip_fragment(href.split("?", 1)[0]) == own_path:
+                    continue
+            elif _strip_fragment(_join(url, href)) == own:
+                continue
+            linked += len(_norm("".join(a.itertext())))
         if linked >= 0.9 * len(text) and not any(
             ancestor.tag == "blockquote" for ancestor in element.iterancestors()
         ):
@@ -524,6 +533,13 @@ def _link_blocks(root: HtmlElement, url: str | None) -> Iterable[HtmlElement]:
 
 
 _NOT_ARTICLE_LINKS = ("#", "mailto:", "tel:", "javascript:")
+
+
+def _path(url: str | None) -> str | None:
+    try:
+        return urlsplit(url).path if url else None
+    except ValueError:  # malformed address
+        return None
 
 
 def _join(base: str | None, href: str) -> str:

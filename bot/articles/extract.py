@@ -15,13 +15,15 @@ from datetime import datetime
 from time import perf_counter
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 from htmldate import find_date
+from lxml import etree
 from lxml.etree import XPath
-from lxml.html import HtmlElement
+from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 from trafilatura import bare_extraction
 from trafilatura.metadata import examine_meta, extract_sitename, extract_title
 from trafilatura.settings import Document
-from trafilatura.utils import load_html
+from trafilatura.utils import repair_faulty_html
 
 from bot.articles import boilerplate, jsonld, language
 from bot.articles.errors import NoArticleText, Paywalled
@@ -35,6 +37,19 @@ _PAYWALL_MARKUP = re.compile(
     r"(?<![a-z])(?:paywall|paywalled|regwall|piano-?(?:offer|paywall|template)|plus-?(?:article|artikel|content|teaser)"
     r"|premium-?(?:article|content|teaser|banner|wall)|subscriber-?only|article-?locked|locked-?content"
     r"|meter-?(?:wall|paywall))(?![a-z])"
+)
+# trafilatura's parser settings (trafilatura.utils.HTML_PARSER) with a C-level class lookup.
+_PARSER = lxml.html.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+)
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
+    )
 )
 # Below this many words an extraction is suspect and a longer JSON-LD articleBody may replace it.
 SHORT_TEXT_WORDS = 80
@@ -51,7 +66,7 @@ def extract_article(
     """
     started = perf_counter()
     landed = final_url or url
-    tree = load_html(html)
+    tree = parse_html(html)
     if tree is None:
         raise NoArticleText("the page could not be parsed as HTML")
 
@@ -109,6 +124,28 @@ def extract_article(
     return article
 
 
+def parse_html(html: str) -> HtmlElement | None:
+    """Parse a page once, as trafilatura's ``load_html`` would, with a faster element lookup.
+
+    lxml.html's default lookup calls back into Python for every element it hands out; a
+    C-level default lookup gives the same ``HtmlElement`` objects (extraction output is
+    identical on both benchmark sets) at less cost for every later pass over the tree.
+    """
+    text = repair_faulty_html(html, html[:50].lower())
+    if not text.strip():
+        return None
+    try:
+        tree = lxml.html.fromstring(text, parser=_PARSER)
+    except ValueError:  # "Unicode strings with encoding declaration are not supported."
+        try:
+            tree = lxml.html.fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
+        except (ValueError, etree.ParserError):
+            return None
+    except etree.ParserError:  # "Document is empty"
+        return None
+    return tree if isinstance(tree, HtmlElement) else None
+
+
 def count_words(text: str) -> int:
     """Words for the length check; CJK scripts have no spaces, so two characters count as one."""
     cjk = len(_CJK.findall(text))
@@ -160,9 +197,8 @@ def _metadata(
 
 _AUTHOR_NODES = XPath(
     ".//*[@rel='author' or @itemprop='author' or @itemprop='creator'"
-    " or contains(translate(@class, 'ABEHILNORTUY', 'abehilnortuy'), 'author')"
-    " or contains(translate(@class, 'ABEHILNORTUY', 'abehilnortuy'), 'byline')"
-    " or contains(translate(@class, 'ABEHILNORTUY', 'abehilnortuy'), 'autor')]"
+    " or contains(@class, 'author') or contains(@class, 'Author') or contains(@class, 'byline')"
+    " or contains(@class, 'Byline') or contains(@class, 'autor') or contains(@class, 'Autor')]"
     "[not(self::html or self::body or self::main or self::article or self::script"
     " or self::style or self::meta or self::link)]"
 )

@@ -48,14 +48,7 @@ class ServeProcess:
         assert self.process.stderr is not None
         self._reader = threading.Thread(target=self._read, args=(self.process.stderr,))
         self._reader.start()
-        listening = wait_for(
-            lambda: (
-                next((e for e in self.lines if e.get("event") == "server.listening"), None)
-                or self._exited()
-            ),
-            30.0,
-            "the server to listen",
-        )
+        listening = wait_for(self._listening, 30.0, "the server to listen")
         self.url = f"http://127.0.0.1:{listening['port']}"
 
     def _listening(self) -> dict[str, Any] | None:

@@ -39,7 +39,7 @@ _PAYWALL_MARKUP = re.compile(
     r"|meter-?(?:wall|paywall))(?![a-z])"
 )
 # trafilatura's parser settings (trafilatura.utils.HTML_PARSER) with a C-level class lookup.
-_PARSER = lxml.html.HTMLParser(
+_PARSER = lxml.html.HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lack default_doctype
     collect_ids=False,
     default_doctype=False,
     encoding="utf-8",

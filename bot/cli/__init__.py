@@ -11,13 +11,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import db, extract, serve, summarize
+from bot.cli import audit, db, extract, serve, summarize
 from bot.domain import UserFacingError
 from bot.i18n import sentence_for
 from bot.logs import configure_logging, get_logger
 from bot.settings import ConfigError, load_settings
 
-COMMANDS = (extract, summarize, db, serve)
+COMMANDS = (extract, summarize, db, serve, audit)
 
 # One-shot commands keep stderr for their one sentence: their logs default to warnings only
 # (an explicit LOG_LEVEL still wins).

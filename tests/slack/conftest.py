@@ -21,6 +21,7 @@ from bot.server import HttpServer, Router
 from bot.settings import Settings, load_settings
 from bot.slack.app import Services, build_app, build_services
 from bot.store import Draft, Store
+from bot.workflow.publishing import start_from_settings
 from tests.fakes import slack_signing as signing
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.news_site import NewsSite
@@ -278,6 +279,9 @@ def flow_factory(tmp_path: Path) -> Iterator[Callable[..., Flow]]:
             thread.join(5)
 
         stack.append(stop_server)
+        publish = start_from_settings(settings, store, services.notifier)
+        services.workflow.set_on_approved(publish.wake.set)
+        stack.append(publish.stop)
         services.workers.start()
         stack.append(services.workers.stop)
         return Flow(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -11,6 +12,7 @@ from typing import Any
 from bot.slack import ids
 from tests.fakes import slack_signing as signing
 from tests.fakes.slack_api import iter_texts
+from tests.fakes.webhook_receiver import WebhookReceiver
 from tests.slack.conftest import (
     CHANNEL,
     EDITOR,
@@ -291,3 +293,38 @@ def test_forged_and_stale_signatures_get_401_and_change_nothing(flow: Flow) -> N
     assert body != tampered.body
     assert flow.send(signing.SignedRequest(body, tampered.headers)).status == 401
     assert flow.drafts("1700000000.000100") == []
+
+
+def test_an_approval_is_published_once_and_the_thread_says_so(
+    flow_factory: Callable[..., Flow],
+) -> None:
+    secret = "whsec_" + base64.b64encode(b"flow-webhook-secret-32-bytes-long").decode()
+    with WebhookReceiver(secret) as receiver:
+        flow = flow_factory(
+            publish_webhook_url=receiver.url,
+            publish_webhook_secret=secret,
+            publish_poll_s=0.2,
+        )
+        draft = flow.ready_draft()
+        flow.click(ids.ACTION_APPROVE, draft, user=EDITOR)
+        flow.click(ids.ACTION_APPROVE, draft, user=EDITOR2)  # too late: told, nothing sent
+        published = flow.wait_state(draft.id, "published")
+        [request] = receiver.wait_for_requests(1)
+        body = json.loads(request.body)
+        assert body["type"] == "summary.approved"
+        assert body["data"]["summary_id"] == draft.id
+        assert body["data"]["approval"]["editor_id"] == EDITOR
+        assert body["data"]["approval"]["channel_id"] == CHANNEL
+        assert body["data"]["summary"]["bullets"] == list(
+            (flow.store.get_revision(draft.id) or _no_revision()).bullets
+        )
+        shown = wait_for(
+            lambda: s if "Published by" in (s := _shown(flow, published.id)) else None,
+            message="the published line",
+        )
+        assert "CMS answered 200" in shown
+        assert len(receiver.deliveries) == 1
+
+
+def _no_revision() -> Any:
+    raise AssertionError("the draft has no revision")

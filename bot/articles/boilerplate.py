@@ -267,6 +267,9 @@ _PROMPT = re.compile(
     r"|bereits (?:abonnent|registriert)|um weiterzulesen|weiterlesen mit|mit (?:plus|abo) lesen"
     r"|unterstützen sie (?:uns|unsere|unseren|unabhängigen)|^unterstütze (?:uns|unsere|\w+)\b"
     r"|diesen artikel teilen|teilen sie (?:diesen|den) artikel|app herunterladen"
+    r"|javascript (?:ist )?(?:deaktiviert|disabled)"
+    r"|(?:enable|aktiviere[n]?(?: sie)?(?: bitte)?) javascript|veralteten browser"
+    r"|outdated browser|browser (?:is not|wird nicht) (?:supported|unterstützt)"
     r"|hazte (?:miembro|socio)|suscr[ií]bete|subskrypcj|abonnez-vous|inscreva-se"
     r"|assine (?:já|agora)|iscriviti)",
     re.IGNORECASE,
@@ -627,15 +630,32 @@ def junk_reason(line: str) -> str | None:
     return None
 
 
-def clean_lines(lines: Sequence[str], title: str | None = None) -> list[str]:
-    """Drop chrome lines from extracted text; the headline repeated on top goes too."""
+def _comparable(text: str) -> str:
+    return _norm(_PUNCTUATION_VARIANTS.sub(lambda m: _CANONICAL[m.group()], text)).casefold()
+
+
+_CANONICAL = {"–": "-", "—": "-", "„": '"', "“": '"', "”": '"', "«": '"', "»": '"', "’": "'"}
+_PUNCTUATION_VARIANTS = re.compile("|".join(_CANONICAL))
+
+
+def _is_headline(line: str, titles: Sequence[str]) -> bool:
+    """The headline (or the page title) repeated above the text, possibly without the site."""
+    comparable = _comparable(line)
+    for title in titles:
+        if comparable == title or (len(line.split()) >= 3 and title.startswith(comparable)):
+            return True
+    return False
+
+
+def clean_lines(lines: Sequence[str], titles: Sequence[str | None] = ()) -> list[str]:
+    """Drop chrome lines from extracted text, and headline lines (any of ``titles``) on top."""
     kept: list[str] = []
-    headline = _norm(title).casefold() if title else None
+    known = [_comparable(t) for t in titles if t]
     for raw in lines:
         line = _norm(raw)
         if not line:
             continue
-        if not kept and headline and line.casefold() == headline:
+        if not kept and known and _is_headline(line, known):
             continue
         if junk_reason(line) is None:
             kept.append(line)

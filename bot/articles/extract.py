@@ -72,17 +72,19 @@ def extract_article(
 
     ld = jsonld.find_article(tree)
     meta = _metadata(tree, ld, landed)
+    meta_titles = _title_variants(tree, ld)
     marked_paywalled = (ld is not None and ld.accessible_for_free is False) or _paywall_markup(tree)
 
     boilerplate.prune_chrome(tree, landed)
     doc = bare_extraction(tree, url=landed, include_comments=False, with_metadata=False)
     raw = (doc.text if isinstance(doc, Document) else None) or ""
-    lines = boilerplate.clean_lines(raw.split("\n"), meta["title"])
+    titles = [meta["title"], *meta_titles]
+    lines = boilerplate.clean_lines(raw.split("\n"), titles)
     text = "\n".join(lines)
 
     body_used = False
     if ld is not None and ld.article_body and _better_body(ld.article_body, text, min_words):
-        text = "\n".join(boilerplate.clean_lines(ld.article_body.split("\n"), meta["title"]))
+        text = "\n".join(boilerplate.clean_lines(ld.article_body.split("\n"), titles))
         body_used = True
 
     words = count_words(text)
@@ -177,14 +179,20 @@ def _metadata(
     tree: HtmlElement, ld: jsonld.JsonLdArticle | None, landed: str
 ) -> dict[str, str | None]:
     tags = examine_meta(tree)
-    title = (ld.headline if ld else None) or tags.title or extract_title(tree)
+    site_name = (ld.publisher if ld else None) or tags.sitename or extract_sitename(tree)
+    headings = _h1_texts(tree)
+    title = (
+        (ld.headline if ld else None)
+        or (headings[0] if len(headings) == 1 else None)
+        or _without_site(tags.title, site_name)
+        or extract_title(tree)
+    )
     author = "; ".join(ld.authors) if ld and ld.authors else tags.author
     if not author:
         author = _dom_author(tree)
     published = _iso(ld.date_published if ld else None)
     if published is None:
         published = find_date(tree, original_date=True, extensive_search=True, url=landed)
-    site_name = (ld.publisher if ld else None) or tags.sitename or extract_sitename(tree)
     return {
         "title": title,
         "author": author,
@@ -193,6 +201,41 @@ def _metadata(
         "canonical_url": _canonical(tree, landed) or (ld.url if ld else None) or tags.url,
         "content_language": _content_language(tree),
     }
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·»:/]+\s+")
+
+
+def _title_variants(tree: HtmlElement, ld: jsonld.JsonLdArticle | None) -> list[str]:
+    """Every way the page states its headline: h1, ``<title>``, og:title, JSON-LD headline."""
+    variants = _h1_texts(tree)
+    title = tree.find(".//title")
+    if title is not None and title.text:
+        variants.append(title.text)
+    for meta in tree.iterfind(".//meta[@property='og:title']"):
+        variants.append(str(meta.get("content") or ""))
+    if ld is not None and ld.headline:
+        variants.append(ld.headline)
+    return [v for v in variants if v]
+
+
+def _h1_texts(tree: HtmlElement) -> list[str]:
+    texts = (" ".join("".join(h.itertext()).split()) for h in tree.iter("h1"))
+    return [t for t in texts if len(t) > 3][:3]
+
+
+def _without_site(title: str | None, site_name: str | None) -> str | None:
+    """``"Headline | Site"`` → ``"Headline"`` when one end of the title names the site."""
+    if not title or not site_name:
+        return title
+    parts = _TITLE_SEPARATOR.split(title)
+    site = site_name.casefold()
+    for index in (-1, 0):
+        if len(parts) > 1:
+            part = parts[index].casefold()
+            if part and (part in site or site in part):
+                parts.pop(index)
+    return " – ".join(parts) if parts else title
 
 
 _AUTHOR_NODES = XPath(

@@ -272,3 +272,22 @@ def test_count_words_counts_cjk_characters() -> None:
     assert count_words("one two three") == 3
     assert count_words("子どもへの体罰を禁止する法律ができる") == 9  # 18 characters
     assert count_words("") == 0
+
+
+def test_title_without_site_name_when_there_is_no_json_ld() -> None:
+    body = "".join(
+        f"<p>Paragraph {i}: the regional bus company will add night services on four lines "
+        f"from May, after a pilot last winter carried more passengers than expected.</p>"
+        for i in range(5)
+    )
+    html = (
+        "<html><head><title>Night buses return | Valley Courier</title>"
+        '<meta property="og:title" content="Night buses return | Valley Courier">'
+        '<meta property="og:site_name" content="Valley Courier"></head>'
+        f"<body><h1>Valley Courier</h1><article><h1>Night buses return</h1>{body}</article>"
+        "</body></html>"
+    )
+    article = extract_article(html, url="https://courier.example/night-buses")
+    assert article.title == "Night buses return"
+    assert article.site_name == "Valley Courier"
+    assert article.paragraphs[0].startswith("Paragraph 0:")

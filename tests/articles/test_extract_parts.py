@@ -212,7 +212,7 @@ def test_article_lines_are_kept(line: str) -> None:
 
 def test_clean_lines_drops_the_repeated_headline_and_blank_lines() -> None:
     lines = ["Brücke wird saniert", "", "  Der Stadtrat hat beschlossen.  ", "Foto: Stadt"]
-    assert boilerplate.clean_lines(lines, "Brücke wird saniert") == [
+    assert boilerplate.clean_lines(lines, ["Brücke wird saniert"]) == [
         "Der Stadtrat hat beschlossen."
     ]
 
@@ -245,3 +245,18 @@ def test_no_declaration_uses_the_detection_anyway() -> None:
 )
 def test_normalize_language_tags(value: str, code: str | None) -> None:
     assert language.normalize(value) == code
+
+
+def test_clean_lines_drops_title_variants_on_top_only() -> None:
+    titles = ["Energy Rising - 33 Tage Yoga Challenge - Mady Yoga", "Energy Rising"]
+    lines = [
+        "Energy Rising – 33 Tage Yoga Challenge",  # en dash, without the site name
+        "Der Frühling steht bevor, die Tage werden endlich wieder länger.",
+        "Energy Rising",  # further down it is text (a subheading), not the repeated headline
+    ]
+    assert boilerplate.clean_lines(lines, titles) == lines[1:]
+
+
+def test_browser_notices_are_junk() -> None:
+    assert boilerplate.junk_reason("JavaScript ist deaktiviert. Bitte aktiviere JavaScript.")
+    assert boilerplate.junk_reason("Please enable JavaScript to read this page.")

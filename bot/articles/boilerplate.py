@@ -139,7 +139,7 @@ _WEAK_TOKENS = _tokens(
 )
 _STRONG = re.compile(rf"(?<![a-z])(?:{_STRONG_TOKENS})(?![a-z])")
 _WEAK = re.compile(rf"(?<![a-z])(?:{_WEAK_TOKENS})(?![a-z])")
-_WEAK_MAX_CHARS = 1000
+_WEAK_MAX_CHARS = 500
 # Ambiguous tokens: chrome only when the element is mostly links (teaser lists, card grids).
 _LINKY = re.compile(
     rf"(?<![a-z])(?:{_tokens('teasers?', 'more', 'cards?', 'promo', 'list')})(?![a-z])"

@@ -53,6 +53,16 @@ _PARSER.set_element_class_lookup(
 )
 # Below this many words an extraction is suspect and a longer JSON-LD articleBody may replace it.
 SHORT_TEXT_WORDS = 80
+_PAYWALL_WORDING = re.compile(
+    r"weiterlesen mit|(?:mit|als) (?:plus|abo|\w+\+)[- ](?:lesen|weiterlesen)"
+    r"|exklusiv für (?:abonnent|\w*plus)|bereits abonnent|jetzt (?:\w+ )?abo(?:nnieren)?\b"
+    r"|already (?:a subscriber|have a subscription)|subscribe (?:now )?to (?:continue|read)"
+    r"|to continue reading|for subscribers only|subscriber[- ]only|become a subscriber"
+    r"|réservé aux abonnés|abonnez-vous pour|(?:solo|exclusivo) para suscriptores"
+    r"|suscríbete para (?:seguir|continuar)|riservato agli abbonati|exclusivo para assinantes"
+    r"|tylko dla (?:subskrybentów|prenumeratorów)",
+    re.IGNORECASE,
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -73,7 +83,9 @@ def extract_article(
     ld = jsonld.find_article(tree)
     meta = _metadata(tree, ld, landed)
     meta_titles = _title_variants(tree, ld)
-    marked_paywalled = (ld is not None and ld.accessible_for_free is False) or _paywall_markup(tree)
+    # Only the publisher's structured data flags a returned article as paywalled; paywall
+    # markup and wording (often present on free articles too) only name a refusal.
+    marked_paywalled = ld is not None and ld.accessible_for_free is False
 
     boilerplate.prune_chrome(tree, landed)
     doc = bare_extraction(tree, url=landed, include_comments=False, with_metadata=False)
@@ -88,16 +100,16 @@ def extract_article(
         body_used = True
 
     words = count_words(text)
-    if words == 0:
-        if marked_paywalled:
-            raise Paywalled("marked paywalled and no text found")
-        raise NoArticleText("no article text found")
     if words < min_words:
-        # Too short to be the article: a teaser in front of a paywall, or a page that is
-        # not an article (gallery, video, index). Say paywall only when the page says so.
-        if marked_paywalled:
-            raise Paywalled(f"teaser of {words} words on a paywalled page")
-        raise NoArticleText(f"only {words} words of text")
+        # Too short to be the article: a teaser in front of a paywall, or a page that is not
+        # an article (gallery, video, section front). Say paywall only when the page says so.
+        refusal: Paywalled | NoArticleText
+        if marked_paywalled or _paywall_signs(html):
+            refusal = Paywalled(f"{words} words of text on a paywalled page")
+        else:
+            refusal = NoArticleText(f"{words} words of text")
+        log.info("article.refused", url=landed, code=refusal.code, words=words)
+        raise refusal
 
     lang = language.choose(
         text, ld.language if ld else None, tree.get("lang"), meta["content_language"]
@@ -167,12 +179,18 @@ def _better_body(body: str, text: str, min_words: int) -> bool:
     return text_words < min_words or body_words > 2 * text_words
 
 
-def _paywall_markup(tree: HtmlElement) -> bool:
-    for element in tree.iter("div", "section", "article", "aside", "p"):
+def _paywall_signs(html: str) -> bool:
+    """Paywall markup or wording anywhere on the page (read from a fresh parse, before pruning)."""
+    tree = parse_html(html)
+    if tree is None:
+        return False
+    for element in tree.iter("div", "section", "article", "aside", "p", "span"):
         attrs = " ".join(v for v in (element.get("class"), element.get("id")) if v)
         if attrs and _PAYWALL_MARKUP.search(attrs.lower()):
             return True
-    return False
+    body = tree.find("body")
+    text = " ".join((body if body is not None else tree).text_content().split())
+    return bool(_PAYWALL_WORDING.search(text))
 
 
 def _metadata(

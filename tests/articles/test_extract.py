@@ -291,3 +291,26 @@ def test_title_without_site_name_when_there_is_no_json_ld() -> None:
     assert article.title == "Night buses return"
     assert article.site_name == "Valley Courier"
     assert article.paragraphs[0].startswith("Paragraph 0:")
+
+
+def test_short_page_with_paywall_wording_is_refused_as_paywalled() -> None:
+    # No structured data, but the page says what it is: a teaser in front of a subscription.
+    html = _page("paywalled-teaser.html").replace('"isAccessibleForFree": "False",', "")
+    for markup, plain in (
+        ('"hasPart"', '"isPartOf"'),
+        ("paywall-offer", "box"),
+        ("paywalled-", ""),
+    ):
+        html = html.replace(markup, plain)
+    assert "paywall" not in html.lower()
+    with pytest.raises(Paywalled):
+        extract_article(html, url="https://www.beispiel-zeitung.de/a")
+
+
+def test_paywall_markup_on_a_free_full_article_does_not_flag_it() -> None:
+    html = _page("en-news.html").replace(
+        '<div class="story__body">', '<div class="story__body paywall-container">'
+    )
+    article = extract_article(html, url=EN_URL)
+    assert article.paywalled is False
+    assert "Supporters pointed to figures" in article.text

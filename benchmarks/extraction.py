@@ -37,6 +37,7 @@ import trafilatura
 from bot.articles.charset import decode_html
 from bot.articles.errors import ArticleError
 from bot.articles.extract import count_words, extract_article
+from bot.articles.language import detect
 from bot.logs import configure_logging
 from bot.settings import Settings
 
@@ -53,6 +54,7 @@ class Page:
     with_: list[str] = field(default_factory=list)  # trafilatura-eval truth
     without: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    language: str | None = None  # of the truth passages (trafilatura-eval), for the German split
 
 
 @dataclass(slots=True)
@@ -102,6 +104,7 @@ def load_trafilatura_eval(root: Path, limit: int | None) -> list[Page]:
                 with_=list(item["with"]),
                 without=list(item["without"]),
                 meta=meta,
+                language=detect(" ".join(item["with"]))[0],
             )
         )
     return pages
@@ -120,7 +123,10 @@ def run_ours(page: Page) -> Output:
     ms = (time.perf_counter() - started) * 1000
     out = Output(article.text, ms, article.title, article.author, article.published)
     if count_words(article.text) < PRODUCT_MIN_WORDS:
-        out.short = "paywalled" if article.paywalled else "no_article_text"
+        try:  # untimed: which refusal the product gives (paywall signs decide the kind)
+            extract_article(page.html, url=page.url, min_words=PRODUCT_MIN_WORDS)
+        except ArticleError as exc:
+            out.short = exc.code
     return out
 
 
@@ -288,6 +294,16 @@ def report(
         cells += [f"{100 * t['leak']:.1f}%", f"{100 * t['miss']:.1f}%"]
         cells += [f"{tt['median ms']:.1f}", f"{tt['p95 ms']:.1f}"] if timed else ["″", "″"]
         lines.append(_row(cells))
+    german = [i for i, page in enumerate(te) if page.language == "de"]
+    lines += ["", f"trafilatura-eval by language of the truth passages ({len(german)} German):", ""]
+    lines += [_row(["extractor", "pages", "P", "R", "F1", "leak", "miss"]), _row(["---"] * 7)]
+    for name, _, te_out, _ in rows:
+        for label, keep in (("de", True), ("other", False)):
+            chosen = [i for i in range(len(te)) if (i in german) == keep]
+            t = score_snippets([te[i] for i in chosen], [te_out[i] for i in chosen])
+            cells = [name, label, f"{t['P']:.3f}", f"{t['R']:.3f}", f"{t['F1']:.3f}"]
+            cells += [f"{100 * t['leak']:.1f}%", f"{100 * t['miss']:.1f}%"]
+            lines.append(_row(cells))
     lines += ["", _row(["extractor", "TE title", "TE author", "TE date", "refusals (SH+TE)"])]
     lines.append(_row(["---"] * 5))
     for name in names:

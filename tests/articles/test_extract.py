@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.articles.errors import NoArticleText, Paywalled
 from bot.articles.extract import count_words, extract_article
@@ -314,3 +317,66 @@ def test_paywall_markup_on_a_free_full_article_does_not_flag_it() -> None:
     article = extract_article(html, url=EN_URL)
     assert article.paywalled is False
     assert "Supporters pointed to figures" in article.text
+
+
+# --- robustness --------------------------------------------------------------------------------
+
+ODD_PAGES = [
+    '<?xml version="1.0" encoding="ISO-8859-1"?><html><body><p>Grüße</p></body></html>',
+    "<html/><body><p>self-closing html tag</p></body>",
+    "plain text, no markup at all",
+    '{"json": "not a web page"}',
+    "<html><body>" + "<div>" * 400 + "deep" + "</div>" * 400 + "</body></html>",
+    "<html><body><p>nul\x00byte and \x0bcontrol</p></body></html>",
+    '<html><head><link rel="canonical" href="http://[bad-host]/x">'
+    '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"name": 5},'
+    ' "datePublished": "yesterday", "inLanguage": ["xx-unknown"]}</script></head>'
+    '<body><p><a href="http://[::1">broken link</a></p></body></html>',
+]
+
+
+@pytest.mark.parametrize("html", ODD_PAGES)
+def test_odd_pages_are_refused_or_extracted_never_crash(html: str) -> None:
+    try:
+        article = extract_article(html, url="https://odd.example/page", min_words=1)
+    except (NoArticleText, Paywalled):
+        return
+    assert isinstance(article.text, str)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<div class='share'>",
+                "</div>",
+                "<h2>",
+                "</h2>",
+                "<a href='/x'>",
+                "</a>",
+                "Lesen Sie auch:",
+                "Foto: dpa",
+                "<nav>",
+                "</nav>",
+                "<article>",
+                "</article>",
+                "Der Rat hat entschieden, die Brücke zu sanieren. ",
+                "<script>var x = 1;</script>",
+                "<li>",
+                "</li>",
+                "<ul>",
+                "</ul>",
+                "&amp;",
+                "<br>",
+            ]
+        ),
+        max_size=60,
+    )
+)
+def test_random_markup_never_crashes(parts: list[str]) -> None:
+    html = "<html><body>" + "".join(parts) + "</body></html>"
+    with contextlib.suppress(NoArticleText, Paywalled):
+        extract_article(html, url="https://random.example/a", min_words=1)

@@ -108,7 +108,7 @@ def extract_article(
             refusal = Paywalled(f"{words} words of text on a paywalled page")
         else:
             refusal = NoArticleText(f"{words} words of text")
-        log.info("article.refused", url=landed, code=refusal.code, words=words)
+        log.debug("extraction.refused", url=landed, code=refusal.code, words=words)
         raise refusal
 
     lang = language.choose(
@@ -127,8 +127,8 @@ def extract_article(
         paywalled=marked_paywalled,
         extra={"json_ld_type": ld.type if ld else None, "article_body_used": body_used},
     )
-    log.info(
-        "article.extracted",
+    log.debug(
+        "extraction.finished",
         url=landed,
         words=words,
         language=lang,
@@ -216,7 +216,7 @@ def _metadata(
         "author": author,
         "published": published,
         "site_name": site_name,
-        "canonical_url": _canonical(tree, landed) or (ld.url if ld else None) or tags.url,
+        "canonical_url": _canonical(tree, landed) or (ld.url if ld else None),
         "content_language": _content_language(tree),
     }
 

@@ -322,7 +322,9 @@ _DATE_NAMES = re.compile(
     re.IGNORECASE,
 )
 # Numbers with a date or time separator: 12.01.2021, 19:49, 2021-01-12, 12/01.
-_DATE_STAMP = re.compile(r"\d[./:\-]\d")
+_DATE_STAMP = re.compile(
+    r"(?<![\d.,])(?:\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})\b|\d{1,2}:\d{2}\b|\d{4}-\d{2}(?:-\d{2})?\b)"
+)
 _DATE_NUMBERS = re.compile(r"\d{1,4}(?:[./:\-]\d{1,4}){0,3}\.?")
 
 # --- tree pass -----------------------------------------------------------------------------------
@@ -605,7 +607,18 @@ def _is_date_line(line: str) -> bool:
     if not has_stamp:
         return False
     rest = _DATE_NUMBERS.sub(" ", _DATE_WORDS.sub(" ", line))
-    return not re.sub(r"[\s,|·•:/()\-–—]+", " ", rest).strip()
+    return not _STAMP_PUNCTUATION.sub(" ", rest).strip()
+
+
+_STAMP_PUNCTUATION = re.compile(r"[\s,.|·•:/()\-–—]+")
+_SEGMENTS = re.compile(r"\s+[-–—|·•]\s+")
+
+
+def _is_meta_line(line: str) -> bool:
+    """A dateline or meta strip: segments split by dashes or bars, one of them only a date
+    ("05/10/2018 - Publicado por: Ana - Categoria: Saúde")."""
+    segments = _SEGMENTS.split(line)
+    return len(segments) >= 2 and any(_is_date_line(segment) for segment in segments)
 
 
 def junk_reason(line: str) -> str | None:
@@ -625,7 +638,11 @@ def junk_reason(line: str) -> str | None:
         return "credit"
     if words <= 12 and _LABEL.search(line):
         return "label"
+    if line.startswith("|"):
+        return None  # a table row (trafilatura writes tables as "| cell | cell |")
     if words <= 8 and _is_date_line(line):
+        return "date"
+    if words <= 20 and _is_meta_line(line):
         return "date"
     return None
 

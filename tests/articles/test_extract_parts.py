@@ -188,6 +188,11 @@ def test_prune_keeps_teaser_words_inside_real_paragraphs() -> None:
         "Aktualisiert am 12.01.2021, 14:30 Uhr",
         "January 13",
         "19:49",
+        "Updated at 1:23 p.m.",
+        "05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde - Tags: sad",
+        "Anzeige, enthält Affiliate Links",
+        "Kategorie: News",
+        "aja/PAP",
     ],
 )
 def test_junk_lines(line: str) -> None:
@@ -204,6 +209,8 @@ def test_junk_lines(line: str) -> None:
         "most of them moved to the new podcast within a year of the change.",
         "Related companies in the group reported higher profits.",
         "2019",
+        "| HD | THE HOME DEPOT INC. | 225.86 | -12.99 | -5.44% |",
+        "Die Inflationsrate lag im März bei 2,2 Prozent - nach 2,4 Prozent im Februar.",
     ],
 )
 def test_article_lines_are_kept(line: str) -> None:

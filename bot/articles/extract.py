@@ -39,6 +39,8 @@ _PAYWALL_MARKUP = re.compile(
     r"|meter-?(?:wall|paywall))(?![a-z])"
 )
 # trafilatura's parser settings (trafilatura.utils.HTML_PARSER) with a C-level class lookup.
+# One parser may serve several threads: lxml takes a per-parser lock around each parse
+# (_ParserContext.prepare in lxml's src/lxml/parser.pxi).
 _PARSER = lxml.html.HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lack default_doctype
     collect_ids=False,
     default_doctype=False,

@@ -2,10 +2,11 @@
 
 Two passes around trafilatura. :func:`prune_chrome` removes, in the parsed page, elements whose
 class, id or ARIA role names them as navigation, consent banners, newsletter and subscription
-boxes, related-article teasers, comments, share bars, author boxes, captions, embeds or summary
-boxes, plus "read also" blocks and AI-summary boxes found by their wording. :func:`clean_lines`
-then drops what survives extraction line by line: teaser and subscription prompts, AI
-disclaimers, photo credits, bare dates, and the headline repeated as the first line.
+boxes, related-article teasers, comments, share bars, author boxes, captions or summary boxes,
+plus "read also" blocks, link-only teaser lines and AI-summary boxes found by their wording; the
+container holding most of the page's prose is never removed, whatever its class names say.
+:func:`clean_lines` then drops what survives extraction line by line: teaser and subscription
+prompts, AI disclaimers, photo credits, labels, bare dates, and the headline repeated on top.
 
 The vocabulary is generic (class-name tokens and phrases in the languages our newsrooms read),
 never a single site's markup; every rule was kept only if it helped on both benchmark sets
@@ -465,21 +466,21 @@ def prune_chrome(tree: HtmlElement, url: str | None = None) -> int:
     for element in doomed:
         _drop(element)  # document order: a removed ancestor takes its descendants along
     # Pass 2: wording and link-only blocks, on what is left.
-    second = [e for e in _phrase_chrome(root) if not page.protected(e)]
+    second = [e for e in _phrase_chrome(root, page) if not page.protected(e)]
     second.extend(_link_blocks(root, url))
     for element in second:
         _drop(element)
     return len(doomed) + len(second)
 
 
-def _phrase_chrome(root: HtmlElement) -> Iterable[HtmlElement]:
+def _phrase_chrome(root: HtmlElement, page: _Page) -> Iterable[HtmlElement]:
     """Blocks found by their wording: teaser announcements, AI disclaimers, summary boxes."""
     for element in root.iter(*_BLOCKS):
         head = (element.text or "").strip()
         if not head:
             continue
         if _AI_HINT.search(head) and _AI_DISCLAIMER.search(head[:400]):
-            yield _box_around(element)
+            yield _box_around(element, page)
             continue
         if len(head) > 120:
             continue
@@ -576,14 +577,15 @@ def _block_of(element: HtmlElement) -> HtmlElement:
     return block
 
 
-def _box_around(element: HtmlElement) -> HtmlElement:
-    """The largest small container around a disclaimer (the summary box it belongs to)."""
+def _box_around(element: HtmlElement, page: _Page) -> HtmlElement:
+    """The largest small container around a disclaimer (the summary box it belongs to), never
+    the article's own container."""
     box = _block_of(element)
     while True:
         parent = box.getparent()
         if parent is None or parent.tag in {"body", "html", "main", "article"}:
             return box
-        if parent.get("itemprop") == "articleBody" or _text_len(parent) > 1500:
+        if page.protected(parent) or _text_len(parent) > 1500:
             return box
         box = parent
 

@@ -34,9 +34,9 @@ log = get_logger(__name__)
 
 # Class/id words of paywall overlays and "plus" article markers (checked before pruning).
 _PAYWALL_MARKUP = re.compile(
-    r"(?<![a-z])(?:paywall|paywalled|regwall|piano-?(?:offer|paywall|template)|plus-?(?:article|artikel|content|teaser)"
-    r"|premium-?(?:article|content|teaser|banner|wall)|subscriber-?only|article-?locked|locked-?content"
-    r"|meter-?(?:wall|paywall))(?![a-z])"
+    r"(?<![a-z])(?:paywall|paywalled|regwall|piano-?(?:offer|paywall|template)"
+    r"|plus-?(?:article|artikel|content|teaser)|premium-?(?:article|content|teaser|banner|wall)"
+    r"|subscriber-?only|article-?locked|locked-?content|meter-?(?:wall|paywall))(?![a-z])"
 )
 # trafilatura's parser settings (trafilatura.utils.HTML_PARSER) with a C-level class lookup.
 # One parser may serve several threads: lxml takes a per-parser lock around each parse

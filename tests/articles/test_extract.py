@@ -380,3 +380,17 @@ def test_random_markup_never_crashes(parts: list[str]) -> None:
     html = "<html><body>" + "".join(parts) + "</body></html>"
     with contextlib.suppress(NoArticleText, Paywalled):
         extract_article(html, url="https://random.example/a", min_words=1)
+
+
+def test_disclaimer_inside_a_short_article_body_takes_only_itself() -> None:
+    # The seed article's shape: the AI-summary disclaimer is the first paragraph of the body.
+    seed = _seed_paragraphs()
+    disclaimer = (PAGES / "seed-article.txt").read_text(encoding="utf-8").splitlines()[0]
+    disclaimer = disclaimer.split(maxsplit=2)[2]  # the line starts with "date 2025-09-02"
+    paragraphs = "".join(f"<p>{p}</p>" for p in [disclaimer, *seed[:2]])
+    body = f"<div class='text'><h1>Gespräche in Peking</h1>{paragraphs}</div>"
+    html = f"<html><body>{body}</body></html>"
+    article = extract_article(html, url="https://news.example/peking")
+    assert disclaimer.startswith("Wir nutzen künstliche Intelligenz")
+    assert "künstliche Intelligenz" not in article.text
+    assert article.paragraphs == seed[:2]

@@ -532,7 +532,7 @@ def _link_blocks(root: HtmlElement, url: str | None) -> Iterable[HtmlElement]:
             elif _strip_fragment(_join(url, href)) == own:
                 continue
             linked += len(_norm("".join(a.itertext())))
-        if linked >= 0.9 * len(text) and not any(
+        if linked >= 0.9 * len(_DATES.sub("", text).strip(" -–—|·,")) and not any(
             ancestor.tag == "blockquote" for ancestor in element.iterancestors()
         ):
             yield element
@@ -612,6 +612,12 @@ def _is_date_line(line: str) -> bool:
     return not _STAMP_PUNCTUATION.sub(" ", rest).strip()
 
 
+# A date as teaser lists print it next to a headline: "4. November 2021", "04.11.2021".
+_DATES = re.compile(
+    rf"\b(?:\d{{1,2}}\.? (?:{_MONTHS})\.? \d{{4}}|(?:{_MONTHS})\.? \d{{1,2}},? \d{{4}}"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b",
+    re.IGNORECASE,
+)
 _STAMP_PUNCTUATION = re.compile(r"[\s,.|·•:/()\-–—]+")
 _SEGMENTS = re.compile(r"\s+[-–—|·•]\s+")
 

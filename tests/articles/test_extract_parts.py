@@ -135,6 +135,7 @@ def _pruned_text(body: str) -> str:
         ('<div class="author-box"><p>Die Autorin schreibt über Verkehr.</p></div>', "Autorin"),
         ("<p><b>Mehr zum Thema:</b> <a href='/c'>Brücken im Land</a></p>", "Brücken im Land"),
         ("<h3>Auf einen Blick</h3><ul><li>Punkt eins</li></ul>", "Punkt eins"),
+        ("<ul><li><a href='/d'>Neue Brücke in Linz</a> 4. November 2021</li></ul>", "Linz"),
         (
             "<div><ul><li>Stichpunkt</li></ul><p>Diese Zusammenfassung wurde mit Hilfe von KI "
             "erstellt.</p></div>",

@@ -93,6 +93,12 @@ class NoArticleText(ArticleError):
     code = "no_article_text"
 
 
+class TeaserOnly(NoArticleText):
+    """Too little text to be the article and no paywall marker: a teaser, video or gallery."""
+
+    code = "teaser_only"
+
+
 class FileNotReadable(ArticleError):
     code = "file_not_readable"
 

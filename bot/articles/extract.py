@@ -26,7 +26,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import repair_faulty_html
 
 from bot.articles import boilerplate, jsonld, language
-from bot.articles.errors import NoArticleText, Paywalled
+from bot.articles.errors import NoArticleText, Paywalled, TeaserOnly
 from bot.domain import Article
 from bot.logs import get_logger
 
@@ -108,8 +108,10 @@ def extract_article(
         refusal: Paywalled | NoArticleText
         if marked_paywalled or _paywall_signs(html):
             refusal = Paywalled(f"{words} words of text on a paywalled page")
+        elif words:
+            refusal = TeaserOnly(f"{words} words of text")
         else:
-            refusal = NoArticleText(f"{words} words of text")
+            refusal = NoArticleText("no text")
         log.debug("extraction.refused", url=landed, code=refusal.code, words=words)
         raise refusal
 

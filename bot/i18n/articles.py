@@ -69,6 +69,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I couldn't find any article text on that page.",
         "de": "Auf dieser Seite habe ich keinen Artikeltext gefunden.",
     },
+    "error.teaser_only": {
+        "en": "I only found a few lines on that page, not a whole article; it may be a teaser for a paywalled story, a video or a gallery.",
+        "de": "Auf der Seite stehen nur wenige Zeilen, kein ganzer Artikel; vielleicht ein Anreißer für einen Bezahlartikel, ein Video oder eine Galerie.",
+    },
     "error.file_not_readable": {
         "en": "I couldn't read that file: {reason}.",
         "de": "Ich konnte die Datei nicht lesen: {reason}.",

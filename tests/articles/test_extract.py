@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.articles.errors import NoArticleText, Paywalled
+from bot.articles.errors import NoArticleText, Paywalled, TeaserOnly
 from bot.articles.extract import count_words, extract_article
 from bot.domain import Article
 from bot.i18n import sentence_for
@@ -214,15 +214,27 @@ def test_paywall_marked_page_with_the_full_text_returns_flagged() -> None:
     assert article.paragraphs[-1].endswith("given the same information.")
 
 
-def test_section_front_has_no_article_text() -> None:
-    with pytest.raises(NoArticleText) as caught:
+def test_section_front_is_not_an_article() -> None:
+    with pytest.raises(TeaserOnly) as caught:
         extract_article(_page("section-front.html"), url="https://www.beispiel-zeitung.de/politik/")
-    assert sentence_for(caught.value, "en") == "I couldn't find any article text on that page."
+    assert sentence_for(caught.value, "en").startswith(
+        "I only found a few lines on that page, not a whole article"
+    )
 
 
 def test_short_page_without_paywall_marks_is_not_called_paywalled() -> None:
-    with pytest.raises(NoArticleText):
+    # A teaser is not an article; without a paywall marker we don't claim there is one.
+    with pytest.raises(TeaserOnly) as caught:
         extract_article(_page("video-page.html"), url="https://news.example/video/chimney")
+    assert not isinstance(caught.value, Paywalled)
+    assert "paywalled story, a video or a gallery" in sentence_for(caught.value, "en")
+
+
+def test_page_without_any_text_says_so() -> None:
+    with pytest.raises(NoArticleText) as caught:
+        extract_article("<html><body><nav>Home</nav></body></html>", url="https://n.example/")
+    assert not isinstance(caught.value, TeaserOnly)
+    assert sentence_for(caught.value, "en") == "I couldn't find any article text on that page."
 
 
 def test_min_words_decides_what_is_too_short() -> None:

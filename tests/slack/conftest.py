@@ -239,6 +239,8 @@ def make_settings(
         "work_lease_s": 30.0,
         "slack_max_retries": 2,
         "min_article_words": 30,
+        # Acks wait for the drafts to be committed, so tests can look at them right away.
+        "slack_ack_wait_s": 2.0,
     }
     values.update(extra)
     return load_settings(**values)

@@ -144,3 +144,15 @@ def test_several_links_in_one_message_make_one_draft_each(flow: Flow) -> None:
         flow.wait_state(draft.id, "ready")
     assert len(flow.slack.thread(CHANNEL, ts)) == 2
     wait_for(lambda: not flow.slack.reactions(CHANNEL, ts), message="the reaction to go")
+
+
+def test_by_default_the_ack_does_not_wait_for_the_write_but_the_draft_follows(
+    flow_factory: Callable[..., Flow],
+) -> None:
+    flow = flow_factory(slack_ack_wait_s=0.0)
+    ts, response = flow.post_message(f"Read {flow.site.url('/story')}")
+    assert response.status == 200
+    [draft] = wait_for(lambda: flow.drafts(ts), message="the draft")
+    flow.wait_state(draft.id, "ready")
+    wait_for(lambda: not flow.slack.reactions(CHANNEL, ts), message="the reaction to go")
+    assert flow.slack.calls("reactions.add")[0].args["timestamp"] == ts

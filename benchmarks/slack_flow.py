@@ -1,0 +1,284 @@
+"""The Slack loop under load: ``newsbot serve`` as a subprocess against the loopback fakes.
+
+    .venv/bin/python -m benchmarks.slack_flow [--events 300] [--threads 16] [--burst 40]
+
+Measures, on one serve process (SQLite, default pool sizes):
+
+1. ack latency of ``--events`` signed message events (each with a new link) sent from
+   ``--threads`` threads: p50/p99/max and any non-200 answer (targets: p99 < 100 ms, none);
+2. event → draft posted (the thread message carries the Approve button) with a zero-latency
+   fake model, one event at a time (target: p50 < 500 ms);
+3. ``--burst`` linked posts at once with a model taking 0.5 s: every draft posted, one model
+   call each, and the wall time until the last one;
+4. the process's peak RSS (``VmHWM``; target < 250 MB).
+
+``--article`` is the page the fake news site serves (default: the flow test fixture).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import IO, Any
+
+from tests.fakes import slack_signing as signing
+from tests.fakes.anthropic_api import FakeAnthropic
+from tests.fakes.news_site import NewsSite
+from tests.fakes.slack_api import FakeSlackAPI
+
+ROOT = Path(__file__).parents[1]
+SECRET = "bench-signing-secret"  # noqa: S105  # the fakes' made-up secret
+TOKEN = "xoxb-bench-token"  # noqa: S105  # the fake Slack API's made-up token
+CHANNEL = "C0BENCH"
+REPORTER = "U0REPORTER"
+
+
+class Serve:
+    """``python -m bot serve`` on a free loopback port; its log lines are kept."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.events: list[dict[str, Any]] = []
+        port = _free_port()
+        self.process = subprocess.Popen(  # noqa: S603  # our own interpreter and module
+            [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stderr is not None
+        threading.Thread(target=self._read, args=(self.process.stderr,), daemon=True).start()
+        deadline = time.monotonic() + 60
+        while not _healthy(f"http://127.0.0.1:{port}/healthz"):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"newsbot serve did not start: {self.events[-5:]}")
+            time.sleep(0.05)
+        self.url = f"http://127.0.0.1:{port}/slack/events"
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            try:
+                self.events.append(json.loads(line))
+            except ValueError:
+                self.events.append({"event": "raw", "text": line.rstrip()})
+
+    def peak_rss_mb(self) -> float:
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(60)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as answer:  # noqa: S310  # loopback URL
+            return bool(answer.status == 200)
+    except OSError:
+        return False
+
+
+class Bench:
+    def __init__(self, slack: FakeSlackAPI, site: NewsSite, serve: Serve) -> None:
+        self.slack = slack
+        self.site = site
+        self.serve = serve
+        self._n = 0
+        self._lock = threading.Lock()
+
+    def new_post(self) -> tuple[str, signing.SignedRequest]:
+        """A person's post with a link nobody posted before, and its signed event."""
+        with self._lock:
+            self._n += 1
+            n = self._n
+        text = f"Story {n}: {self.site.url('/story')}?id={n}"
+        ts = self.slack.post_user_message(CHANNEL, text, REPORTER)
+        event = signing.message_event(channel=CHANNEL, ts=ts, text=text)
+        return ts, signing.event_request(event, SECRET, event_id=f"Ev{n:09d}")
+
+    def send(self, request: signing.SignedRequest) -> tuple[int, float]:
+        started = time.perf_counter()
+        status = signing.post(self.serve.url, request).status
+        return status, (time.perf_counter() - started) * 1000
+
+    def posted(self, ts: str) -> bool:
+        """The draft (with its Approve button) is in the thread."""
+        return any(
+            m.blocks and "draft_approve" in json.dumps(m.blocks)
+            for m in self.slack.thread(CHANNEL, ts)
+        )
+
+    def failed(self, ts: str) -> bool:
+        return any(
+            m.blocks and "draft_approve" not in json.dumps(m.blocks) and ":warning:" in m.text
+            for m in self.slack.thread(CHANNEL, ts)
+        )
+
+
+def wait_until(check: Callable[[], bool], timeout: float, poll: float = 0.002) -> float | None:
+    started = time.perf_counter()
+    while not check():
+        if time.perf_counter() - started > timeout:
+            return None
+        time.sleep(poll)
+    return (time.perf_counter() - started) * 1000
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=300)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--sequential", type=int, default=20)
+    parser.add_argument("--burst", type=int, default=40)
+    parser.add_argument(
+        "--article", type=Path, default=ROOT / "tests" / "fixtures" / "flow" / "article.html"
+    )
+    args = parser.parse_args(argv)
+    rows: list[tuple[str, str, str]] = []
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        FakeSlackAPI(token=TOKEN, check_blocks=False) as slack,
+        FakeAnthropic() as model,
+        NewsSite() as site,
+    ):
+        slack.add_channel(CHANNEL, "bench")
+        site.add("/story", args.article.read_text(encoding="utf-8"))
+        env = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": slack.base_url,
+            "ANTHROPIC_API_KEY": "bench-key",
+            "ANTHROPIC_BASE_URL": model.base_url,
+            "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+            "FETCH_ALLOW_PRIVATE_NETWORKS": "true",
+            "FETCH_ALLOWED_PORTS": "",
+            "MIN_ARTICLE_WORDS": "30",
+            "LOG_FORMAT": "json",
+            "LOG_LEVEL": "warning",
+        }
+        serve = Serve(env)
+        bench = Bench(slack, site, serve)
+        try:
+            # 0. the first requests pay for Bolt's auth.test and lazy imports: measured apart
+            warm = [bench.new_post() for _ in range(args.threads)]
+            with ThreadPoolExecutor(args.threads) as pool:
+                cold = [ms for _, ms in pool.map(lambda p: bench.send(p[1]), warm)]
+            wait_until(lambda: all(bench.posted(ts) for ts, _ in warm), 120, 0.05)
+            rows.append(
+                (
+                    f"cold start: first {args.threads} events at once",
+                    f"max ack {max(cold):.0f} ms",
+                    "",
+                )
+            )
+
+            # 1. ack latency under concurrent events (the drafts are summarized meanwhile)
+            posts = [bench.new_post() for _ in range(args.events)]
+            with ThreadPoolExecutor(args.threads) as pool:
+                results = list(pool.map(lambda p: bench.send(p[1]), posts))
+            acks = [ms for _, ms in results]
+            bad = sum(1 for status, _ in results if status != 200)
+            rows.append(
+                (
+                    f"ack latency, {args.events} events from {args.threads} threads",
+                    f"p50 {pct(acks, 50):.1f} ms · p99 {pct(acks, 99):.1f} ms · "
+                    f"max {max(acks):.1f} ms · non-200: {bad}",
+                    "p99 < 100 ms, no non-200",
+                )
+            )
+            settle = wait_until(lambda: all(bench.posted(ts) for ts, _ in posts), 600, 0.1)
+            rows.append(
+                (
+                    f"… all {args.events} drafts posted after the last ack",
+                    f"{settle / 1000:.1f} s" if settle is not None else "NOT ALL",
+                    "",
+                )
+            )
+
+            # 2. event → draft posted, zero-latency model, one at a time
+            latencies = []
+            for _ in range(args.sequential):
+                ts, request = bench.new_post()
+                started = time.perf_counter()
+                bench.send(request)
+                if wait_until(partial(bench.posted, ts), 60) is not None:
+                    latencies.append((time.perf_counter() - started) * 1000)
+            rows.append(
+                (
+                    f"event → draft posted ({args.sequential} sequential, model 0 s)",
+                    f"p50 {statistics.median(latencies):.0f} ms · "
+                    f"max {max(latencies):.0f} ms · posted {len(latencies)}/{args.sequential}",
+                    "p50 < 500 ms",
+                )
+            )
+
+            # 3. a burst of linked posts with a slow model
+            model.latency_s = 0.5
+            calls_before = len(model.message_requests)
+            burst = [bench.new_post() for _ in range(args.burst)]
+            started = time.perf_counter()
+            with ThreadPoolExecutor(args.burst) as pool:
+                statuses = list(pool.map(lambda p: bench.send(p[1])[0], burst))
+            done = wait_until(lambda: all(bench.posted(ts) for ts, _ in burst), 300, 0.05)
+            wall = time.perf_counter() - started
+            calls = len(model.message_requests) - calls_before
+            posted = sum(1 for ts, _ in burst if bench.posted(ts))
+            rows.append(
+                (
+                    f"{args.burst} linked posts at once, model 0.5 s",
+                    f"{posted}/{args.burst} drafts · {calls} model calls · "
+                    f"{wall:.1f} s to the last draft · non-200: "
+                    f"{sum(1 for s in statuses if s != 200)}",
+                    "all drafts, one call each",
+                )
+            )
+            if done is None:
+                rows.append(("… burst", "timed out", ""))
+            rows.append(("peak RSS of newsbot serve", f"{serve.peak_rss_mb():.0f} MB", "< 250 MB"))
+        finally:
+            serve.stop()
+        errors = [e for e in serve.events if e.get("level") in ("error", "critical")]
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  result  (target)")
+    for name, result, target in rows:
+        print(f"{name:<{width}}  {result}" + (f"  ({target})" if target else ""))
+    if errors:
+        print(f"\n{len(errors)} error log lines, first: {errors[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,308 @@
+"""The draft workflow without Slack: a recording notifier, a real SQLite store, fake services."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.articles.errors import Paywalled
+from bot.domain import Article
+from bot.store import Draft, Revision, Store
+from bot.summarizer import Check, Evidence, HouseStyle
+from bot.summarizer import Draft as Summary
+from bot.workflow.drafts import (
+    Actor,
+    DraftWorkflow,
+    Failure,
+    IncomingMessage,
+    Refusal,
+    SummaryWorkers,
+    Wakeup,
+    WorkflowConfig,
+)
+from tests.store.conftest import FakeClock
+
+EDITOR = "U0EDITOR"
+REPORTER = "U0REPORTER"
+TEXT = (
+    "The city council of Millbrook on Tuesday approved a plan to build a new public library. "
+    "The vote was 14 to 5. Mayor Helen Okafor said the library would open in 2028. "
+) * 3
+
+
+@dataclass
+class Notes:
+    """A Notifier that records every call (and the draft's stored state at that moment)."""
+
+    store: Store | None = None
+    calls: list[tuple[str, Any]] = field(default_factory=list)
+    states_when_ready: list[str] = field(default_factory=list)
+
+    def received(self, drafts: Sequence[Draft]) -> None:
+        self.calls.append(("received", [d.id for d in drafts]))
+
+    def working(self, draft: Draft) -> Draft:
+        self.calls.append(("working", draft.id))
+        return draft
+
+    def ready(self, draft: Draft, revision: Revision) -> None:
+        assert self.store is not None
+        stored = self.store.get_draft(draft.id)
+        self.states_when_ready.append(stored.state if stored else "?")
+        self.calls.append(("ready", (draft.id, revision.number, draft.state)))
+
+    def failed(self, draft: Draft, failure: Failure) -> None:
+        self.calls.append(("failed", (draft.id, failure.code, failure.retryable)))
+
+    def duplicate(self, draft: Draft, existing: Draft) -> None:
+        self.calls.append(("duplicate", (draft.id, existing.id)))
+
+    def finished(self, draft: Draft) -> None:
+        self.calls.append(("finished", draft.id))
+
+    def changed(self, draft: Draft) -> None:
+        self.calls.append(("changed", (draft.id, draft.state)))
+
+    def refuse(self, actor: Actor, draft: Draft | None, refusal: Refusal) -> None:
+        self.calls.append(("refuse", (actor.user_id, refusal.key, refusal.user_id)))
+
+    def post_for_review(self, draft: Draft, revision: Revision, actor: Actor) -> str | None:
+        return "1700000000.000900"
+
+    def permalink(self, draft: Draft) -> str | None:
+        return None
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.calls]
+
+    def of(self, name: str) -> list[Any]:
+        return [value for n, value in self.calls if n == name]
+
+
+class Articles:
+    def __init__(self) -> None:
+        self.fetched: list[str] = []
+        self.error: Exception | None = None
+
+    def fetch_article(self, url: str) -> Article:
+        self.fetched.append(url)
+        if self.error is not None:
+            raise self.error
+        return Article(url=url, final_url=url, title="Library", text=TEXT, language="en")
+
+
+class Summaries:
+    def __init__(self) -> None:
+        self.instructions: list[str | None] = []
+        self.error: Exception | None = None
+
+    def summarize(self, article: Article, *, instruction: str | None = None) -> Summary:
+        self.instructions.append(instruction)
+        if self.error is not None:
+            raise self.error
+        return Summary(
+            heading="Summary",
+            bullets=("The council voted 14 to 5.", "It opens in 2029."),
+            headline=None,
+            language="en",
+            disclaimer="",
+            model="claude-test",
+            prompt_version="abc123",
+            engine="claude",
+            ai_generated=True,
+            checks=(Check("number", 1, "2029", "check.number"),),
+            evidence=(Evidence(0, "The vote was 14 to 5.", 0.9),),
+        )
+
+
+@dataclass
+class World:
+    store: Store
+    clock: FakeClock
+    notes: Notes
+    articles: Articles
+    summaries: Summaries
+    workflow: DraftWorkflow
+
+    def message(self, ts: str, *urls: str, channel: str = "C1") -> list[Draft]:
+        return self.workflow.record_message(
+            IncomingMessage(team_id="T1", channel=channel, ts=ts, user_id=REPORTER, urls=urls)
+        )
+
+    def work(self, worker: str = "w1") -> Draft | None:
+        draft = self.store.claim_draft(worker, 60)
+        if draft is not None:
+            self.workflow.process(draft, worker)
+        return draft
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    clock = FakeClock()
+    with Store(f"sqlite:///{tmp_path / 'wf.db'}", clock=clock) as store:
+        store.upgrade()
+        notes = Notes(store)
+        articles, summaries = Articles(), Summaries()
+        workflow = DraftWorkflow(
+            store,
+            articles=articles,
+            summarizer=summaries,
+            style=HouseStyle(bullets=2),
+            notifier=notes,
+            is_editor=lambda user: user == EDITOR,
+            config=WorkflowConfig(lease_s=60, duplicate_window_s=3600),
+        )
+        yield World(store, clock, notes, articles, summaries, workflow)
+
+
+def test_a_draft_is_shown_before_it_is_committed_then_committed_once(world: World) -> None:
+    [draft] = world.message("1.1", "https://news.example/a")
+    assert world.work() is not None
+    assert world.notes.names() == ["working", "ready", "finished"]
+    assert world.notes.states_when_ready == ["working"]  # shown first …
+    done = world.store.get_draft(draft.id)
+    assert done is not None and done.state == "ready"  # … then committed
+    revision = world.store.get_revision(draft.id)
+    assert revision is not None and revision.kind == "ai" and revision.model == "claude-test"
+    assert revision.checks == [
+        {"kind": "number", "bullet": 1, "text": "2029", "message_key": "check.number", "params": {}}
+    ]
+    assert revision.evidence == [{"bullet": 0, "sentence": "The vote was 14 to 5.", "score": 0.9}]
+    assert world.work() is None  # nothing left
+
+
+def test_recording_is_idempotent_and_respects_the_allowlist(world: World) -> None:
+    first = world.message("1.1", "https://news.example/a", "https://news.example/b")
+    again = world.message("1.1", "https://news.example/a", "https://news.example/b")
+    assert len(first) == 2 and again == []
+    world.workflow.config = WorkflowConfig(channel_allowlist=frozenset({"C9"}))
+    assert world.message("1.2", "https://news.example/c") == []
+    assert world.store.drafts_for_message("T1", "C1", "1.2") == []
+
+
+def test_user_facing_failures_keep_their_code_and_retryability(world: World) -> None:
+    world.message("1.1", "https://news.example/a")
+    world.articles.error = Paywalled("teaser only")
+    world.work()
+    [(draft_id, code, retryable)] = world.notes.of("failed")
+    assert (code, retryable) == ("paywalled", Paywalled.retryable)
+    stored = world.store.get_draft(draft_id)
+    assert stored is not None and stored.state == "failed" and stored.last_error_code == code
+    assert world.notes.names()[-1] == "finished"
+
+
+def test_unexpected_errors_are_told_as_internal_and_retryable(world: World) -> None:
+    world.message("1.1", "https://news.example/a")
+    world.summaries.error = RuntimeError("boom")
+    world.work()
+    [(_, code, retryable)] = world.notes.of("failed")
+    assert (code, retryable) == ("internal", True)
+
+
+def test_the_older_of_two_drafts_of_a_link_is_summarized_the_newer_points_to_it(
+    world: World,
+) -> None:
+    [older] = world.message("1.1", "https://news.example/a")
+    world.clock.advance(1)
+    [newer] = world.message("1.2", "https://news.example/a")
+    world.work()
+    world.work()
+    assert world.notes.of("duplicate") == [(newer.id, older.id)]
+    stored = world.store.get_draft(newer.id)
+    assert stored is not None and stored.state == "rejected"
+    assert stored.rejected_reason == "duplicate"
+    assert world.summaries.instructions == [None]  # one model call
+    # Another channel is not a duplicate.
+    world.message("1.3", "https://news.example/a", channel="C2")
+    world.work()
+    assert len(world.summaries.instructions) == 2
+
+
+def test_regenerate_reuses_the_stored_article_and_passes_the_instruction(world: World) -> None:
+    [draft] = world.message("1.1", "https://news.example/a")
+    world.work()
+    actor = Actor(REPORTER)
+    assert world.workflow.regenerate(draft.id, actor, instruction="shorter", base_revision=1)
+    world.work()
+    assert world.articles.fetched == ["https://news.example/a"]
+    assert world.summaries.instructions == [None, "shorter"]
+    revision = world.store.get_revision(draft.id)
+    assert revision is not None and revision.number == 2 and revision.kind == "regenerate"
+    assert revision.instruction == "shorter"
+
+
+def test_approval_needs_an_editor_and_happens_once(world: World) -> None:
+    [draft] = world.message("1.1", "https://news.example/a")
+    world.work()
+    assert not world.workflow.approve(draft.id, Actor(REPORTER))
+    assert world.notes.of("refuse") == [(REPORTER, "review.not_editor", None)]
+    assert world.workflow.approve(draft.id, Actor(EDITOR, name="Eddie"))
+    assert not world.workflow.approve(draft.id, Actor("U0OTHER"))
+    assert not world.workflow.approve(draft.id, Actor(EDITOR))
+    assert world.notes.of("refuse")[-1] == (EDITOR, "review.already_approved", EDITOR)
+    stored = world.store.get_draft(draft.id)
+    assert stored is not None and stored.approved_by_name == "Eddie"
+
+
+def test_an_edit_based_on_an_old_revision_is_refused(world: World) -> None:
+    [draft] = world.message("1.1", "https://news.example/a")
+    world.work()
+    editor = Actor(EDITOR)
+    assert world.workflow.save_edit(draft.id, editor, base_revision=1, bullets=["Edited."])
+    assert not world.workflow.save_edit(draft.id, editor, base_revision=1, bullets=["Old."])
+    assert world.notes.of("refuse")[-1] == (EDITOR, "review.changed", None)
+    revision = world.store.get_revision(draft.id)
+    assert revision is not None and revision.bullets == ("Edited.",)
+    assert any(c["kind"] == "count" for c in revision.checks)  # 1 bullet, house style 2
+
+
+def test_others_may_not_change_the_draft(world: World) -> None:
+    [draft] = world.message("1.1", "https://news.example/a")
+    world.work()
+    outsider = Actor("U0OUTSIDER")
+    assert world.workflow.open_review(draft.id, outsider, action="edit") is None
+    assert world.workflow.open_review(draft.id, Actor(REPORTER), action="reject") is None
+    assert world.workflow.open_review(draft.id, Actor(REPORTER), action="edit") is not None
+    assert [key for _, key, _ in world.notes.of("refuse")] == [
+        "review.not_allowed",
+        "review.not_editor",
+    ]
+
+
+def test_a_wakeup_between_a_look_and_the_wait_is_not_lost() -> None:
+    wakeup = Wakeup()
+    seen = wakeup.generation()
+    wakeup.wake()  # work arrives after the worker looked, before it waits
+    waited = threading.Event()
+
+    def wait() -> None:
+        wakeup.wait(seen, timeout=30)
+        waited.set()
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    thread.join(10)
+    assert waited.is_set()
+
+
+def test_workers_resume_a_draft_whose_worker_died(world: World) -> None:
+    [draft] = world.message("1.1", "https://news.example/a")
+    assert world.store.claim_draft("dead-worker", 60) is not None  # then it crashed
+    world.clock.advance(61)  # its lease runs out
+    workers = SummaryWorkers(world.workflow, threads=2, poll_s=0.05).start()
+    try:
+        deadline = threading.Event()
+        for _ in range(500):
+            stored = world.store.get_draft(draft.id)
+            if stored is not None and stored.state == "ready":
+                break
+            deadline.wait(0.02)
+    finally:
+        workers.stop()
+    stored = world.store.get_draft(draft.id)
+    assert stored is not None and stored.state == "ready" and stored.attempts == 2

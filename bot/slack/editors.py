@@ -1,9 +1,9 @@
 """Who may approve: ``EDITOR_USER_IDS`` plus the members of ``EDITOR_USERGROUP_ID`` (cached).
 
-``usergroups.users.list`` needs a paid plan; on a free workspace it answers
-``plan_upgrade_required`` (https://docs.slack.dev/reference/methods/usergroups.users.list,
-"Errors"), and then only the listed ids are editors. Any other failure keeps the last good
-member list (or the ids alone) and is retried after the cache time.
+User groups need a paid plan; on a free workspace the usergroups methods answer
+``plan_upgrade_required`` ("only available on Standard and above plans": slackhq/slack-api-docs,
+methods/usergroups.*.json "errors"), and then only the listed ids are editors. Any other
+failure keeps the last good member list (or the ids alone) and is retried after the cache time.
 """
 
 from __future__ import annotations

@@ -328,3 +328,15 @@ def test_an_approval_is_published_once_and_the_thread_says_so(
 
 def _no_revision() -> Any:
     raise AssertionError("the draft has no revision")
+
+
+def test_the_bots_own_words_follow_bot_language(flow_factory: Callable[..., Flow]) -> None:
+    flow = flow_factory(bot_language="de")
+    draft = flow.ready_draft()
+    shown = _shown(flow, draft.id)
+    assert "KI-Entwurf – muss von der Redaktion freigegeben werden" in shown
+    assert "Freigeben" in shown and "Millbrook" in shown  # the summary stays English
+    flow.click(ids.ACTION_APPROVE, draft, user=OUTSIDER)
+    assert wait_for(flow.answers, message="the refusal") == [
+        "Nur die Redaktion kann Entwürfe freigeben oder ablehnen."
+    ]

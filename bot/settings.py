@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     slack_listener_threads: int = Field(default=16, ge=1, le=256)
     # Retries of a Slack Web API call after HTTP 429 (honouring Retry-After) or a reset.
     slack_max_retries: int = Field(default=3, ge=0, le=10)
+    # How long an event's ack waits for its drafts to be committed: the ack path records before
+    # it answers, so a database error makes Slack retry the event instead of losing it. Past
+    # this wait (a stalled database) the ack goes out anyway, inside Slack's 3 s, and the write
+    # goes on. 0: ack at once without waiting (fastest, but a failed write is only logged).
+    slack_ack_wait_s: float = Field(default=2.0, ge=0, le=2.5)
 
     # --- Anthropic / summaries ----------------------------------------------------------------
     anthropic_api_key: SecretStr | None = None

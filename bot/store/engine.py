@@ -68,6 +68,11 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
             cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
             cursor.execute("PRAGMA foreign_keys = ON")
             _enable_wal(cursor)
+            # In WAL mode NORMAL fsyncs at checkpoints, not on every commit: a commit survives a
+            # crash of the process (what leases and redeliveries rely on), only an OS crash or
+            # power loss may lose the last few (https://www.sqlite.org/pragma.html#pragma_synchronous).
+            # Several processes or stricter durability: use PostgreSQL.
+            cursor.execute("PRAGMA synchronous = NORMAL")
         finally:
             cursor.close()
 

@@ -72,7 +72,9 @@ def register(app: App, services: Services) -> None:
     workflow = services.workflow
     max_links = services.settings.max_links_per_message
     wait_s = services.settings.slack_ack_wait_s
-    recorder = ContextExecutor(max_workers=2, thread_name_prefix="recorder")
+    recorder = ContextExecutor(
+        max_workers=services.settings.slack_listener_threads, thread_name_prefix="recorder"
+    )
 
     def record_links(
         body: dict[str, Any],

@@ -145,11 +145,16 @@ def stop_on_sigterm() -> Iterator[threading.Event]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _summary_needs(settings: Settings) -> tuple[str, ...]:
+    """The model key is required unless the offline extractive engine is the fallback."""
+    return () if settings.summary_fallback_engine == "extractive" else ("anthropic_api_key",)
+
+
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.server import HttpServer, Router
     from bot.slack.app import build_app, build_services
 
-    settings.require("slack_bot_token", "slack_signing_secret")
+    settings.require("slack_bot_token", "slack_signing_secret", *_summary_needs(settings))
     load_language_model()
     port = args.port if args.port is not None else settings.port
     services = build_services(settings, store=prepare_store(settings))
@@ -176,7 +181,7 @@ def run_socket(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.slack.app import build_app, build_services
 
-    settings.require("slack_bot_token", "slack_app_token")
+    settings.require("slack_bot_token", "slack_app_token", *_summary_needs(settings))
     assert settings.slack_app_token is not None
     load_language_model()
     services = build_services(settings, store=prepare_store(settings))

@@ -13,7 +13,7 @@ import binascii
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CommaList = Annotated[list[str], NoDecode]
@@ -180,8 +180,12 @@ class Settings(BaseSettings):
 
     @field_validator("publish_webhook_secret")
     @classmethod
-    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+    def _webhook_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        # A field validator (not a model one) so this is reported together with every other
+        # invalid variable; PUBLISH_WEBHOOK_URL is declared first, so it is in info.data.
         if value is None:
+            if info.data.get("publish_webhook_url"):
+                raise ValueError("required when PUBLISH_WEBHOOK_URL is set")
             return None
         # Several secrets, space-separated, allow rotation; each is whsec_<base64>.
         for secret in value.get_secret_value().split():
@@ -192,12 +196,6 @@ class Settings(BaseSettings):
             except binascii.Error as exc:
                 raise ValueError("the part after whsec_ must be base64") from exc
         return value
-
-    @model_validator(mode="after")
-    def _webhook_pair(self) -> Settings:
-        if self.publish_webhook_url and self.publish_webhook_secret is None:
-            raise ValueError("PUBLISH_WEBHOOK_SECRET is required when PUBLISH_WEBHOOK_URL is set")
-        return self
 
     def require(self, *names: str) -> Settings:
         """Fail with one message naming every variable in ``names`` that is unset."""

@@ -166,7 +166,7 @@ class Settings(BaseSettings):
     def _normalize_domains(cls, value: list[str]) -> list[str]:
         return [d.lower().strip(".").removeprefix("*.") for d in value]
 
-    @field_validator("log_level", "log_format", "bot_language", mode="before")
+    @field_validator("log_level", "log_format", "bot_language", "summary_effort", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -79,3 +79,10 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
     s = load_settings()
     assert s.bot_language == "de"
     assert s.log_format == "json"
+
+
+def test_empty_effort_means_not_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUMMARY_EFFORT", "")
+    assert load_settings().summary_effort is None
+    monkeypatch.setenv("SUMMARY_EFFORT", "HIGH")
+    assert load_settings().summary_effort == "high"

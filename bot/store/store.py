@@ -1001,6 +1001,18 @@ class Store:
             with self._read() as s:
                 yield from self._histories(s, ids[start : start + batch_size])
 
+    def state_counts(self) -> dict[str, dict[str, int]]:
+        """``{"drafts": {state: n}, "deliveries": {state: n}}`` for the metrics endpoint."""
+        with self._read() as s:
+            drafts = s.execute(select(DraftRow.state, func.count()).group_by(DraftRow.state))
+            deliveries = s.execute(
+                select(DeliveryRow.state, func.count()).group_by(DeliveryRow.state)
+            )
+            return {
+                "drafts": {str(state): int(n) for state, n in drafts},
+                "deliveries": {str(state): int(n) for state, n in deliveries},
+            }
+
     def purge_article_text(self, older_than: datetime) -> int:
         """Null the article text of drafts created before ``older_than`` (retention).
 

@@ -20,87 +20,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
 
+from benchmarks.harness import ROOT, Serve, pct, wait_until
 from tests.fakes import slack_signing as signing
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.news_site import NewsSite
 from tests.fakes.slack_api import FakeSlackAPI
 
-ROOT = Path(__file__).parents[1]
 SECRET = "bench-signing-secret"  # noqa: S105  # the fakes' made-up secret
 TOKEN = "xoxb-bench-token"  # noqa: S105  # the fake Slack API's made-up token
 CHANNEL = "C0BENCH"
 REPORTER = "U0REPORTER"
-
-
-class Serve:
-    """``python -m bot serve`` on a free loopback port; its log lines are kept."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.events: list[dict[str, Any]] = []
-        port = _free_port()
-        self.process = subprocess.Popen(  # noqa: S603  # our own interpreter and module
-            [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stderr is not None
-        threading.Thread(target=self._read, args=(self.process.stderr,), daemon=True).start()
-        deadline = time.monotonic() + 60
-        while not _healthy(f"http://127.0.0.1:{port}/healthz"):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"newsbot serve did not start: {self.events[-5:]}")
-            time.sleep(0.05)
-        self.url = f"http://127.0.0.1:{port}/slack/events"
-
-    def _read(self, stream: IO[str]) -> None:
-        for line in stream:
-            try:
-                self.events.append(json.loads(line))
-            except ValueError:
-                self.events.append({"event": "raw", "text": line.rstrip()})
-
-    def peak_rss_mb(self) -> float:
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        for line in status.splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(60)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as answer:  # noqa: S310  # loopback URL
-            return bool(answer.status == 200)
-    except OSError:
-        return False
 
 
 class Bench:
@@ -140,20 +77,6 @@ class Bench:
         )
 
 
-def wait_until(check: Callable[[], bool], timeout: float, poll: float = 0.002) -> float | None:
-    started = time.perf_counter()
-    while not check():
-        if time.perf_counter() - started > timeout:
-            return None
-        time.sleep(poll)
-    return (time.perf_counter() - started) * 1000
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=300)
@@ -189,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             "LOG_LEVEL": "warning",
         }
         serve = Serve(env)
+        serve.wait_healthy()
         bench = Bench(slack, site, serve)
         try:
             # 0. the first requests pay for Bolt's auth.test and lazy imports: measured apart

@@ -2,7 +2,8 @@
 
 ``POST /slack/events`` goes to Bolt (events, interactivity and slash commands share it, as in
 ``manifest.yml``); ``GET /healthz`` answers 200 ``ok`` only when the database answers, else
-503; everything else is 404. waitress is a pure-Python production WSGI server with a thread
+503; ``GET /metrics`` answers the Prometheus text format when the app has metrics; everything
+else is 404. waitress is a pure-Python production WSGI server with a thread
 pool (https://docs.pylonsproject.org/projects/waitress/): one process, so the summary and
 publish workers live beside it and memory stays low.
 """
@@ -22,6 +23,7 @@ log = get_logger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 
 StartResponse = Callable[..., Any]
 
@@ -29,9 +31,16 @@ StartResponse = Callable[..., Any]
 class Router:
     """WSGI app: Slack requests to Bolt, health checks to the store, 404 otherwise."""
 
-    def __init__(self, app: App, ping: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        app: App,
+        ping: Callable[[], bool],
+        metrics: Callable[[], tuple[bytes, str]] | None = None,
+    ) -> None:
+        """``metrics`` renders the exposition (``Metrics.render``); None: no ``/metrics``."""
         self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
         self._ping = ping
+        self._metrics = metrics
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
@@ -44,6 +53,17 @@ class Router:
             if self._ping():
                 return _text(start_response, "200 OK", "ok\n")
             return _text(start_response, "503 Service Unavailable", "database unavailable\n")
+        if path == METRICS_PATH and method in ("GET", "HEAD") and self._metrics is not None:
+            body, content_type = self._metrics()
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", content_type),
+                    ("Content-Length", str(len(body))),
+                    ("Cache-Control", "no-store"),
+                ],
+            )
+            return [body]
         return _text(start_response, "404 Not Found", "not found\n")
 
 

@@ -130,6 +130,9 @@ class Settings(BaseSettings):
     # another process queued (a local event wakes them at once).
     worker_threads: int = Field(default=4, ge=1, le=64)
     work_poll_s: float = Field(default=2.0, gt=0)
+    # Article text of drafts older than this many days is removed (`newsbot purge`, and daily by
+    # `serve`/`socket`); summaries, revisions and the audit trail stay. 0: keep forever.
+    retention_days: int = Field(default=90, ge=0, le=36500)
 
     # --- Fetching -----------------------------------------------------------------------------
     fetch_allowed_domains: CommaList = Field(default_factory=list)

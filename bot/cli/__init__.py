@@ -11,17 +11,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import audit, db, extract, serve, summarize
+from bot.cli import audit, db, doctor, extract, purge, serve, summarize
 from bot.domain import UserFacingError
 from bot.i18n import sentence_for
 from bot.logs import configure_logging, get_logger
 from bot.settings import ConfigError, load_settings
 
-COMMANDS = (extract, summarize, db, serve, audit)
+COMMANDS = (extract, summarize, db, serve, audit, purge, doctor)
 
 # One-shot commands keep stderr for their one sentence: their logs default to warnings only
 # (an explicit LOG_LEVEL still wins).
-_QUIET_COMMANDS = frozenset({"extract", "summarize", "db", "audit"})
+_QUIET_COMMANDS = frozenset({"extract", "summarize", "db", "audit", "purge", "doctor"})
 
 EXIT_REFUSED = 1
 EXIT_CONFIG = 2

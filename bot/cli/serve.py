@@ -1,11 +1,13 @@
-"""``newsbot serve`` (HTTP on ``$PORT``, waitress) and ``newsbot socket`` (Socket Mode).
+"""``newsbot serve`` (HTTP on ``$PORT``, waitress; ``/metrics`` for Prometheus) and ``newsbot
+socket`` (Socket Mode).
 
 Both check the database schema first: SQLite is migrated automatically (a single-file
 database has no separate release step); PostgreSQL must already be at the newest revision
 (``newsbot db upgrade``, the Procfile's ``release:``), so several processes never race to
 migrate. Then the summary workers start (they resume drafts left unfinished by a crashed
 process once its leases expire), the publish workers start when a webhook is configured,
-and the server runs until SIGTERM or Ctrl-C, when the workers finish their current draft.
+and the server runs until SIGTERM or Ctrl-C, when the workers finish their current draft. The
+retention purge (``RETENTION_DAYS``) runs a minute after start and then daily.
 """
 
 from __future__ import annotations
@@ -66,9 +68,17 @@ def prepare_store(settings: Settings) -> Store:
 def running(settings: Settings, services: Services) -> Iterator[None]:
     """Summary workers (and publish workers, with a webhook) around the server's life."""
     from bot.workflow.publishing import start_from_settings
+    from bot.workflow.retention import RetentionTask
+    from bot.workflow.trace import CountingPublishNotifier
 
-    publish = start_from_settings(settings, services.store, services.notifier)
+    notifier = CountingPublishNotifier(services.notifier, services.metrics)
+    publish = start_from_settings(settings, services.store, notifier)
     services.workflow.set_on_approved(publish.wake.set)
+    retention = None
+    if settings.retention_days > 0:
+        retention = RetentionTask(
+            services.store, settings.retention_days, metrics=services.metrics
+        ).start()
     warm_up()
     # Everything loaded so far lives as long as the process: keep it out of the cyclic GC's
     # full collections, which otherwise walk the libraries' objects and stall every thread
@@ -81,6 +91,8 @@ def running(settings: Settings, services: Services) -> Iterator[None]:
         log.info("server.stopping")
         services.workers.stop()
         publish.stop()
+        if retention is not None:
+            retention.stop()
         services.store.close()
 
 
@@ -160,7 +172,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     services = build_services(settings, store=prepare_store(settings))
     app = build_app(services)
     server = HttpServer(
-        Router(app, services.store.ping),
+        Router(app, services.store.ping, services.metrics.render),
         host=args.host,
         port=port,
         threads=settings.server_threads,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
 from slack_bolt import App
@@ -27,6 +27,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.logs import get_logger
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.editors import EditorDirectory, UserNames
 from bot.slack.notifier import SlackNotifier
@@ -85,6 +86,7 @@ class Services:
     names: UserNames
     workflow: DraftWorkflow
     workers: SummaryWorkers
+    metrics: Metrics = field(default_factory=Metrics)
 
     @property
     def lang(self) -> str:
@@ -99,12 +101,15 @@ def build_services(
     articles: ArticleSource | None = None,
     summarizer: Summarizer | None = None,
     on_approved: Callable[[], None] | None = None,
+    metrics: Metrics | None = None,
 ) -> Services:
     """Wire the services from ``settings``; pass any of them to replace the default."""
     from bot.articles.pipeline import ArticlePipeline  # noqa: PLC0415  # trafilatura is heavy
 
     store = store or Store.from_settings(settings)
     client = client or build_web_client(settings)
+    metrics = metrics or Metrics()
+    metrics.watch_states(store.state_counts)
     payloads = ApprovalPayloads.from_settings(settings, store)
     notifier = SlackNotifier(
         client,
@@ -135,6 +140,7 @@ def build_services(
         ),
         payloads=payloads,
         on_approved=on_approved,
+        metrics=metrics,
     )
     workers = SummaryWorkers(workflow, threads=settings.worker_threads, poll_s=settings.work_poll_s)
     return Services(
@@ -146,6 +152,7 @@ def build_services(
         names=UserNames(client),
         workflow=workflow,
         workers=workers,
+        metrics=metrics,
     )
 
 

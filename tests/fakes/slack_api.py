@@ -100,6 +100,18 @@ class _Fault:
     retry_after: int | None
 
 
+DEFAULT_SCOPES = (
+    "channels:history",
+    "groups:history",
+    "chat:write",
+    "chat:write.public",
+    "commands",
+    "reactions:write",
+    "usergroups:read",
+    "users:read",
+)
+
+
 class SlackApiFault(Exception):
     """Raised inside a handler to answer with ``{"ok": false, "error": ...}``."""
 
@@ -152,6 +164,9 @@ class FakeSlackAPI:
         self._channels: dict[str, JSONDict] = {}
         self._usergroups: dict[str, list[str]] = {}
         self.usergroups_error: str | None = None  # e.g. "plan_upgrade_required"
+        # Granted bot scopes, sent as ``x-oauth-scopes`` on every authenticated answer, as Slack
+        # does (https://github.com/slack-ruby/slack-ruby-client/issues/378).
+        self.scopes: list[str] = list(DEFAULT_SCOPES)
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
         self._responses: dict[str, list[JSONDict]] = {}
         self._server: ThreadingHTTPServer | None = None
@@ -384,10 +399,11 @@ class FakeSlackAPI:
             return 200, {"ok": False, "error": "not_authed"}, {}
         if token != self.token:
             return 200, {"ok": False, "error": "invalid_auth"}, {}
+        granted = {"x-oauth-scopes": ",".join(self.scopes)}
         try:
-            return 200, {"ok": True, **handler(args)}, {}
+            return 200, {"ok": True, **handler(args)}, granted
         except SlackApiFault as fault:
-            return 200, {"ok": False, "error": fault.error, **fault.extra}, {}
+            return 200, {"ok": False, "error": fault.error, **fault.extra}, granted
 
     def _handle_response_url(self, token: str, payload: JSONDict) -> int:
         with self._lock:

@@ -33,6 +33,7 @@ VIEWS: Final = (ids.CALLBACK_EDIT, ids.CALLBACK_REGENERATE, ids.CALLBACK_REJECT)
 def register(app: App, services: Services) -> None:
     """Register the context middleware, the error handler and every listener on ``app``."""
     app.use(bind_request_context)
+    app.use(_counter(services))
     app.error(_log_error)
     events.register(app, services)
     home.register(app, services)
@@ -67,6 +68,39 @@ def bind_request_context(
     }
     structlog.contextvars.bind_contextvars(**{k: v for k, v in context.items() if v})
     return next()
+
+
+_KNOWN_KINDS: Final = frozenset(
+    {
+        *(f"event:{name}" for name in EVENTS),
+        "block_actions",
+        "view_submission",
+        "view_closed",
+        "command",
+    }
+)
+
+
+def request_kind(body: dict[str, Any]) -> str:
+    """``event:message``, ``block_actions``, ``view_submission``, ``command`` or ``other``
+    (a bounded label set: payload values never become metric labels)."""
+    if body.get("command"):
+        return "command"
+    kind = str(body.get("type") or "")
+    event = body.get("event")
+    if kind == "event_callback" and isinstance(event, dict):
+        kind = f"event:{event.get('type')}"
+    return kind if kind in _KNOWN_KINDS else "other"
+
+
+def _counter(services: Services) -> Callable[..., BoltResponse]:
+    metrics = services.metrics
+
+    def count_request(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
+        metrics.slack_request(request_kind(body))
+        return next()
+
+    return count_request
 
 
 def _log_error(error: Exception, body: dict[str, Any]) -> None:

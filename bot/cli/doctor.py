@@ -1,0 +1,459 @@
+"""``newsbot doctor`` — check configuration and reachability, print a checklist with fixes.
+
+Read-only by design: it posts nothing, writes nothing and migrates nothing. It asks Slack
+``auth.test`` (who the token is, and the scopes Slack grants it in the ``x-oauth-scopes``
+response header, https://github.com/slack-ruby/slack-ruby-client/issues/378), counts the tokens
+of a one-line prompt with the model API (``messages.count_tokens``: proves the key, base URL and
+model id without paying for a completion,
+https://platform.claude.com/docs/en/build-with-claude/token-counting), reads the database's
+schema revision, and resolves the webhook host and completes a TLS handshake with it (no HTTP
+request, so the CMS sees nothing). Exit 0 when nothing failed (warnings allowed), else 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import ssl
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Literal
+from urllib.parse import urlsplit
+
+from bot.logs import get_logger
+from bot.settings import Settings
+
+log = get_logger(__name__)
+
+Status = Literal["ok", "warn", "fail", "skip"]
+
+# The bot scopes manifest.yml asks for (tests/test_manifest.py keeps that file honest).
+REQUIRED_SCOPES: Final = (
+    "channels:history",
+    "groups:history",
+    "chat:write",
+    "chat:write.public",
+    "commands",
+    "reactions:write",
+    "usergroups:read",
+    "users:read",
+)
+_MARKS: Final = {"ok": "[ok]  ", "warn": "[warn]", "fail": "[FAIL]", "skip": "[skip]"}
+_PROBE_TIMEOUT_S: Final = 10.0
+
+Resolver = Callable[[str, int], Sequence[str]]
+TlsProbe = Callable[[str, int, str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One line of the checklist; ``fix`` says what to do when it is not ok."""
+
+    name: str
+    status: Status
+    detail: str
+    fix: str | None = None
+
+    def lines(self) -> list[str]:
+        out = [f"{_MARKS[self.status]} {self.name}: {self.detail}"]
+        if self.fix and self.status in ("fail", "warn"):
+            out.append(f"       fix: {self.fix}")
+        return out
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to (raises OSError when it does not)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def tls_handshake(address: str, port: int, server_name: str) -> str:
+    """Complete a verified TLS handshake with ``address`` for ``server_name``; the TLS version."""
+    context = ssl.create_default_context()
+    with (
+        socket.create_connection((address, port), timeout=_PROBE_TIMEOUT_S) as raw,
+        context.wrap_socket(raw, server_hostname=server_name) as tls,
+    ):
+        return str(tls.version())
+
+
+class Doctor:
+    """Runs the checks; the network probes can be replaced (tests use loopback fakes)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        resolve: Resolver = resolve_host,
+        tls_probe: TlsProbe = tls_handshake,
+        required_scopes: Sequence[str] = REQUIRED_SCOPES,
+    ) -> None:
+        self.settings = settings
+        self._resolve = resolve
+        self._tls_probe = tls_probe
+        self._required_scopes = tuple(required_scopes)
+
+    def run(self) -> list[Check]:
+        checks: list[Check] = []
+        for step in (self.configuration, self.database, self.slack, self.model, self.webhook):
+            try:
+                checks.extend(step())
+            except Exception:
+                log.exception("doctor.check_crashed", check=step.__name__)
+                checks.append(
+                    Check(
+                        step.__name__,
+                        "fail",
+                        "the check itself crashed (traceback in the log)",
+                        "run with LOG_LEVEL=debug and report the traceback",
+                    )
+                )
+        return checks
+
+    # --- configuration ------------------------------------------------------------------------
+
+    def configuration(self) -> Iterator[Check]:
+        s = self.settings
+        if s.slack_bot_token is None:
+            yield Check(
+                "Slack token",
+                "fail",
+                "SLACK_BOT_TOKEN is not set",
+                "copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page",
+            )
+        elif not s.slack_bot_token.get_secret_value().startswith("xoxb-"):
+            yield Check(
+                "Slack token",
+                "warn",
+                "SLACK_BOT_TOKEN does not start with xoxb-",
+                "use the bot token, not a user (xoxp-) or app-level (xapp-) token",
+            )
+        else:
+            yield Check("Slack token", "ok", "SLACK_BOT_TOKEN is set")
+        if s.slack_signing_secret is None and s.slack_app_token is None:
+            yield Check(
+                "Slack mode",
+                "fail",
+                "neither SLACK_SIGNING_SECRET (serve) nor SLACK_APP_TOKEN (socket) is set",
+                "set SLACK_SIGNING_SECRET from the app's Basic Information page for HTTP mode",
+            )
+        else:
+            modes = [
+                name
+                for name, value in (
+                    ("serve", s.slack_signing_secret),
+                    ("socket", s.slack_app_token),
+                )
+                if value is not None
+            ]
+            yield Check("Slack mode", "ok", "ready for " + " and ".join(modes))
+        if s.anthropic_api_key is None:
+            fallback = s.summary_fallback_engine == "extractive"
+            yield Check(
+                "Model key",
+                "warn" if fallback else "fail",
+                "ANTHROPIC_API_KEY is not set"
+                + (": only extractive drafts will be made" if fallback else ""),
+                "set ANTHROPIC_API_KEY (console.anthropic.com → API keys)",
+            )
+        else:
+            yield Check("Model key", "ok", f"ANTHROPIC_API_KEY is set, model {s.anthropic_model}")
+        if not s.editor_user_ids and not s.editor_usergroup_id:
+            yield Check(
+                "Editors",
+                "warn",
+                "no EDITOR_USER_IDS or EDITOR_USERGROUP_ID: nobody can approve or reject",
+                "set EDITOR_USER_IDS=U…,U… or EDITOR_USERGROUP_ID=S…",
+            )
+        else:
+            count = len(s.editor_user_ids)
+            group = f" and user group {s.editor_usergroup_id}" if s.editor_usergroup_id else ""
+            yield Check("Editors", "ok", f"{count} editor id(s){group}")
+        if s.fetch_allow_private_networks:
+            yield Check(
+                "Fetch policy",
+                "warn",
+                "FETCH_ALLOW_PRIVATE_NETWORKS is on: links may reach internal addresses (SSRF)",
+                "turn it off unless articles live on an intranet host; then also set "
+                "FETCH_ALLOWED_DOMAINS",
+            )
+        else:
+            yield Check("Fetch policy", "ok", "public addresses only")
+        if s.retention_days == 0:
+            yield Check(
+                "Retention",
+                "warn",
+                "RETENTION_DAYS=0: article text is kept forever",
+                "set RETENTION_DAYS (e.g. 90) unless your data-protection policy says otherwise",
+            )
+        else:
+            yield Check("Retention", "ok", f"article text is removed after {s.retention_days} days")
+
+    # --- database -----------------------------------------------------------------------------
+
+    def database(self) -> Iterator[Check]:
+        from bot.store import Store  # SQLAlchemy only when this check runs
+        from bot.store.engine import normalize_url, safe_url  # same
+        from bot.store.migrate import head_revision  # same
+
+        url = normalize_url(self.settings.database_url)
+        shown = safe_url(url)
+        if url.get_backend_name() == "sqlite":
+            path = url.database
+            # Connecting would create an empty file: doctor must not write anything.
+            if path and path != ":memory:" and not Path(path).exists():
+                yield Check(
+                    "Database",
+                    "fail",
+                    f"{shown}: the file does not exist",
+                    "run `newsbot db upgrade` (or start `newsbot serve`, which creates it)",
+                )
+                return
+        with Store(self.settings.database_url) as store:
+            if not store.ping():
+                yield Check(
+                    "Database",
+                    "fail",
+                    f"{shown} does not answer",
+                    "check DATABASE_URL, that the server runs and accepts this host",
+                )
+                return
+            revision = store.schema_revision()
+        head = head_revision()
+        if revision != head:
+            yield Check(
+                "Database",
+                "fail",
+                f"{shown} is at schema {revision or '(empty)'}, this code needs {head}",
+                "run `newsbot db upgrade`",
+            )
+            return
+        yield Check("Database", "ok", f"{shown} answers, schema {revision} is current")
+
+    # --- Slack --------------------------------------------------------------------------------
+
+    def slack(self) -> Iterator[Check]:
+        from slack_sdk.errors import SlackApiError, SlackClientError  # lazy SDK
+
+        from bot.slack.app import build_web_client  # Bolt is heavy
+
+        if self.settings.slack_bot_token is None:
+            yield Check("Slack auth.test", "skip", "no SLACK_BOT_TOKEN")
+            return
+        client = build_web_client(self.settings)
+        client.retry_handlers = []  # one honest answer, no waiting on retries
+        try:
+            response = client.auth_test()
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or "unknown")
+            yield Check(
+                "Slack auth.test",
+                "fail",
+                f"Slack refused the token ({error})",
+                "reinstall the app to the workspace and copy the new xoxb- token"
+                if error in ("invalid_auth", "not_authed", "token_revoked", "account_inactive")
+                else "see https://docs.slack.dev/reference/methods/auth.test for this error",
+            )
+            return
+        except (SlackClientError, OSError) as exc:
+            yield Check(
+                "Slack auth.test",
+                "fail",
+                f"cannot reach {self.settings.slack_api_url} ({type(exc).__name__})",
+                "check network egress to slack.com and SLACK_API_URL",
+            )
+            return
+        team = response.get("team") or response.get("team_id")
+        yield Check(
+            "Slack auth.test",
+            "ok",
+            f"workspace {team}, bot user @{response.get('user')} ({response.get('user_id')})",
+        )
+        header = _header(response.headers, "x-oauth-scopes")
+        if header is None:
+            yield Check(
+                "Slack scopes",
+                "warn",
+                "Slack sent no x-oauth-scopes header; scopes not checked",
+                "compare the app's OAuth & Permissions page with manifest.yml",
+            )
+            return
+        granted = {part.strip() for part in header.split(",") if part.strip()}
+        missing = [scope for scope in self._required_scopes if scope not in granted]
+        if missing:
+            yield Check(
+                "Slack scopes",
+                "fail",
+                "missing " + ", ".join(missing),
+                "add them under OAuth & Permissions (or update the app from manifest.yml) "
+                "and reinstall the app",
+            )
+        else:
+            yield Check("Slack scopes", "ok", f"all {len(self._required_scopes)} scopes granted")
+
+    # --- model --------------------------------------------------------------------------------
+
+    def model(self) -> Iterator[Check]:
+        if self.settings.anthropic_api_key is None:
+            yield Check("Model API", "skip", "no ANTHROPIC_API_KEY")
+            return
+        import anthropic  # the SDK is heavy; only when this check runs
+
+        from bot.summarizer.client import make_client  # same
+
+        model = self.settings.anthropic_model
+        client = make_client(self.settings)
+        try:
+            counted = client.messages.count_tokens(
+                model=model, messages=[{"role": "user", "content": "newsbot doctor"}]
+            )
+        except anthropic.AuthenticationError:
+            yield Check(
+                "Model API",
+                "fail",
+                "the API key was refused (401)",
+                "create a new key and set ANTHROPIC_API_KEY",
+            )
+            return
+        except anthropic.PermissionDeniedError:
+            yield Check(
+                "Model API",
+                "fail",
+                "the key may not use this API or model (403)",
+                "check the key's workspace and permissions in the Anthropic console",
+            )
+            return
+        except anthropic.NotFoundError:
+            yield Check(
+                "Model API",
+                "fail",
+                f"model {model} is unknown (404)",
+                "set ANTHROPIC_MODEL to a current model id",
+            )
+            return
+        except anthropic.APIStatusError as exc:
+            yield Check(
+                "Model API",
+                "fail",
+                f"the API answered {exc.status_code}",
+                "check https://status.anthropic.com and ANTHROPIC_BASE_URL",
+            )
+            return
+        except anthropic.APIConnectionError as exc:
+            yield Check(
+                "Model API",
+                "fail",
+                f"cannot reach {client.base_url} ({type(exc).__name__})",
+                "check network egress and ANTHROPIC_BASE_URL",
+            )
+            return
+        yield Check(
+            "Model API",
+            "ok",
+            f"model {model} answers (a test prompt counts {counted.input_tokens} tokens)",
+        )
+
+    # --- webhook ------------------------------------------------------------------------------
+
+    def webhook(self) -> Iterator[Check]:
+        url = self.settings.publish_webhook_url
+        if not url:
+            yield Check(
+                "Webhook",
+                "warn",
+                "PUBLISH_WEBHOOK_URL is not set: approvals are recorded, not published",
+                "set PUBLISH_WEBHOOK_URL and PUBLISH_WEBHOOK_SECRET to publish to the CMS",
+            )
+            return
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            port = 0
+        if parts.scheme not in ("http", "https") or not host or not port:
+            yield Check(
+                "Webhook",
+                "fail",
+                "PUBLISH_WEBHOOK_URL is not an absolute http(s) URL",
+                "use https://cms.example.org/hooks/newsbot",
+            )
+            return
+        where = f"{host}:{port}"
+        try:
+            addresses = list(self._resolve(host, port))
+        except OSError as exc:
+            yield Check(
+                "Webhook DNS",
+                "fail",
+                f"{host} does not resolve ({type(exc).__name__})",
+                "check the host name in PUBLISH_WEBHOOK_URL and the resolver",
+            )
+            return
+        if not addresses:
+            yield Check("Webhook DNS", "fail", f"{host} has no address", "check the DNS records")
+            return
+        yield Check("Webhook DNS", "ok", f"{host} → {', '.join(addresses[:4])}")
+        if parts.scheme != "https":
+            yield Check(
+                "Webhook TLS",
+                "warn",
+                f"{where} is plain http: approved texts travel unencrypted (still signed)",
+                "use an https:// URL",
+            )
+            return
+        try:
+            version = self._tls_probe(addresses[0], port, host)
+        except ssl.SSLCertVerificationError as exc:
+            yield Check(
+                "Webhook TLS",
+                "fail",
+                f"{where}: certificate not valid ({exc.verify_message})",
+                "install a certificate for this host name from a public CA",
+            )
+            return
+        except (OSError, ssl.SSLError) as exc:
+            yield Check(
+                "Webhook TLS",
+                "fail",
+                f"{where}: no TLS connection ({type(exc).__name__})",
+                "check that the CMS listens on this port and egress is allowed",
+            )
+            return
+        yield Check("Webhook TLS", "ok", f"{where}: {version}, certificate valid")
+
+
+def _header(headers: Any, name: str) -> str | None:
+    for key, value in dict(headers or {}).items():
+        if str(key).lower() == name:
+            return str(value[0] if isinstance(value, list) else value)
+    return None
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "doctor",
+        help="check configuration, Slack, the model API, the database and the webhook",
+        description="Check the configuration and that Slack, the model API, the database and "
+        "the publishing webhook are reachable, without posting, writing or changing anything. "
+        "Prints a checklist with the fix for each problem; exit 1 if anything failed.",
+    )
+    parser.set_defaults(handler=run_doctor)
+
+
+def run_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    return report(Doctor(settings).run())
+
+
+def report(checks: Sequence[Check], out: Any = None) -> int:
+    """Print the checklist; 0 when nothing failed."""
+    out = out if out is not None else sys.stdout
+    for check in checks:
+        for line in check.lines():
+            print(line, file=out)
+    failed = sum(1 for c in checks if c.status == "fail")
+    warned = sum(1 for c in checks if c.status == "warn")
+    print(f"\n{failed} failed, {warned} warning(s), {len(checks)} checks.", file=out)
+    return 1 if failed else 0

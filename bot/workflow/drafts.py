@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.domain import Article, UserFacingError
 from bot.logs import get_logger
@@ -32,6 +32,10 @@ from bot.store import (
 )
 from bot.summarizer import HouseStyle, Summarizer, run_checks
 from bot.workflow.publishing import ApprovalPayloads
+from bot.workflow.trace import DraftTrace
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = get_logger(__name__)
 
@@ -196,9 +200,11 @@ class DraftWorkflow:
         config: WorkflowConfig | None = None,
         payloads: ApprovalPayloads | None = None,
         on_approved: Callable[[], None] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         """``payloads`` is None when no webhook is configured (approvals are only recorded);
-        ``on_approved`` wakes the publish workers after an outbox row was written."""
+        ``on_approved`` wakes the publish workers after an outbox row was written; ``metrics``
+        counts every processed draft (its canonical ``draft.finished`` line is always logged)."""
         self.store = store
         self.articles = articles
         self.summarizer = summarizer
@@ -209,6 +215,7 @@ class DraftWorkflow:
         self.wakeup = Wakeup()
         self.payloads = payloads
         self._on_approved = on_approved
+        self.metrics = metrics
 
     def set_on_approved(self, callback: Callable[[], None] | None) -> None:
         """Wake the publish workers after an outbox row was written (set once at start)."""
@@ -266,17 +273,23 @@ class DraftWorkflow:
 
     def process(self, draft: Draft, worker_id: str) -> None:
         """Do the slow work of one claimed draft and show the result, then commit it."""
+        trace = DraftTrace(draft)
         with _Heartbeat(self.store, draft.id, worker_id, self.config.lease_s) as heartbeat:
             try:
-                self._process(draft, worker_id, heartbeat)
+                self._process(draft, worker_id, heartbeat, trace)
             except UserFacingError as exc:
+                trace.outcome, trace.code = "refused", exc.code
                 log.info("draft.refused", draft_id=draft.id, code=exc.code, detail=exc.detail)
                 self._fail(draft, worker_id, Failure(exc.code, exc.params, exc.retryable))
             except Exception:
+                trace.outcome, trace.code = "crashed", "internal"
                 log.exception("draft.crashed", draft_id=draft.id)
                 self._fail(draft, worker_id, Failure("internal", {}, True))
+        trace.finish(self.metrics)
 
-    def _process(self, draft: Draft, worker_id: str, heartbeat: _Heartbeat) -> None:
+    def _process(
+        self, draft: Draft, worker_id: str, heartbeat: _Heartbeat, trace: DraftTrace
+    ) -> None:
         regenerating = draft.current_revision is not None
         if not regenerating and draft.source == "message":
             existing = self._earlier_duplicate(draft)
@@ -284,14 +297,19 @@ class DraftWorkflow:
                 self.notifier.duplicate(draft, existing)
                 self.store.reject(draft.id, SYSTEM_ACTOR, DUPLICATE_REASON)
                 log.info("draft.duplicate", draft_id=draft.id, existing=existing.id)
+                trace.outcome = "duplicate"
                 self.notifier.finished(draft)
                 return
         draft = self.notifier.working(draft)
         article = draft.article() if regenerating else None
+        fetched = article is None
+        trace.start_article()
         if article is None:
             article = self.articles.fetch_article(draft.url)
             self.store.save_article(draft.id, worker_id, article)
+        trace.article(article, fetched=fetched)
         summary = self.summarizer.summarize(article, instruction=draft.instruction)
+        trace.summary(summary)
         new = NewRevision(
             kind="regenerate" if regenerating else "ai",
             bullets=summary.bullets,
@@ -308,6 +326,7 @@ class DraftWorkflow:
         )
         if not heartbeat.holding:
             log.warning("draft.lease_lost", draft_id=draft.id, worker=worker_id)
+            trace.outcome = "lease_lost"
             return
         number = (draft.current_revision or 0) + 1
         shown = replace(draft, state="ready", current_revision=number, last_error_code=None)
@@ -315,7 +334,9 @@ class DraftWorkflow:
         outcome = self.store.complete(draft.id, worker_id, new)
         if not outcome.won:
             log.warning("draft.complete_refused", draft_id=draft.id, worker=worker_id)
+            trace.outcome = "lease_lost"
             return
+        trace.outcome = "ready"
         self.notifier.finished(draft)
 
     def _fail(self, draft: Draft, worker_id: str, failure: Failure) -> None:

@@ -48,7 +48,15 @@ class Router:
         if path == EVENTS_PATH:
             if method != "POST":
                 return _text(start_response, "405 Method Not Allowed", "POST only\n", allow="POST")
-            return self._slack(environ, start_response)
+            try:
+                return self._slack(environ, start_response)
+            except Exception:
+                # Bolt answers listener and middleware errors itself (a failed recording is its
+                # deliberate 500, so Slack retries). An exception escaping Bolt comes from its own
+                # payload parsing choking on a signed but malformed body (e.g. a view without
+                # ``type``, seen by tests/slack/test_hostile_flow.py): retrying cannot help.
+                log.exception("slack.request_malformed")
+                return _text(start_response, "400 Bad Request", "malformed Slack request\n")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             if self._ping():
                 return _text(start_response, "200 OK", "ok\n")

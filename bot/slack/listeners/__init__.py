@@ -103,9 +103,38 @@ def _counter(services: Services) -> Callable[..., BoltResponse]:
     return count_request
 
 
-def _log_error(error: Exception, body: dict[str, Any]) -> None:
+_OBJECT_FIELDS: Final = ("event", "view", "team", "user", "channel", "container", "message")
+
+
+def malformed(body: Any) -> str | None:
+    """What makes a (signed) body impossible for Slack to have sent, or None.
+
+    Bolt and the middleware index these fields as objects; a body where they are not is a
+    client bug or an attack, answered 400 (retrying cannot help) instead of Bolt's 500.
+    """
+    if not isinstance(body, dict):
+        return "body"
+    for name in _OBJECT_FIELDS:
+        if name in body and not isinstance(body[name], dict):
+            return name
+    actions = body.get("actions")
+    if actions is not None and not (
+        isinstance(actions, list) and all(isinstance(a, dict) for a in actions)
+    ):
+        return "actions"
+    return None
+
+
+def _log_error(
+    error: Exception, body: dict[str, Any], response: BoltResponse | None
+) -> BoltResponse | None:
+    problem = malformed(body)
+    if problem is not None:
+        log.warning("slack.request_malformed", field=problem, error_type=type(error).__name__)
+        return BoltResponse(status=400, body="") if response is not None else None
     log.error(
         "slack.listener_failed",
         kind=body.get("type"),
         exc_info=(type(error), error, error.__traceback__),
     )
+    return None

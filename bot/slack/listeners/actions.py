@@ -1,4 +1,5 @@
-"""Buttons: Approve, Edit, Regenerate, Reject, Retry, Retry publishing, Post for review, Dismiss.
+"""Buttons: Approve, Edit, Regenerate, Reject, Retry, Retry publishing, Retract, Post for review,
+Dismiss.
 
 Every button carries only the draft id. Each listener acks first; the modal buttons then
 check permission and state (two quick database reads) and open their modal at once, because
@@ -40,7 +41,15 @@ def actor_from(body: dict[str, Any]) -> Actor:
         channel=channel,
         thread_ts=container.get("thread_ts") or message.get("thread_ts"),
         response_url=body.get("response_url"),
+        team_id=_team(body),
     )
+
+
+def _team(body: dict[str, Any]) -> str | None:
+    """The workspace of an interaction payload (``team.id``), or None when it names none."""
+    team = body.get("team")
+    value = team.get("id") if isinstance(team, dict) else None
+    return str(value) if value else None
 
 
 def _draft_id(body: dict[str, Any]) -> str:
@@ -120,6 +129,14 @@ def register(app: App, services: Services) -> None:
         ack()
         workflow.retry_publish(_draft_id(body), actor_from(body))
 
+    @app.action(ids.ACTION_RETRACT)
+    def on_retract(ack: Ack, body: dict[str, Any]) -> None:
+        # The button's confirmation dialog already asked; the click arrives only after "yes".
+        ack()
+        actor = actor_from(body)
+        name = services.names.name(actor.user_id, fallback=actor.name)
+        workflow.retract(_draft_id(body), Actor(**{**_fields(actor), "name": name}))
+
     @app.action(ids.ACTION_POST_FOR_REVIEW)
     def on_post_for_review(ack: Ack, body: dict[str, Any]) -> None:
         ack()
@@ -154,4 +171,5 @@ def _fields(actor: Actor) -> dict[str, Any]:
         "channel": actor.channel,
         "thread_ts": actor.thread_ts,
         "response_url": actor.response_url,
+        "team_id": actor.team_id,
     }

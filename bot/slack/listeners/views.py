@@ -21,7 +21,13 @@ if TYPE_CHECKING:
 
 def _actor(body: dict[str, Any]) -> Actor:
     user = body.get("user") or {}
-    return Actor(user_id=str(user.get("id") or ""), name=user.get("name") or user.get("username"))
+    team = body.get("team")
+    team_id = team.get("id") if isinstance(team, dict) else None
+    return Actor(
+        user_id=str(user.get("id") or ""),
+        name=user.get("name") or user.get("username"),
+        team_id=str(team_id) if team_id else None,
+    )
 
 
 def _values(view: dict[str, Any]) -> dict[str, Any]:

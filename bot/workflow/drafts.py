@@ -61,6 +61,8 @@ class Actor:
     channel: str | None = None
     thread_ts: str | None = None
     response_url: str | None = None
+    # The workspace the click came from; with ``channel``, a draft elsewhere is "not found".
+    team_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -565,8 +567,8 @@ class DraftWorkflow:
         return True
 
     def dismiss(self, draft_id: str, actor: Actor) -> bool:
-        draft = self.store.get_draft(draft_id)
-        if draft is None or draft.reporter_id != actor.user_id:
+        draft = self.store.get_draft(draft_id) if draft_id else None
+        if draft is None or draft.reporter_id != actor.user_id or not _same_place(draft, actor):
             return False
         if draft.bot_message_ts is not None:  # already posted for review: editors decide
             return False
@@ -589,7 +591,17 @@ class DraftWorkflow:
     # --- helpers ----------------------------------------------------------------------------
 
     def _draft_for(self, draft_id: str, actor: Actor) -> Draft | None:
-        draft = self.store.get_draft(draft_id)
+        draft = self.store.get_draft(draft_id) if draft_id else None
+        if draft is not None and not _same_place(draft, actor):
+            # A payload naming a draft of another workspace or channel: refused as if it did
+            # not exist, so ids cannot be probed; nothing changes.
+            log.warning(
+                "review.foreign_draft",
+                draft_id=draft.id,
+                team=actor.team_id,
+                channel=actor.channel,
+            )
+            draft = None
         if draft is None:
             self._refuse(actor, None, Refusal("review.not_found"))
         return draft
@@ -611,6 +623,13 @@ class DraftWorkflow:
         else:
             self._refuse(actor, outcome.draft, _state_refusal(outcome.draft))
         return False
+
+
+def _same_place(draft: Draft, actor: Actor) -> bool:
+    """The action came from the draft's workspace and (when the payload names one) channel."""
+    if actor.team_id is not None and actor.team_id != draft.team_id:
+        return False
+    return actor.channel is None or actor.channel == draft.channel
 
 
 def _state_refusal(draft: Draft) -> Refusal:

@@ -47,7 +47,7 @@ def _click(
         channel_id=channel,
         message_ts="1.0",
         response_url=flow.slack.new_response_url(),
-        **({"team_id": team} if team else {}),
+        team_id=team or signing.TEAM_ID,
     )
     flow.last_response_url = payload["response_url"]
     return flow.send(signing.interactivity_request(payload, SECRET))

@@ -40,6 +40,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I can't find this draft any more.",
         "de": "Ich finde diesen Entwurf nicht mehr.",
     },
+    "review.not_editor_retract": {
+        "en": "Only editors can retract a summary.",
+        "de": "Nur die Redaktion kann eine Zusammenfassung zurückziehen.",
+    },
+    "review.not_editor_correct": {
+        "en": "Only editors can correct a published summary.",
+        "de": "Nur die Redaktion kann eine veröffentlichte Zusammenfassung korrigieren.",
+    },
+    "review.published": {
+        "en": "This summary is already published. To take it back, use Retract.",
+        "de": "Diese Zusammenfassung ist schon veröffentlicht. Um sie zurückzunehmen, nutzen Sie „Zurückziehen“.",
+    },
+    "review.already_retracted": {
+        "en": "{user} already retracted this summary.",
+        "de": "{user} hat diese Zusammenfassung schon zurückgezogen.",
+    },
     "review.nothing_to_retry": {
         "en": "There is nothing to retry for this draft.",
         "de": "Bei diesem Entwurf gibt es nichts zu wiederholen.",

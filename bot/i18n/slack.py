@@ -13,6 +13,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     "slack.button.reject": {"en": "Reject", "de": "Ablehnen"},
     "slack.button.retry": {"en": "Retry", "de": "Erneut versuchen"},
     "slack.button.retry_publish": {"en": "Retry publishing", "de": "Erneut veröffentlichen"},
+    "slack.button.retract": {"en": "Retract", "de": "Zurückziehen"},
+    "slack.button.approve_correction": {
+        "en": "Approve correction",
+        "de": "Korrektur freigeben",
+    },
+    "slack.status.updating": {
+        "en": "Publishing the correction…",
+        "de": "Die Korrektur wird veröffentlicht …",
+    },
+    "slack.status.retracting": {
+        "en": "Telling the CMS about the retraction…",
+        "de": "Das CMS wird über das Zurückziehen informiert …",
+    },
+    "slack.status.retract_not_configured": {
+        "en": "Retraction recorded. No publishing webhook is configured, so the CMS was not told.",
+        "de": "Zurückziehen gespeichert. Es ist kein Webhook für die Veröffentlichung eingerichtet, daher wurde das CMS nicht informiert.",
+    },
+    "slack.retract.heading": {"en": "Retract this summary?", "de": "Zusammenfassung zurückziehen?"},
+    "slack.retract.text": {
+        "en": "The CMS is told to take the published summary down. This can't be undone.",
+        "de": "Das CMS wird aufgefordert, die veröffentlichte Zusammenfassung zu entfernen. Das lässt sich nicht rückgängig machen.",
+    },
+    "slack.retract.confirm": {"en": "Retract", "de": "Zurückziehen"},
+    "slack.retract.deny": {"en": "Keep it", "de": "Behalten"},
+    "slack.draft.correction": {
+        "en": ":pencil2: Correction of the published summary (revision {revision}). Approving sends the new text to the CMS as an update.",
+        "de": ":pencil2: Korrektur der veröffentlichten Zusammenfassung (Fassung {revision}). Mit der Freigabe geht der neue Text als Aktualisierung an das CMS.",
+    },
     "slack.button.post_for_review": {
         "en": "Post for review in this channel",
         "de": "Hier zur Prüfung posten",

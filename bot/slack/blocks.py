@@ -217,6 +217,19 @@ def _button(
     return element
 
 
+def _retract_button(draft_id: str, lang: str) -> Block:
+    """Retract, behind Slack's confirmation dialog (the click arrives only after "Retract")."""
+    button = _button(_t("slack.button.retract", lang), ids.ACTION_RETRACT, draft_id, "danger")
+    button["confirm"] = {
+        "title": plain(truncate(_t("slack.retract.heading", lang), CONFIRM_TITLE_MAX)),
+        "text": plain(truncate(_t("slack.retract.text", lang), CONFIRM_TEXT_MAX)),
+        "confirm": plain(truncate(_t("slack.retract.confirm", lang), CONFIRM_BUTTON_MAX)),
+        "deny": plain(truncate(_t("slack.retract.deny", lang), CONFIRM_BUTTON_MAX)),
+        "style": "danger",
+    }
+    return button
+
+
 def _actions(*buttons: Block) -> Block:
     return {"type": "actions", "elements": list(buttons)}
 
@@ -370,18 +383,39 @@ def _draft_message(view: DraftView, lang: str, bullet_cap: int) -> Message:
             notes.append(_t("slack.draft.shortened", lang))
         if notes:
             blocks.append(_context(*notes))
-        blocks.append(
-            _actions(
-                _button(
-                    _t("slack.button.approve", lang), ids.ACTION_APPROVE, view.draft_id, "primary"
-                ),
-                _button(_t("slack.button.edit", lang), ids.ACTION_EDIT, view.draft_id),
-                _button(_t("slack.button.regenerate", lang), ids.ACTION_REGENERATE, view.draft_id),
-                _button(
-                    _t("slack.button.reject", lang), ids.ACTION_REJECT, view.draft_id, "danger"
-                ),
+        if view.correction:
+            # A correction of a published summary: approve it as an update, or retract.
+            blocks.append(_context(_t("slack.draft.correction", lang, revision=view.revision)))
+            blocks.append(
+                _actions(
+                    _button(
+                        _t("slack.button.approve_correction", lang),
+                        ids.ACTION_APPROVE,
+                        view.draft_id,
+                        "primary",
+                    ),
+                    _button(_t("slack.button.edit", lang), ids.ACTION_EDIT, view.draft_id),
+                    _retract_button(view.draft_id, lang),
+                )
             )
-        )
+        else:
+            blocks.append(
+                _actions(
+                    _button(
+                        _t("slack.button.approve", lang),
+                        ids.ACTION_APPROVE,
+                        view.draft_id,
+                        "primary",
+                    ),
+                    _button(_t("slack.button.edit", lang), ids.ACTION_EDIT, view.draft_id),
+                    _button(
+                        _t("slack.button.regenerate", lang), ids.ACTION_REGENERATE, view.draft_id
+                    ),
+                    _button(
+                        _t("slack.button.reject", lang), ids.ACTION_REJECT, view.draft_id, "danger"
+                    ),
+                )
+            )
     elif state in APPROVED_STATES:
         who = _user(view.approved_by, lang)
         approved = (
@@ -397,17 +431,22 @@ def _draft_message(view: DraftView, lang: str, bullet_cap: int) -> Message:
         if view.publish_status:
             blocks.append(_context(status_text(view.publish_status, lang)))
         wants_retry = isinstance(view.publish_status, StatusView) and view.publish_status.retry
+        buttons: list[Block] = []
         if state == "publish_failed" or wants_retry:
-            blocks.append(
-                _actions(
-                    _button(
-                        _t("slack.button.retry_publish", lang),
-                        ids.ACTION_RETRY_PUBLISH,
-                        view.draft_id,
-                        "primary",
-                    )
+            buttons.append(
+                _button(
+                    _t("slack.button.retry_publish", lang),
+                    ids.ACTION_RETRY_PUBLISH,
+                    view.draft_id,
+                    "primary",
                 )
             )
+        if state == "published":
+            buttons.append(_button(_t("slack.button.edit", lang), ids.ACTION_EDIT, view.draft_id))
+        if state == "published":
+            buttons.append(_retract_button(view.draft_id, lang))
+        if buttons:
+            blocks.append(_actions(*buttons))
     elif state == "regenerating":
         if view.regenerate_requested_by:
             text = _t(
@@ -442,6 +481,18 @@ def _draft_message(view: DraftView, lang: str, bullet_cap: int) -> Message:
         blocks.append(_section(text))
         if view.publish_status:
             blocks.append(_context(status_text(view.publish_status, lang)))
+        wants_retry = isinstance(view.publish_status, StatusView) and view.publish_status.retry
+        if wants_retry:  # the CMS was not told yet: send the retraction again
+            blocks.append(
+                _actions(
+                    _button(
+                        _t("slack.button.retry_publish", lang),
+                        ids.ACTION_RETRY_PUBLISH,
+                        view.draft_id,
+                        "primary",
+                    )
+                )
+            )
     return {"text": _fallback("slack.draft.fallback", view.article, lang), "blocks": blocks}
 
 

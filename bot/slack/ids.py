@@ -16,6 +16,7 @@ ACTION_REGENERATE: Final = "draft_regenerate"
 ACTION_REJECT: Final = "draft_reject"
 ACTION_RETRY: Final = "draft_retry"  # summarizing failed; try fetch + summarize again
 ACTION_RETRY_PUBLISH: Final = "draft_retry_publish"  # the webhook refused; deliver again
+ACTION_RETRACT: Final = "draft_retract"  # take an approved summary back (summary.retracted)
 
 # --- Buttons on the /summarize ephemeral preview (value: draft id) ----------------------------
 ACTION_POST_FOR_REVIEW: Final = "summary_post_for_review"
@@ -28,6 +29,7 @@ DRAFT_ACTIONS: Final = (
     ACTION_REJECT,
     ACTION_RETRY,
     ACTION_RETRY_PUBLISH,
+    ACTION_RETRACT,
 )
 PREVIEW_ACTIONS: Final = (ACTION_POST_FOR_REVIEW, ACTION_DISMISS)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.i18n import t
 from bot.slack.views import (
     ArticleRef,
     CheckWarning,
@@ -15,8 +14,9 @@ from bot.slack.views import (
     Evidence,
     HomeItem,
     HomeView,
+    StatusView,
 )
-from bot.store import Draft, Revision
+from bot.store import ATTEMPTS_EXHAUSTED, Delivery, Draft, Revision
 
 _METADATA_SEPARATOR = ":"
 
@@ -77,7 +77,7 @@ def draft_view(
     *,
     disclaimer: str = "",
     extractive_disclaimer: str = "",
-    publish_status: str | None = None,
+    publish_status: StatusView | str | None = None,
 ) -> DraftView:
     """What the draft message shows for ``draft`` at ``revision`` (its current text)."""
     state = _state(draft)
@@ -98,6 +98,8 @@ def draft_view(
             reject_reason=draft.rejected_reason,
             approved_by=draft.approved_by,
             approved_at=draft.approved_at,
+            retracted_by=draft.retracted_by,
+            publish_status=publish_status,
             error=error,
         )
     extractive = revision.engine == "extractive"
@@ -123,20 +125,80 @@ def draft_view(
         rejected_by=draft.rejected_by,
         reject_reason=draft.rejected_reason,
         regenerate_requested_by=draft.instruction_by,
+        retracted_by=draft.retracted_by,
+        correction=draft.state == "ready" and draft.approved_revision is not None,
         publish_status=publish_status,
         error=error,
     )
 
 
-def publish_status(draft: Draft, *, publishing: bool, lang: str) -> str | None:
-    """The delivery line under an approved draft (the publish worker refines it later)."""
-    if draft.state not in ("approved", "published", "publish_failed"):
+_DONE_KEYS = {
+    "summary.approved": "publish.published",
+    "summary.updated": "publish.updated",
+    "summary.retracted": "publish.retracted",
+}
+_SENDING_KEYS = {
+    "summary.approved": "publish.publishing",
+    "summary.updated": "slack.status.updating",
+    "summary.retracted": "slack.status.retracting",
+}
+
+
+def publish_status(
+    draft: Draft, delivery: Delivery | None = None, *, publishing: bool
+) -> StatusView | None:
+    """The delivery line under an approved or retracted draft, from its newest outbox row.
+
+    The worker shows the exact line after each attempt (with the CMS's reason); this is the
+    same line rebuilt from what the store kept, for any later redraw of the message.
+    """
+    if draft.state == "retracted":
+        editor = draft.retracted_by
+        if not publishing:
+            return StatusView("slack.status.retract_not_configured")
+    elif draft.state in ("approved", "published", "publish_failed"):
+        editor = draft.approved_by
+        if not publishing:
+            return StatusView("publish.not_configured")
+    else:
         return None
-    if not publishing:
-        return t("publish.not_configured", lang)
-    if draft.state == "approved":
-        return t("publish.publishing", lang)
-    return None
+    if delivery is None:
+        return StatusView("publish.publishing") if draft.state == "approved" else None
+    status = delivery.last_status
+    if delivery.state == "delivered":
+        key = _DONE_KEYS.get(delivery.event_type, "publish.published")
+        return StatusView(key, {"status": status}, editor=editor, at=delivery.delivered_at)
+    if delivery.state == "failed":
+        return _failed_status(delivery)
+    if delivery.state == "pending" and delivery.total_attempts > 0:
+        attempt = {"attempt": delivery.total_attempts}
+        if status is None:
+            return StatusView("publish.retrying", attempt, at=delivery.next_attempt_at)
+        params = {**attempt, "status": status}
+        return StatusView("publish.retrying_http", params, at=delivery.next_attempt_at)
+    return StatusView(_SENDING_KEYS.get(delivery.event_type, "publish.publishing"))
+
+
+def _failed_status(delivery: Delivery) -> StatusView:
+    """The failure line, as :func:`bot.publisher.status.status_line` words it."""
+    status = delivery.last_status
+    refused = status is not None and 300 <= status <= 499 and status not in (408, 429)
+    if delivery.last_error == ATTEMPTS_EXHAUSTED or not refused:
+        return StatusView(
+            "publish.failed_gave_up", {"attempts": delivery.total_attempts}, retry=True
+        )
+    if status == 410:
+        return StatusView("publish.failed_gone", {"status": status}, retry=True)
+    if status is not None and status <= 399:
+        return StatusView("publish.failed_redirect", {"status": status}, retry=True)
+    # last_error is "HTTP 400: <the CMS's reason>" (bot.workflow.publishing.describe).
+    prefix = f"HTTP {status}: "
+    reason = delivery.last_error[len(prefix) :] if delivery.last_error else ""
+    if delivery.last_error and delivery.last_error.startswith(prefix) and reason.strip():
+        return StatusView(
+            "publish.failed_rejected", {"status": status, "reason": reason}, retry=True
+        )
+    return StatusView("publish.failed_rejected_no_reason", {"status": status}, retry=True)
 
 
 def home_view(

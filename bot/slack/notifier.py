@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
@@ -27,7 +26,7 @@ from bot.i18n import t
 from bot.logs import get_logger
 from bot.slack import blocks, ids, mapping
 from bot.slack.escape import user_mention
-from bot.slack.views import DraftView, ErrorView
+from bot.slack.views import DraftView, ErrorView, StatusView
 from bot.store import Draft, Revision, Store
 from bot.workflow.drafts import Actor, Failure, HomeData, Refusal
 from bot.workflow.publishing import PublishUpdate
@@ -113,8 +112,7 @@ class SlackNotifier:
                 message = blocks.progress_message(mapping.article_ref(draft), self.lang)
                 self._respond(draft.response_url, message, draft=draft)
             return
-        number = draft.approved_revision if draft.approved_revision else None
-        revision = self.store.get_revision(draft.id, number) if draft.current_revision else None
+        revision = self._shown_revision(draft) if draft.current_revision else None
         self._show(draft, blocks.draft_message(self._view(draft, revision), self.lang))
 
     def refuse(self, actor: Actor, draft: Draft | None, refusal: Refusal) -> None:
@@ -160,23 +158,30 @@ class SlackNotifier:
     # --- PublishNotifier (bot.workflow.publishing) ------------------------------------------
 
     def delivery_status(self, update: PublishUpdate) -> None:
-        """Show the outcome of a publishing attempt under the approved draft."""
+        """Show the outcome of a publishing attempt under the approved (or retracted) draft.
+
+        The editor becomes a mention and the time a Slack date token (each reader's zone);
+        the builders escape the CMS's reason. An update about an older delivery than the
+        draft's newest (an approval still retried after a retraction) redraws from the store.
+        """
         draft = update.draft
         if draft is None or draft.bot_message_ts is None:
             return
-        params: dict[str, Any] = dict(update.line.params)
-        # The status line is shown as escaped text, so names and times are plain words.
-        params["editor"] = draft.approved_by_name or t("slack.user.unknown", self.lang)
-        moment = (
-            update.next_attempt_at or update.delivery.delivered_at or update.delivery.updated_at
+        draft = self.store.get_draft(draft.id) or draft
+        latest = self.store.latest_delivery(draft.id)
+        if latest is not None and latest.id != update.delivery.id:
+            self.changed(draft)
+            return
+        retracted = update.delivery.event_type == "summary.retracted"
+        moment = update.next_attempt_at or update.delivery.delivered_at
+        status = StatusView(
+            key=update.line.key,
+            params=dict(update.line.params),
+            editor=draft.retracted_by if retracted else draft.approved_by,
+            at=moment,
+            retry=update.line.retry_button,
         )
-        params["time"] = moment.astimezone(UTC).strftime("%H:%M UTC")
-        if "reason" in params:
-            params["reason"] = str(params["reason"])[:200]
-        status = t(update.line.key, self.lang, **params)
-        number = draft.approved_revision or None
-        revision = self.store.get_revision(draft.id, number)
-        view = replace(self._view(draft, revision), publish_status=status)
+        view = replace(self._view(draft, self._shown_revision(draft)), publish_status=status)
         self._show(draft, blocks.draft_message(view, self.lang))
 
     # --- helpers for the listeners ----------------------------------------------------------
@@ -225,8 +230,15 @@ class SlackNotifier:
 
     # --- internals --------------------------------------------------------------------------
 
+    def _shown_revision(self, draft: Draft) -> Revision | None:
+        """The approved text under an approved or retracted draft, else the current one."""
+        approved = draft.state in ("approved", "published", "publish_failed", "retracted")
+        number = draft.approved_revision if approved and draft.approved_revision else None
+        return self.store.get_revision(draft.id, number)
+
     def _view(self, draft: Draft, revision: Revision | None) -> DraftView:
-        status = mapping.publish_status(draft, publishing=self.publishing, lang=self.lang)
+        delivery = self.store.latest_delivery(draft.id) if draft.approved_at else None
+        status = mapping.publish_status(draft, delivery, publishing=self.publishing)
         return mapping.draft_view(
             draft,
             revision,

@@ -114,6 +114,8 @@ class DraftView:
     reject_reason: str | None = None
     regenerate_requested_by: str | None = None
     retracted_by: str | None = None
+    # A published summary edited again (state ready): approving sends it as an update.
+    correction: bool = False
     # The publishing status line; a plain string is shown as text (escaped).
     publish_status: StatusView | str | None = None
     error: ErrorView | None = None

@@ -39,6 +39,7 @@ DRAFT_STATES = (
     "rejected",
     "failed",
     "publish_failed",
+    "retracted",
 )
 DRAFT_SOURCES = ("message", "slash_command")
 REVISION_KINDS = ("ai", "edit", "regenerate")
@@ -142,6 +143,8 @@ class DraftRow(Base):
     rejected_by: Mapped[str | None] = mapped_column(String(64))
     rejected_reason: Mapped[str | None] = mapped_column(Text)
     rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retracted_by: Mapped[str | None] = mapped_column(String(64))
+    retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

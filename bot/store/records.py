@@ -19,6 +19,7 @@ DraftState = Literal[
     "rejected",
     "failed",
     "publish_failed",
+    "retracted",
 ]
 DraftSource = Literal["message", "slash_command"]
 RevisionKind = Literal["ai", "edit", "regenerate"]
@@ -64,6 +65,8 @@ class Draft:
     version: int
     created_at: datetime
     updated_at: datetime
+    retracted_by: str | None = None
+    retracted_at: datetime | None = None
 
     def article(self) -> Article | None:
         """The stored article, or None before extraction or after the text was purged."""

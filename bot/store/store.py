@@ -18,17 +18,29 @@ fail               working, caller holds the lease              failed          
 retry              failed                                       queued          retry
 regenerate         ready                                        queued          regenerate
 edit               ready, at the revision the editor saw        ready           edit
+correct            published, at the revision the editor saw    ready           correct
 approve            ready, at the revision the editor saw        approved        approve
 reject             queued, working, ready, failed               rejected        reject
 publish            approved, publish_failed                     published       mark_delivered
 publish_fail       approved                                     publish_failed  mark_delivery_failed
 republish          publish_failed                               approved        retry_delivery
+retract            approved, published, publish_failed; ready   retracted       retract
+                   only as a correction (approved before)
 =================  ===========================================  ==============  =================
+
+Corrections: an edit of a ``published`` draft makes it ``ready`` again with the new revision
+(``approved_revision`` still names the published one); approving it queues a
+``summary.updated`` delivery. Retracting queues ``summary.retracted``.
 
 Deliveries (the outbox): ``pending`` (due at ``next_attempt_at``) → ``delivering`` (leased by
 one worker) → ``delivered`` | ``pending`` again (``schedule_retry``) | ``failed``;
 ``retry_delivery`` moves ``failed`` → ``pending`` with the same ``webhook_id``. Only
-``summary.approved`` deliveries move their draft (publish, publish_fail, republish).
+``summary.approved`` and ``summary.updated`` deliveries move their draft (publish,
+publish_fail, republish); a retraction's delivery never does.
+
+Give-ups at claim time (drafts whose workers kept crashing, deliveries out of attempts) are
+committed by whichever claimer found them; pass ``exhausted=[]`` to :meth:`Store.claim_draft`
+/ :meth:`Store.claim_delivery` to get them back and tell their threads.
 
 Leases: PostgreSQL picks the row with ``SELECT … FOR UPDATE SKIP LOCKED`` inside the
 ``UPDATE``; SQLite runs the same ``UPDATE`` inside ``BEGIN IMMEDIATE`` (one writer at a time).
@@ -110,12 +122,16 @@ DRAFT_TRANSITIONS: Mapping[str, tuple[frozenset[DraftState], DraftState]] = {
     "retry": (frozenset({"failed"}), "queued"),
     "regenerate": (frozenset({"ready"}), "queued"),
     "edit": (frozenset({"ready"}), "ready"),
+    "correct": (frozenset({"published"}), "ready"),
     "approve": (frozenset({"ready"}), "approved"),
     "reject": (frozenset({"queued", "working", "ready", "failed"}), "rejected"),
     "publish": (frozenset({"approved", "publish_failed"}), "published"),
     "publish_fail": (frozenset({"approved"}), "publish_failed"),
     "republish": (frozenset({"publish_failed"}), "approved"),
+    "retract": (frozenset({"approved", "published", "publish_failed", "ready"}), "retracted"),
 }
+# Deliveries whose outcome moves the draft (publish, publish_fail, republish).
+_PUBLISHING_EVENTS = ("summary.approved", "summary.updated")
 
 # Error code of a draft whose work crashed or timed out ``max_attempts`` times
 # (its sentence is ``error.attempts_exhausted`` in the i18n catalogue).
@@ -388,15 +404,18 @@ class Store:
 
     # --- drafts: leased work ----------------------------------------------------------------
 
-    def claim_draft(self, worker_id: str, lease_s: float) -> Draft | None:
+    def claim_draft(
+        self, worker_id: str, lease_s: float, *, exhausted: list[Draft] | None = None
+    ) -> Draft | None:
         """Claim the oldest queued draft (or one whose worker's lease expired) for ``lease_s``.
 
         Drafts that already used up ``max_attempts`` claims (their workers crashed or hung)
-        are moved to ``failed`` with :data:`ATTEMPTS_EXHAUSTED` instead of looping forever.
+        are moved to ``failed`` with :data:`ATTEMPTS_EXHAUSTED` instead of looping forever;
+        they are appended to ``exhausted`` (after the commit) so the caller can report them.
         """
         now = self._now()
         with self._write() as s:
-            self._exhaust_drafts(s, now)
+            gave_up = self._exhaust_drafts(s, now)
             claimable = self._claimable_draft(DraftRow, now)
             pick = aliased(DraftRow)
             candidate = (
@@ -415,10 +434,13 @@ class Store:
                 lease_expires_at=now + timedelta(seconds=lease_s),
                 attempts=DraftRow.attempts + 1,
             )
-            if row is None:
-                return None
-            self._audit(s, row.id, worker_id, "draft.claimed", attempt=row.attempts)
-            draft = _draft(row)
+            draft = None if row is None else _draft(row)
+            if row is not None:
+                self._audit(s, row.id, worker_id, "draft.claimed", attempt=row.attempts)
+        if exhausted is not None:
+            exhausted.extend(gave_up)
+        if draft is None:
+            return None
         log.info("draft.claimed", draft_id=draft.id, worker=worker_id, attempt=draft.attempts)
         return draft
 
@@ -582,21 +604,68 @@ class Store:
             language=language,
             checks=checks,
         )
+        return self._edit(
+            "edit",
+            "draft.edited",
+            draft_id,
+            editor_id=editor_id,
+            base_revision=base_revision,
+            new=new,
+        )
+
+    def correct(
+        self,
+        draft_id: str,
+        *,
+        editor_id: str,
+        base_revision: int,
+        bullets: Sequence[str],
+        heading: str | None = None,
+        language: str | None = None,
+        checks: Any = None,
+    ) -> Outcome:
+        """published → ready with an edit as the new revision: a correction to approve again
+        (``approved_revision`` keeps naming the published text until then)."""
+        new = NewRevision(
+            kind="edit",
+            bullets=bullets,
+            author=editor_id,
+            heading=heading,
+            language=language,
+            checks=checks,
+        )
+        return self._edit(
+            "correct",
+            "draft.correction_started",
+            draft_id,
+            editor_id=editor_id,
+            base_revision=base_revision,
+            new=new,
+        )
+
+    def _edit(
+        self,
+        action: str,
+        audit_action: str,
+        draft_id: str,
+        *,
+        editor_id: str,
+        base_revision: int,
+        new: NewRevision,
+    ) -> Outcome:
         with self._write() as s:
             row = self._update_draft(
                 s,
-                "edit",
+                action,
                 [DraftRow.current_revision == base_revision],
                 draft_id=draft_id,
                 current_revision=DraftRow.current_revision + 1,
             )
             if row is None:
-                return self._lost(s, draft_id, "edit", editor_id)
+                return self._lost(s, draft_id, action, editor_id)
             assert row.current_revision is not None
             rev = self._add_revision(s, row.id, row.current_revision, new)
-            self._audit(
-                s, row.id, editor_id, "draft.edited", revision=rev.number, base=base_revision
-            )
+            self._audit(s, row.id, editor_id, audit_action, revision=rev.number, base=base_revision)
             return Outcome(won=True, draft=_draft(row), revision=rev)
 
     def approve(
@@ -607,8 +676,11 @@ class Store:
         editor_name: str | None,
         revision: int,
         payload: Payload | PayloadBuilder | None = None,
+        event_type: EventType = "summary.approved",
     ) -> Outcome:
         """ready → approved at ``revision`` + audit + outbox row, in ONE transaction.
+
+        ``event_type`` is ``summary.updated`` for a correction of a published draft.
 
         ``payload`` is the webhook body, frozen now: a mapping or encoded bytes, or a function
         of the approved draft and revision returning one (called inside the transaction, so it
@@ -639,7 +711,7 @@ class Store:
                     s,
                     draft_id=draft_id,
                     revision=revision,
-                    event_type="summary.approved",
+                    event_type=event_type,
                     payload=body,
                     now=now,
                 )
@@ -651,6 +723,7 @@ class Store:
                 revision=revision,
                 editor_name=editor_name,
                 delivery_id=delivery.id if delivery else None,
+                event_type=event_type if delivery else None,
             )
             outcome = Outcome(won=True, draft=draft, revision=rev, delivery=delivery)
         log.info("draft.approved", draft_id=draft_id, editor=editor_id, revision=revision)
@@ -674,6 +747,52 @@ class Store:
                 return self._lost(s, draft_id, "reject", actor)
             self._audit(s, draft_id, actor, "draft.rejected", reason=reason)
             return Outcome(won=True, draft=_draft(row))
+
+    def retract(
+        self,
+        draft_id: str,
+        actor: str,
+        *,
+        payload: Callable[[Draft], Payload] | None = None,
+    ) -> Outcome:
+        """An approved (or published, or being corrected) draft → retracted, with the
+        ``summary.retracted`` outbox row (``payload`` of the retracted draft, built inside the
+        transaction; None without a webhook) in ONE transaction. Double clicks lose."""
+        now = self._now()
+        with self._write() as s:
+            row = self._update_draft(
+                s,
+                "retract",
+                [or_(DraftRow.state != "ready", DraftRow.approved_revision.is_not(None))],
+                draft_id=draft_id,
+                retracted_by=actor,
+                retracted_at=now,
+            )
+            if row is None:
+                return self._lost(s, draft_id, "retract", actor)
+            draft = _draft(row)
+            revision = draft.approved_revision or draft.current_revision or 1
+            delivery: Delivery | None = None
+            if payload is not None:
+                delivery = self._add_delivery(
+                    s,
+                    draft_id=draft_id,
+                    revision=revision,
+                    event_type="summary.retracted",
+                    payload=payload(draft),
+                    now=now,
+                )
+            self._audit(
+                s,
+                draft_id,
+                actor,
+                "draft.retracted",
+                revision=revision,
+                delivery_id=delivery.id if delivery else None,
+            )
+            outcome = Outcome(won=True, draft=draft, delivery=delivery)
+        log.info("draft.retracted", draft_id=draft_id, actor=actor, revision=revision)
+        return outcome
 
     def get_revision(self, draft_id: str, number: int | None = None) -> Revision | None:
         """Revision ``number`` of the draft, or its current one."""
@@ -723,6 +842,17 @@ class Store:
             )
             return delivery
 
+    def latest_delivery(self, draft_id: str) -> Delivery | None:
+        """The draft's newest outbox row (the one its thread status line is about)."""
+        with self._read() as s:
+            row = s.scalars(
+                select(DeliveryRow)
+                .where(DeliveryRow.draft_id == draft_id)
+                .order_by(DeliveryRow.created_at.desc(), DeliveryRow.id.desc())
+                .limit(1)
+            ).first()
+            return _delivery(row) if row is not None else None
+
     def get_delivery(self, delivery_id: str) -> Delivery | None:
         with self._read() as s:
             row = s.get(DeliveryRow, delivery_id)
@@ -740,15 +870,18 @@ class Store:
             )
         return due
 
-    def claim_delivery(self, worker_id: str, lease_s: float) -> Delivery | None:
+    def claim_delivery(
+        self, worker_id: str, lease_s: float, *, exhausted: list[Outcome] | None = None
+    ) -> Delivery | None:
         """Lease the delivery that is due first (or one whose worker's lease expired).
 
         ``attempts`` and ``total_attempts`` are counted up by the claim; a delivery that used
-        ``max_delivery_attempts`` claims without finishing is failed instead.
+        ``max_delivery_attempts`` claims without finishing is failed instead, and its outcome
+        (delivery and draft afterwards) is appended to ``exhausted`` after the commit.
         """
         now = self._now()
         with self._write() as s:
-            self._exhaust_deliveries(s, now)
+            gave_up = self._exhaust_deliveries(s, now)
             claimable = self._claimable_delivery(DeliveryRow, now)
             pick = aliased(DeliveryRow)
             candidate = (
@@ -773,9 +906,11 @@ class Store:
                 .returning(DeliveryRow),
                 execution_options={"synchronize_session": False, "populate_existing": True},
             ).scalar_one_or_none()
-            if row is None:
-                return None
-            delivery = _delivery(row)
+            delivery = None if row is None else _delivery(row)
+        if exhausted is not None:
+            exhausted.extend(gave_up)
+        if delivery is None:
+            return None
         log.info(
             "delivery.claimed", delivery_id=delivery.id, worker=worker_id, attempt=delivery.attempts
         )
@@ -851,7 +986,7 @@ class Store:
                 return self._lost_delivery(s, delivery_id, "delivered", worker_id)
             detail = {"delivery_id": row.id, "webhook_id": row.webhook_id, "status": status}
             draft_row: DraftRow | None = None
-            if row.event_type == "summary.approved":
+            if row.event_type in _PUBLISHING_EVENTS:
                 draft_row = self._update_draft(s, "publish", [], draft_id=row.draft_id)
             if draft_row is not None:
                 self._audit(s, row.draft_id, worker_id, "draft.published", **detail)
@@ -931,7 +1066,7 @@ class Store:
             if row is None:
                 return self._lost_delivery(s, delivery_id, "retry", actor)
             draft_row: DraftRow | None = None
-            if row.event_type == "summary.approved":
+            if row.event_type in _PUBLISHING_EVENTS:
                 draft_row = self._update_draft(s, "republish", [], draft_id=row.draft_id)
             self._audit(
                 s,
@@ -1125,7 +1260,7 @@ class Store:
             ),
         )
 
-    def _exhaust_drafts(self, s: Session, now: datetime) -> None:
+    def _exhaust_drafts(self, s: Session, now: datetime) -> list[Draft]:
         pick = aliased(DraftRow)
         exhausted = (
             select(pick.id)
@@ -1154,20 +1289,22 @@ class Store:
                 version=DraftRow.version + 1,
                 updated_at=now,
             )
-            .returning(DraftRow.id, DraftRow.attempts),
-            execution_options={"synchronize_session": False},
-        ).all()
-        for draft_id, attempts in rows:
+            .returning(DraftRow),
+            execution_options={"synchronize_session": False, "populate_existing": True},
+        ).scalars()
+        drafts = [_draft(row) for row in rows]
+        for draft in drafts:
             self._audit(
                 s,
-                draft_id,
+                draft.id,
                 SYSTEM_ACTOR,
                 "draft.failed",
                 error_code=ATTEMPTS_EXHAUSTED,
                 retryable=True,
-                attempts=attempts,
+                attempts=draft.attempts,
             )
-            log.warning("draft.attempts_exhausted", draft_id=draft_id, attempts=attempts)
+            log.warning("draft.attempts_exhausted", draft_id=draft.id, attempts=draft.attempts)
+        return drafts
 
     def _add_revision(self, s: Session, draft_id: str, number: int, new: NewRevision) -> Revision:
         row = RevisionRow(
@@ -1229,7 +1366,7 @@ class Store:
             ),
         )
 
-    def _exhaust_deliveries(self, s: Session, now: datetime) -> None:
+    def _exhaust_deliveries(self, s: Session, now: datetime) -> list[Outcome]:
         pick = aliased(DeliveryRow)
         exhausted = (
             select(pick.id)
@@ -1259,9 +1396,11 @@ class Store:
             .returning(DeliveryRow),
             execution_options={"synchronize_session": False, "populate_existing": True},
         ).all()
+        outcomes = []
         for row in rows:
-            self._after_delivery_failed(s, row, SYSTEM_ACTOR, None)
+            outcomes.append(self._after_delivery_failed(s, row, SYSTEM_ACTOR, row.last_status))
             log.warning("delivery.attempts_exhausted", delivery_id=row.id, attempts=row.attempts)
+        return outcomes
 
     def _after_delivery_failed(
         self, s: Session, row: DeliveryRow, actor: str, status: int | None
@@ -1273,7 +1412,7 @@ class Store:
             "error": row.last_error,
         }
         draft_row: DraftRow | None = None
-        if row.event_type == "summary.approved":
+        if row.event_type in _PUBLISHING_EVENTS:
             draft_row = self._update_draft(s, "publish_fail", [], draft_id=row.draft_id)
         if draft_row is not None:
             self._audit(s, row.draft_id, actor, "draft.publish_failed", **detail)
@@ -1424,6 +1563,8 @@ def _draft(row: DraftRow) -> Draft:
         rejected_by=row.rejected_by,
         rejected_reason=row.rejected_reason,
         rejected_at=row.rejected_at,
+        retracted_by=row.retracted_by,
+        retracted_at=row.retracted_at,
         version=row.version,
         created_at=row.created_at,
         updated_at=row.updated_at,

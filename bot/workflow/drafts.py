@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.domain import Article, UserFacingError
 from bot.logs import get_logger
+from bot.publisher import APPROVED, UPDATED, EventType
 from bot.store import (
+    ATTEMPTS_EXHAUSTED,
     Draft,
     NewRevision,
     Outcome,
@@ -44,6 +46,12 @@ DUPLICATE_REASON = "duplicate"
 DISMISSED_REASON = "dismissed"
 APPROVED_STATES = frozenset({"approved", "published", "publish_failed"})
 REJECTABLE_STATES = frozenset({"queued", "working", "ready", "failed"})
+RETRACTABLE_STATES = frozenset({"approved", "published", "publish_failed"})
+
+
+def is_correction(draft: Draft) -> bool:
+    """A published draft an editor edited again: approving it sends ``summary.updated``."""
+    return draft.state in ("queued", "working", "ready") and draft.approved_revision is not None
 
 
 class ArticleSource(Protocol):
@@ -341,6 +349,16 @@ class DraftWorkflow:
         trace.outcome = "ready"
         self.notifier.finished(draft)
 
+    def report_exhausted(self, drafts: Sequence[Draft]) -> None:
+        """Tell the threads of drafts the store failed at claim time (workers kept dying)."""
+        for draft in drafts:
+            failure = Failure(ATTEMPTS_EXHAUSTED, {}, retryable=True)
+            try:
+                self.notifier.failed(draft, failure)
+                self.notifier.finished(draft)
+            except Exception:
+                log.exception("draft.report_failed", draft_id=draft.id)
+
     def _fail(self, draft: Draft, worker_id: str, failure: Failure) -> None:
         current = self.store.get_draft(draft.id) or draft
         if current.state != "working" or current.lease_owner != worker_id:
@@ -393,8 +411,14 @@ class DraftWorkflow:
         if action == "reject":
             if not self.may_review(actor.user_id):
                 refusal = Refusal("review.not_editor")
+            elif is_correction(draft):
+                refusal = Refusal("review.published")
             elif draft.state not in REJECTABLE_STATES:
                 refusal = _state_refusal(draft)
+        elif action == "edit" and draft.state == "published":
+            # A correction of published text is the editors' call.
+            if not self.may_review(actor.user_id):
+                refusal = Refusal("review.not_editor_correct")
         elif not self.may_change(draft, actor.user_id):
             refusal = Refusal("review.not_allowed")
         elif draft.state != "ready":
@@ -416,15 +440,18 @@ class DraftWorkflow:
         if draft.state != "ready" or draft.current_revision is None:
             self._refuse(actor, draft, _state_refusal(draft))
             return False
+        event_type: EventType = UPDATED if is_correction(draft) else APPROVED
         payload = None
         if self.payloads is not None:
-            payload = self.payloads.builder(permalink=self.notifier.permalink(draft))
+            permalink = self.notifier.permalink(draft)
+            payload = self.payloads.builder(permalink=permalink, event_type=event_type)
         outcome = self.store.approve(
             draft.id,
             editor_id=actor.user_id,
             editor_name=actor.name,
             revision=draft.current_revision,
             payload=payload,
+            event_type=event_type,
         )
         if not self._won(outcome, actor):
             return False
@@ -441,6 +468,10 @@ class DraftWorkflow:
         draft = self._draft_for(draft_id, actor)
         if draft is None:
             return False
+        correcting = draft.state == "published"
+        if correcting and not self.may_review(actor.user_id):
+            self._refuse(actor, draft, Refusal("review.not_editor_correct"))
+            return False
         if not self.may_change(draft, actor.user_id):
             self._refuse(actor, draft, Refusal("review.not_allowed"))
             return False
@@ -451,7 +482,7 @@ class DraftWorkflow:
         if article is not None:
             found, _evidence = run_checks(article, bullets, self.style, language)
             checks = [check.to_json() for check in found]
-        outcome = self.store.edit(
+        outcome = (self.store.correct if correcting else self.store.edit)(
             draft.id,
             editor_id=actor.user_id,
             base_revision=base_revision,
@@ -497,11 +528,40 @@ class DraftWorkflow:
         if not self.may_review(actor.user_id):
             self._refuse(actor, draft, Refusal("review.not_editor"))
             return False
+        if is_correction(draft):
+            self._refuse(actor, draft, Refusal("review.published"))
+            return False
         outcome = self.store.reject(draft.id, actor.user_id, reason)
         if not self._won(outcome, actor):
             return False
         assert outcome.draft is not None
         self.notifier.changed(outcome.draft)
+        return True
+
+    def retract(self, draft_id: str, actor: Actor) -> bool:
+        """Take an approved summary back: ``summary.retracted`` to the CMS (editors only;
+        the button asks for confirmation first). A second click is told it is done."""
+        draft = self._draft_for(draft_id, actor)
+        if draft is None:
+            return False
+        if not self.may_review(actor.user_id):
+            self._refuse(actor, draft, Refusal("review.not_editor_retract"))
+            return False
+        if draft.state not in RETRACTABLE_STATES and not is_correction(draft):
+            self._refuse(actor, draft, _state_refusal(draft))
+            return False
+        payload = None
+        if self.payloads is not None:
+            payload = self.payloads.retraction_builder(
+                editor_name=actor.name, permalink=self.notifier.permalink(draft)
+            )
+        outcome = self.store.retract(draft.id, actor.user_id, payload=payload)
+        if not self._won(outcome, actor):
+            return False
+        assert outcome.draft is not None
+        self.notifier.changed(outcome.draft)
+        if outcome.delivery is not None and self._on_approved is not None:
+            self._on_approved()
         return True
 
     def retry(self, draft_id: str, actor: Actor) -> bool:
@@ -638,6 +698,8 @@ def _state_refusal(draft: Draft) -> Refusal:
         return Refusal("review.already_approved", draft.approved_by)
     if draft.state == "rejected":
         return Refusal("review.already_rejected", draft.rejected_by)
+    if draft.state == "retracted":
+        return Refusal("review.already_retracted", draft.retracted_by)
     if draft.state in ("queued", "working"):
         return Refusal("review.busy")
     if draft.state == "ready":
@@ -744,11 +806,14 @@ class SummaryWorkers:
         lease_s = self.workflow.config.lease_s
         while not wakeup.stopped:
             seen = wakeup.generation()
+            exhausted: list[Draft] = []
             try:
-                draft = store.claim_draft(worker_id, lease_s)
+                draft = store.claim_draft(worker_id, lease_s, exhausted=exhausted)
             except Exception:
                 log.exception("worker.claim_failed", worker=worker_id)
                 draft = None
+            if exhausted:
+                self.workflow.report_exhausted(exhausted)
             if draft is None:
                 wakeup.wait(seen, self.poll_s)
                 continue

@@ -22,7 +22,9 @@ starts no thread. That decision lives in the approve path (``bot/workflow/drafts
 driven by ``ApprovalPayloads.from_settings`` returning None.
 
 The thread's "Publishing…" line (``bot.publisher.status.PUBLISHING``) is shown by the approve
-and Retry paths; the worker reports after every attempt.
+and Retry paths; the worker reports after every attempt, and also reports deliveries the
+store gave up on while it claimed (their claims ran out while workers kept dying):
+``publish.failed_gave_up`` with a Retry button.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from typing import Any, Final, Protocol
 from bot.logs import get_logger
 from bot.publisher import (
     APPROVED,
+    RETRACTED,
     Action,
     ArticleRef,
     AttemptResult,
@@ -47,14 +50,17 @@ from bot.publisher import (
     EditorAction,
     Provenance,
     PublishInput,
+    RetractInput,
     RetryPolicy,
     SummaryText,
     WebhookClient,
     build_payload,
 )
+from bot.publisher.payload import EventType
+from bot.publisher.policy import Outcome as AttemptOutcome
 from bot.publisher.status import StatusLine, status_line
 from bot.settings import ConfigError, Settings
-from bot.store import Delivery, Draft, PayloadBuilder, Revision, Store, utcnow
+from bot.store import Delivery, Draft, Outcome, PayloadBuilder, Revision, Store, utcnow
 
 log = get_logger(__name__)
 
@@ -149,7 +155,10 @@ class PublishWorker:
         """Claim one due delivery and make one attempt; False when nothing was due (or disabled)."""
         if self.client is None:
             return False
-        delivery = self.store.claim_delivery(self.worker_id, self.lease_s)
+        exhausted: list[Outcome] = []
+        delivery = self.store.claim_delivery(self.worker_id, self.lease_s, exhausted=exhausted)
+        for outcome in exhausted:
+            self._report_exhausted(outcome)
         if delivery is None:
             return False
         attempt_no = delivery.total_attempts
@@ -276,6 +285,29 @@ class PublishWorker:
             attempts=delivery.attempts,
         )
         return PublishUpdate(outcome.delivery, outcome.draft, result, decision, line)
+
+    def _report_exhausted(self, outcome: Outcome) -> None:
+        """A delivery the store failed at claim time: its claims ran out without an answer."""
+        delivery = outcome.delivery
+        if delivery is None:
+            return
+        # No attempt was made now: this stands for the last one the delivery had.
+        result = AttemptResult(
+            webhook_id=delivery.webhook_id,
+            attempt_no=delivery.total_attempts,
+            timestamp=int(delivery.updated_at.timestamp()),
+            outcome=AttemptOutcome.RETRY,
+            status=delivery.last_status,
+            retry_after_s=None,
+            duration_ms=0.0,
+            response_snippet="",
+            error_kind=None,
+        )
+        line = StatusLine(
+            "publish.failed_gave_up", {"attempts": delivery.total_attempts}, retry_button=True
+        )
+        decision = Decision(Action.GIVE_UP)
+        self._notify(PublishUpdate(delivery, outcome.draft, result, decision, line))
 
     def _lost(self, delivery: Delivery, decision: Decision) -> None:
         # Our lease expired and another worker claimed the row: it reports, not us.
@@ -441,27 +473,72 @@ class ApprovalPayloads:
             extractive_disclaimer=settings.summary_extractive_disclaimer,
         )
 
-    def builder(self, *, permalink: str | None = None) -> PayloadBuilder:
-        """The ``payload=`` argument for ``store.approve`` (called inside its transaction)."""
+    def builder(
+        self, *, permalink: str | None = None, event_type: EventType = APPROVED
+    ) -> PayloadBuilder:
+        """The ``payload=`` argument for ``store.approve`` (called inside its transaction);
+        ``event_type`` is ``summary.updated`` for a correction."""
 
         def build(draft: Draft, revision: Revision) -> dict[str, Any]:
-            return self.payload(draft, revision, permalink=permalink)
+            return self.payload(draft, revision, permalink=permalink, event_type=event_type)
 
         return build
 
+    def retraction_builder(
+        self, *, editor_name: str | None = None, permalink: str | None = None
+    ) -> Callable[[Draft], dict[str, Any]]:
+        """The ``payload=`` argument for ``store.retract`` (called inside its transaction)."""
+
+        def build(draft: Draft) -> dict[str, Any]:
+            return self.retraction(draft, editor_name=editor_name, permalink=permalink)
+
+        return build
+
+    def retraction(
+        self, draft: Draft, *, editor_name: str | None = None, permalink: str | None = None
+    ) -> dict[str, Any]:
+        """The ``summary.retracted`` body for a draft the store just marked retracted."""
+        if draft.retracted_by is None or draft.retracted_at is None:
+            raise ValueError("the draft is not retracted")
+        thread_ts = draft.thread_ts or draft.bot_message_ts or draft.message_ts
+        if not thread_ts:
+            raise ValueError("a retracted draft needs a Slack thread")
+        item = RetractInput(
+            summary_id=draft.id,
+            revision=draft.approved_revision or draft.current_revision or 1,
+            article=self._article_ref(draft),
+            retraction=EditorAction(
+                editor_id=draft.retracted_by,
+                editor_name=editor_name,
+                at=draft.retracted_at,
+                channel_id=draft.channel,
+                thread_ts=thread_ts,
+                permalink=permalink,
+            ),
+        )
+        return build_payload(RETRACTED, item)
+
+    @staticmethod
+    def _article_ref(draft: Draft) -> ArticleRef:
+        article = draft.article()
+        if article is not None:
+            return ArticleRef.from_article(article)
+        published = (draft.article_meta or {}).get("published")
+        return ArticleRef(draft.url, draft.article_title, draft.article_language, published)
+
     def payload(
-        self, draft: Draft, revision: Revision, *, permalink: str | None = None
+        self,
+        draft: Draft,
+        revision: Revision,
+        *,
+        permalink: str | None = None,
+        event_type: EventType = APPROVED,
     ) -> dict[str, Any]:
         if draft.approved_by is None or draft.approved_at is None:
             raise ValueError("the draft is not approved")
         basis = self._ai_basis(revision)
         extractive = basis is not None and basis.engine == "extractive"
-        article = draft.article()
-        ref = (
-            ArticleRef.from_article(article)
-            if article is not None
-            else ArticleRef(draft.url, draft.article_title, draft.article_language)
-        )
+        ref = self._article_ref(draft)
         thread_ts = draft.thread_ts or draft.bot_message_ts or draft.message_ts
         if not thread_ts:
             raise ValueError("an approved draft needs a Slack thread")
@@ -490,7 +567,9 @@ class ApprovalPayloads:
                 permalink=permalink,
             ),
         )
-        return build_payload(APPROVED, item)
+        if event_type == RETRACTED:
+            raise ValueError("use retraction() for summary.retracted")
+        return build_payload(event_type, item)
 
     def _ai_basis(self, revision: Revision) -> Revision | None:
         current: Revision | None = revision

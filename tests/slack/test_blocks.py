@@ -185,10 +185,12 @@ def test_edited_draft_names_the_editor_and_keeps_buttons() -> None:
 
 
 @pytest.mark.parametrize("state", ["approved", "published"])
-def test_approved_and_published_drafts_have_no_buttons(state: str) -> None:
+def test_approved_and_published_drafts_have_no_review_buttons(state: str) -> None:
     message = bk.draft_message(draft(state=state), "en")
     text = joined(message)
-    assert action_blocks(message) == []
+    buttons = [e["action_id"] for b in action_blocks(message) for e in b["elements"]]
+    # Published text can be corrected (Edit) or retracted (behind a confirmation dialog).
+    assert buttons == ([ids.ACTION_EDIT, ids.ACTION_RETRACT] if state == "published" else [])
     assert (
         "Approved by <@U0EDITOR> on "
         "<!date^1714737600^{date_short_pretty} {time}|2024-05-03 12:00 UTC>" in text

@@ -56,6 +56,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{user} already retracted this summary.",
         "de": "{user} hat diese Zusammenfassung schon zurückgezogen.",
     },
+    # Timeline lines of ``newsbot audit`` for the publishing actions (``audit.event.<action>``).
+    "audit.event.draft.correction_started": {
+        "en": "corrected the published text (revision {revision})",
+        "de": "hat den veröffentlichten Text korrigiert (Fassung {revision})",
+    },
+    "audit.event.draft.retracted": {
+        "en": "retracted the summary (revision {revision})",
+        "de": "hat die Zusammenfassung zurückgezogen (Fassung {revision})",
+    },
     "review.nothing_to_retry": {
         "en": "There is nothing to retry for this draft.",
         "de": "Bei diesem Entwurf gibt es nichts zu wiederholen.",

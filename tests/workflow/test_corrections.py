@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.publisher import RetryPolicy, WebhookClient
 from bot.store import Delivery, DraftHistory, Store
+from bot.workflow.audit import timeline
 from bot.workflow.drafts import Actor, SummaryWorkers
 from bot.workflow.publishing import ApprovalPayloads, PublishWorker
 from tests.slack.conftest import wait_for
@@ -91,6 +92,8 @@ def test_an_edit_after_publishing_is_a_correction_sent_as_summary_updated(world:
     assert final is not None and final.state == "published" and final.approved_revision == 2
     audit = [a.action for a in _history(world, draft_id).audit]
     assert audit.count("draft.correction_started") == 1 and audit.count("draft.published") == 2
+    shown = "\n".join(timeline(_history(world, draft_id), "en"))
+    assert "corrected the published text (revision 2)" in shown
 
 
 def test_retract_is_for_editors_sends_summary_retracted_once_and_ends_the_draft(
@@ -113,6 +116,8 @@ def test_retract_is_for_editors_sends_summary_retracted_once_and_ends_the_draft(
     assert body["data"]["retraction"]["editor_id"] == EDITOR
     assert body["data"]["retraction"]["editor_name"] == "Eva"
     assert world.store.claim_delivery("publisher", 30) is None  # exactly one retraction
+    shown = "\n".join(timeline(_history(world, draft_id), "de"))
+    assert "hat die Zusammenfassung zurückgezogen (Fassung 1)" in shown
     # The retraction's delivery leaves the draft retracted; nothing can reopen it.
     after = world.store.get_draft(draft_id)
     assert after is not None and after.state == "retracted"

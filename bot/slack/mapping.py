@@ -240,4 +240,6 @@ def modal_metadata(draft_id: str, revision: int | None) -> str:
 
 def parse_modal_metadata(metadata: str) -> tuple[str, int | None]:
     draft_id, _, revision = metadata.partition(_METADATA_SEPARATOR)
-    return draft_id, int(revision) if revision.isdigit() else None
+    # str.isdigit() also accepts "²" and other digits int() refuses: ASCII digits only.
+    ok = revision.isascii() and revision.isdigit()
+    return draft_id, int(revision) if ok else None

@@ -26,7 +26,8 @@ API (``from bot.store import Store``)::
     store.set_bot_message(id, bot_message_ts) -> bool
 
     # leased work (worker_id: unique per worker, e.g. host:pid:thread)
-    store.claim_draft(worker_id, lease_s) -> Draft | None
+    store.claim_draft(worker_id, lease_s, exhausted=None) -> Draft | None
+                                                       # drafts given up on land in `exhausted`
     store.renew_lease(id, worker_id, lease_s) -> bool
     store.save_article(id, worker_id, article) -> bool
     store.complete(id, worker_id, NewRevision(...), *, article=None) -> Outcome
@@ -38,6 +39,10 @@ API (``from bot.store import Store``)::
     store.edit(id, *, editor_id, base_revision, bullets, heading=None, language=None)
     store.approve(id, *, editor_id, editor_name, revision, payload=None) -> Outcome
     store.reject(id, actor, reason=None) -> Outcome
+    store.correct(id, *, editor_id, base_revision, bullets, heading=None, language=None,
+                  checks=None) -> Outcome          # published → ready with a new revision
+    store.retract(id, actor, *, payload=None) -> Outcome   # + summary.retracted outbox row
+    store.latest_delivery(draft_id) -> Delivery | None
     store.get_revision(id, number=None) -> Revision | None
 
     # outbox (publishing webhook)

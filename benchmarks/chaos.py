@@ -47,7 +47,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -487,7 +487,14 @@ def database(kind: str, pg_url: str, tmp: str) -> Iterator[str]:
 def run(args: argparse.Namespace) -> int:
     scenario = QUICK if args.quick else Scenario(deadline_s=args.deadline or 420.0)
     if args.deadline:
-        scenario = Scenario(**{**scenario.__dict__, "deadline_s": args.deadline})
+        scenario = replace(scenario, deadline_s=args.deadline)
+    if args.webhook_down_s is not None:
+        start = scenario.webhook_down[0]
+        scenario = replace(
+            scenario,
+            webhook_down=(start, start + args.webhook_down_s),
+            label=f"{scenario.label}; webhook down {args.webhook_down_s:g} s",
+        )
     processes = args.processes or (2 if args.db == "postgres" else 1)
     chaos = Chaos(scenario, args.seed)
     clock = chaos.clock
@@ -780,6 +787,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deadline", type=float, default=None, help="seconds (default 420)")
     parser.add_argument(
         "--lease-s", type=float, default=20.0, help="WORK_LEASE_S (PUBLISH_LEASE_S: at least 30)"
+    )
+    parser.add_argument(
+        "--webhook-down-s", type=float, default=None, help="outage length (default 60, quick 6)"
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(

@@ -10,6 +10,7 @@ publish workers live beside it and memory stays low.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -100,6 +101,7 @@ class HttpServer:
         port: int = 3000,
         threads: int = 16,
     ) -> None:
+        self._closing = threading.Event()
         self._server = waitress.server.create_server(
             router,
             host=host,
@@ -119,7 +121,14 @@ class HttpServer:
 
     def run(self) -> None:
         """Serve until :meth:`close` or an interrupt."""
-        self._server.run()
+        try:
+            self._server.run()
+        except OSError:
+            # close() from another thread closes the sockets under waitress's select();
+            # that EBADF is the loop ending as asked, anything else is a real failure.
+            if not self._closing.is_set():
+                raise
 
     def close(self) -> None:
+        self._closing.set()
         self._server.close()

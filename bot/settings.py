@@ -124,7 +124,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///newsbot.db"
     # A draft's worker holds its lease this long (renewed while working); claims per draft
     # before it is failed as "attempts_exhausted" instead of crashing workers forever.
-    work_lease_s: float = Field(default=300.0, gt=0)
+    work_lease_s: float = Field(default=60.0, gt=0)
     work_max_attempts: int = Field(default=3, ge=1, le=20)
     # Summary worker threads per process, and how often an idle worker looks for work that
     # another process queued (a local event wakes them at once).

@@ -8,11 +8,13 @@ than 127.0.0.1 / ::1 fail inside the test process; :func:`test_guard_blocks_non_
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -33,6 +35,19 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env, and a scratch dir for sqlite files
     yield
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """Commands under test configure logging onto pytest's captured (later closed) streams;
+    put the root logger and structlog back so other tests' threads never write to those."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    config = structlog.get_config()
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    structlog.configure(**config)
 
 
 @pytest.fixture

@@ -32,7 +32,9 @@ API (``from bot.store import Store``)::
     store.save_article(id, worker_id, article) -> bool
     store.complete(id, worker_id, NewRevision(...), *, article=None) -> Outcome
     store.fail(id, worker_id, error_code, retryable) -> Outcome
-    store.retry(id, actor) -> Outcome                  # failed → queued
+    store.retry_later(id, worker_id, error_code, at) -> Outcome   # working → queued, due at `at`
+    store.next_draft_due() -> datetime | None          # earliest automatic retry's due time
+    store.retry(id, actor) -> Outcome                  # failed (or waiting) → queued now
     store.regenerate(id, actor, *, instruction=None, base_revision=None) -> Outcome
 
     # review
@@ -49,6 +51,7 @@ API (``from bot.store import Store``)::
     store.enqueue_delivery(id, *, event_type, revision, payload, actor) -> Delivery | None
     store.claim_delivery(worker_id, lease_s) -> Delivery | None
     store.next_delivery_due() -> datetime | None         # earliest pending retry time
+    store.expedite_deliveries() -> int                   # backlog in backoff → due now
     store.renew_delivery_lease(delivery_id, worker_id, lease_s) -> bool
     store.record_attempt(delivery_id, *, attempt, started_at, status_code=None,
                          error_kind=None, duration_ms=None, response_snippet=None)

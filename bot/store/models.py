@@ -106,6 +106,7 @@ class DraftRow(Base):
         CheckConstraint(_in("state", DRAFT_STATES), name="state"),
         CheckConstraint(_in("source", DRAFT_SOURCES), name="source"),
         Index("ix_drafts_state_created", "state", "created_at"),
+        Index("ix_drafts_state_next", "state", "next_attempt_at"),
         Index("ix_drafts_duplicate", "team_id", "channel", "url_key", "created_at"),
         Index("ix_drafts_approved_at", "approved_at"),
         Index("ix_drafts_updated_at", "updated_at"),
@@ -127,6 +128,9 @@ class DraftRow(Base):
     last_error_retryable: Mapped[bool | None] = mapped_column(Boolean)
     lease_owner: Mapped[str | None] = mapped_column(String(128))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A queued draft is claimable only from this time on (an automatic retry's delay).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    auto_retries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     bot_message_ts: Mapped[str | None] = mapped_column(String(64))
     instruction: Mapped[str | None] = mapped_column(Text)
     instruction_by: Mapped[str | None] = mapped_column(String(64))

@@ -67,6 +67,9 @@ class Draft:
     updated_at: datetime
     retracted_by: str | None = None
     retracted_at: datetime | None = None
+    # A queued draft waiting for an automatic retry is claimable from this time on.
+    next_attempt_at: datetime | None = None
+    auto_retries: int = 0
 
     def article(self) -> Article | None:
         """The stored article, or None before extraction or after the text was purged."""

@@ -11,11 +11,14 @@ Draft transitions (:data:`DRAFT_TRANSITIONS`; any other move is refused):
 action             from                                         to              method
 =================  ===========================================  ==============  =================
 create             (new row; unique per team/channel/ts/url)    queued          create_draft
-claim              queued; working whose lease expired          working         claim_draft
+claim              queued and due; working whose lease expired  working         claim_draft
 exhaust            queued/expired working, attempts >= cap      failed          claim_draft
 complete           working, caller holds the lease              ready           complete
 fail               working, caller holds the lease              failed          fail
+retry_later        working, caller holds the lease              queued (due     retry_later
+                                                                later)
 retry              failed                                       queued          retry
+retry_now          queued, waiting for a later attempt          queued (now)    retry
 regenerate         ready                                        queued          regenerate
 edit               ready, at the revision the editor saw        ready           edit
 correct            published, at the revision the editor saw    ready           correct
@@ -27,6 +30,11 @@ republish          publish_failed                               approved        
 retract            approved, published, publish_failed; ready   retracted       retract
                    only as a correction (approved before)
 =================  ===========================================  ==============  =================
+
+Automatic retries: :meth:`Store.retry_later` puts a draft whose work failed for a passing
+reason back to ``queued`` with ``next_attempt_at`` (claimable only from then on),
+``auto_retries`` counted up and a fresh claim budget; the workflow decides when and how often.
+The Retry button (:meth:`Store.retry`) makes such a draft due at once.
 
 Corrections: an edit of a ``published`` draft makes it ``ready`` again with the new revision
 (``approved_revision`` still names the published one); approving it queues a
@@ -119,7 +127,9 @@ DRAFT_TRANSITIONS: Mapping[str, tuple[frozenset[DraftState], DraftState]] = {
     "exhaust": (frozenset({"queued", "working"}), "failed"),
     "complete": (frozenset({"working"}), "ready"),
     "fail": (frozenset({"working"}), "failed"),
+    "retry_later": (frozenset({"working"}), "queued"),
     "retry": (frozenset({"failed"}), "queued"),
+    "retry_now": (frozenset({"queued"}), "queued"),
     "regenerate": (frozenset({"ready"}), "queued"),
     "edit": (frozenset({"ready"}), "ready"),
     "correct": (frozenset({"published"}), "ready"),
@@ -407,7 +417,8 @@ class Store:
     def claim_draft(
         self, worker_id: str, lease_s: float, *, exhausted: list[Draft] | None = None
     ) -> Draft | None:
-        """Claim the oldest queued draft (or one whose worker's lease expired) for ``lease_s``.
+        """Claim the queued draft that has been due longest (or one whose worker's lease
+        expired) for ``lease_s``; drafts waiting for a later attempt are left alone.
 
         Drafts that already used up ``max_attempts`` claims (their workers crashed or hung)
         are moved to ``failed`` with :data:`ATTEMPTS_EXHAUSTED` instead of looping forever;
@@ -421,7 +432,8 @@ class Store:
             candidate = (
                 select(pick.id)
                 .where(self._claimable_draft(pick, now))
-                .order_by(pick.created_at, pick.id)
+                # First due, first served: a retried draft queues from its due time.
+                .order_by(func.coalesce(pick.next_attempt_at, pick.created_at), pick.id)
                 .limit(1)
                 .with_for_update(skip_locked=True)
                 .scalar_subquery()
@@ -433,6 +445,7 @@ class Store:
                 lease_owner=worker_id,
                 lease_expires_at=now + timedelta(seconds=lease_s),
                 attempts=DraftRow.attempts + 1,
+                next_attempt_at=None,
             )
             draft = None if row is None else _draft(row)
             if row is not None:
@@ -535,18 +548,78 @@ class Store:
         log.info("draft.failed", draft_id=draft_id, error_code=error_code, retryable=retryable)
         return outcome
 
-    def retry(self, draft_id: str, actor: str) -> Outcome:
-        """failed → queued with a fresh attempt budget (the Retry button)."""
+    def retry_later(self, draft_id: str, worker_id: str, error_code: str, at: datetime) -> Outcome:
+        """working → queued, claimable from ``at`` on (an automatic retry after a passing
+        failure ``error_code``), if the worker holds the lease. ``auto_retries`` counts up;
+        the claim budget starts afresh, as after the Retry button."""
+        if at.tzinfo is None:
+            raise ValueError("retry_later needs an aware UTC datetime")
         with self._write() as s:
             row = self._update_draft(
                 s,
-                "retry",
-                [],
+                "retry_later",
+                [DraftRow.lease_owner == worker_id],
                 draft_id=draft_id,
+                lease_owner=None,
+                lease_expires_at=None,
                 attempts=0,
-                last_error_code=None,
-                last_error_retryable=None,
+                auto_retries=DraftRow.auto_retries + 1,
+                next_attempt_at=at,
+                last_error_code=error_code,
+                last_error_retryable=True,
             )
+            if row is None:
+                return self._lost(s, draft_id, "retry_later", worker_id)
+            self._audit(
+                s,
+                row.id,
+                worker_id,
+                "draft.retry_scheduled",
+                error_code=error_code,
+                at=at,
+                auto_retry=row.auto_retries,
+            )
+            outcome = Outcome(won=True, draft=_draft(row))
+        log.info(
+            "draft.retry_scheduled",
+            draft_id=draft_id,
+            error_code=error_code,
+            at=at.isoformat(),
+            auto_retry=row.auto_retries,
+        )
+        return outcome
+
+    def next_draft_due(self) -> datetime | None:
+        """When the earliest draft waiting for an automatic retry is due (maybe in the past);
+        None if none waits. Drafts queued without a time are claimable at once anyway."""
+        with self._read() as s:
+            due: datetime | None = s.scalar(
+                select(func.min(DraftRow.next_attempt_at)).where(
+                    DraftRow.state == "queued", DraftRow.next_attempt_at.is_not(None)
+                )
+            )
+        return due
+
+    def retry(self, draft_id: str, actor: str) -> Outcome:
+        """failed → queued now with fresh attempt budgets (the Retry button); also makes a
+        draft waiting for an automatic retry due at once."""
+        with self._write() as s:
+            fresh: dict[str, Any] = {
+                "attempts": 0,
+                "auto_retries": 0,
+                "next_attempt_at": None,
+                "last_error_code": None,
+                "last_error_retryable": None,
+            }
+            row = self._update_draft(s, "retry", [], draft_id=draft_id, **fresh)
+            if row is None:
+                row = self._update_draft(
+                    s,
+                    "retry_now",
+                    [DraftRow.next_attempt_at > self._now()],
+                    draft_id=draft_id,
+                    **fresh,
+                )
             if row is None:
                 return self._lost(s, draft_id, "retry", actor)
             self._audit(s, row.id, actor, "draft.retried")
@@ -574,6 +647,8 @@ class Store:
                 extra,
                 draft_id=draft_id,
                 attempts=0,
+                auto_retries=0,
+                next_attempt_at=None,
                 instruction=instruction,
                 instruction_by=actor,
             )
@@ -742,6 +817,7 @@ class Store:
                 rejected_at=now,
                 lease_owner=None,
                 lease_expires_at=None,
+                next_attempt_at=None,
             )
             if row is None:
                 return self._lost(s, draft_id, "reject", actor)
@@ -869,6 +945,31 @@ class Store:
                 select(func.min(DeliveryRow.next_attempt_at)).where(DeliveryRow.state == "pending")
             )
         return due
+
+    def expedite_deliveries(self) -> int:
+        """Make every ``pending`` delivery that waits in backoff due now; returns how many.
+
+        Called after a delivery succeeded: the receiver is back, so the backlog need not wait
+        out its backoff. Attempt counts, ``round_started_at`` and ``webhook_id`` stay, so the
+        receiver still dedupes and the give-up limits still hold. A read comes first, so the
+        common case (nothing waiting) takes no write lock.
+        """
+        now = self._now()
+        waiting = and_(DeliveryRow.state == "pending", DeliveryRow.next_attempt_at > now)
+        with self._read() as s:
+            if s.scalar(select(DeliveryRow.id).where(waiting).limit(1)) is None:
+                return 0
+        with self._write() as s:
+            ids = s.scalars(
+                update(DeliveryRow)
+                .where(waiting)
+                .values(next_attempt_at=now, updated_at=now)
+                .returning(DeliveryRow.id),
+                execution_options={"synchronize_session": False},
+            ).all()
+        if ids:
+            log.info("delivery.backlog_expedited", count=len(ids))
+        return len(ids)
 
     def claim_delivery(
         self, worker_id: str, lease_s: float, *, exhausted: list[Outcome] | None = None
@@ -1251,26 +1352,25 @@ class Store:
         )
         return Outcome(won=False, draft=_draft(row) if row is not None else None)
 
-    def _claimable_draft(self, model: type[DraftRow], now: datetime) -> ColumnElement[bool]:
-        return and_(
-            model.attempts < self.max_attempts,
-            or_(
+    @staticmethod
+    def _due_or_expired(model: type[DraftRow], now: datetime) -> ColumnElement[bool]:
+        """Queued and due (no time, or its time has come), or working with an expired lease."""
+        return or_(
+            and_(
                 model.state == "queued",
-                and_(model.state == "working", model.lease_expires_at < now),
+                or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
             ),
+            and_(model.state == "working", model.lease_expires_at < now),
         )
+
+    def _claimable_draft(self, model: type[DraftRow], now: datetime) -> ColumnElement[bool]:
+        return and_(model.attempts < self.max_attempts, self._due_or_expired(model, now))
 
     def _exhaust_drafts(self, s: Session, now: datetime) -> list[Draft]:
         pick = aliased(DraftRow)
         exhausted = (
             select(pick.id)
-            .where(
-                pick.attempts >= self.max_attempts,
-                or_(
-                    pick.state == "queued",
-                    and_(pick.state == "working", pick.lease_expires_at < now),
-                ),
-            )
+            .where(pick.attempts >= self.max_attempts, self._due_or_expired(pick, now))
             .with_for_update(skip_locked=True)
         )
         rows = s.execute(
@@ -1565,6 +1665,8 @@ def _draft(row: DraftRow) -> Draft:
         rejected_at=row.rejected_at,
         retracted_by=row.retracted_by,
         retracted_at=row.retracted_at,
+        next_attempt_at=row.next_attempt_at,
+        auto_retries=row.auto_retries,
         version=row.version,
         created_at=row.created_at,
         updated_at=row.updated_at,

@@ -13,11 +13,12 @@ implements :class:`Notifier`.
 from __future__ import annotations
 
 import os
+import random
 import socket
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.domain import Article, UserFacingError
@@ -47,6 +48,13 @@ DISMISSED_REASON = "dismissed"
 APPROVED_STATES = frozenset({"approved", "published", "publish_failed"})
 REJECTABLE_STATES = frozenset({"queued", "working", "ready", "failed"})
 RETRACTABLE_STATES = frozenset({"approved", "published", "publish_failed"})
+# Failures that pass by themselves (the model overloaded or unreachable; the site down, slow or
+# rate-limiting): re-queued automatically with a growing delay. Refusals (paywall, 404, the
+# model declining, bad output…) never are: trying the same again would give the same answer.
+AUTO_RETRY_CODES = frozenset(
+    {"summary_unavailable", "unreachable", "too_slow", "http_rate_limited", "http_server_error"}
+)
+_MIN_IDLE_WAIT_S = 0.02
 
 
 def is_correction(draft: Draft) -> bool:
@@ -88,6 +96,8 @@ class Failure:
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
     retryable: bool = False
+    # Set when the draft was re-queued automatically: the thread says when the next try is.
+    retry_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +145,8 @@ class Notifier(Protocol):
         """Show the finished draft (state ``ready``) in the thread or privately."""
 
     def failed(self, draft: Draft, failure: Failure) -> None:
-        """Tell in one sentence why the draft could not be made."""
+        """Tell in one sentence why the draft could not be made (or, with
+        ``failure.retry_at``, why not yet and when the next try comes)."""
 
     def duplicate(self, draft: Draft, existing: Draft) -> None:
         """Point to the thread of the earlier summary of the same link."""
@@ -193,6 +204,18 @@ class WorkflowConfig:
     lease_s: float = 300.0
     duplicate_window_s: float = 86400.0
     channel_allowlist: frozenset[str] = frozenset()
+    # Automatic retries of a passing failure (:data:`AUTO_RETRY_CODES`) before the draft is
+    # failed for good; 0 turns them off. Delays: see :func:`auto_retry_delay`.
+    auto_retries: int = 3
+    auto_retry_base_s: float = 30.0
+
+
+def auto_retry_delay(retry: int, base_s: float, rng: random.Random) -> float:
+    """Seconds before automatic retry number ``retry`` (1-based): ``base_s`` × 4^(retry-1)
+    (30 s, 2 min, 8 min by default), ±25 % jitter so drafts failed together spread out."""
+    if retry < 1:
+        raise ValueError("automatic retries are numbered from 1")
+    return float(base_s * 4 ** min(retry - 1, 10) * rng.uniform(0.75, 1.25))
 
 
 class DraftWorkflow:
@@ -211,6 +234,8 @@ class DraftWorkflow:
         payloads: ApprovalPayloads | None = None,
         on_approved: Callable[[], None] | None = None,
         metrics: Metrics | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        rng: random.Random | None = None,
     ) -> None:
         """``payloads`` is None when no webhook is configured (approvals are only recorded);
         ``on_approved`` wakes the publish workers after an outbox row was written; ``metrics``
@@ -226,6 +251,8 @@ class DraftWorkflow:
         self.payloads = payloads
         self._on_approved = on_approved
         self.metrics = metrics
+        self.clock = clock
+        self._rng = rng or random.Random()  # noqa: S311 -- retry jitter, not a secret
 
     def set_on_approved(self, callback: Callable[[], None] | None) -> None:
         """Wake the publish workers after an outbox row was written (set once at start)."""
@@ -290,7 +317,8 @@ class DraftWorkflow:
             except UserFacingError as exc:
                 trace.outcome, trace.code = "refused", exc.code
                 log.info("draft.refused", draft_id=draft.id, code=exc.code, detail=exc.detail)
-                self._fail(draft, worker_id, Failure(exc.code, exc.params, exc.retryable))
+                if self._fail(draft, worker_id, Failure(exc.code, exc.params, exc.retryable)):
+                    trace.outcome = "retrying"
             except Exception:
                 trace.outcome, trace.code = "crashed", "internal"
                 log.exception("draft.crashed", draft_id=draft.id)
@@ -359,11 +387,28 @@ class DraftWorkflow:
             except Exception:
                 log.exception("draft.report_failed", draft_id=draft.id)
 
-    def _fail(self, draft: Draft, worker_id: str, failure: Failure) -> None:
+    def _fail(self, draft: Draft, worker_id: str, failure: Failure) -> bool:
+        """Show and commit a failure; True if the draft was re-queued for an automatic retry."""
         current = self.store.get_draft(draft.id) or draft
         if current.state != "working" or current.lease_owner != worker_id:
             log.warning("draft.lease_lost", draft_id=draft.id, worker=worker_id)
-            return
+            return False
+        retry_at = self._auto_retry_at(current, failure)
+        if retry_at is not None:
+            shown = replace(
+                current,
+                state="queued",
+                last_error_code=failure.code,
+                last_error_retryable=True,
+                next_attempt_at=retry_at,
+                auto_retries=current.auto_retries + 1,
+            )
+            self.notifier.failed(shown, replace(failure, retryable=True, retry_at=retry_at))
+            if self.store.retry_later(draft.id, worker_id, failure.code, retry_at).won:
+                self.notifier.finished(draft)
+                self.wakeup.wake()  # idle workers now wait for this due time
+                return True
+            return False
         shown = replace(
             current,
             state="failed",
@@ -373,6 +418,14 @@ class DraftWorkflow:
         self.notifier.failed(shown, failure)
         if self.store.fail(draft.id, worker_id, failure.code, failure.retryable).won:
             self.notifier.finished(draft)
+        return False
+
+    def _auto_retry_at(self, draft: Draft, failure: Failure) -> datetime | None:
+        """When to try a passing failure again, or None (not passing, or retries used up)."""
+        if failure.code not in AUTO_RETRY_CODES or draft.auto_retries >= self.config.auto_retries:
+            return None
+        delay = auto_retry_delay(draft.auto_retries + 1, self.config.auto_retry_base_s, self._rng)
+        return self.clock() + timedelta(seconds=delay)
 
     def _earlier_duplicate(self, draft: Draft) -> Draft | None:
         window = self.config.duplicate_window_s
@@ -800,6 +853,18 @@ class SummaryWorkers:
         self._threads.clear()
         log.info("workers.stopped", kind="summary")
 
+    def _idle_wait(self, worker_id: str) -> float:
+        """Seconds to wait for work: the poll interval, or less if a retry falls due sooner."""
+        try:
+            due = self.workflow.store.next_draft_due()
+        except Exception:
+            log.exception("worker.due_failed", worker=worker_id)
+            return self.poll_s
+        if due is None:
+            return self.poll_s
+        until = (due - self.workflow.clock()).total_seconds()
+        return min(self.poll_s, max(until, _MIN_IDLE_WAIT_S))
+
     def _loop(self, worker_id: str) -> None:
         wakeup = self.workflow.wakeup
         store = self.workflow.store
@@ -815,6 +880,6 @@ class SummaryWorkers:
             if exhausted:
                 self.workflow.report_exhausted(exhausted)
             if draft is None:
-                wakeup.wait(seen, self.poll_s)
+                wakeup.wait(seen, self._idle_wait(worker_id))
                 continue
             self.workflow.process(draft, worker_id)

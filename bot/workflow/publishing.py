@@ -248,6 +248,7 @@ class PublishWorker:
             if not outcome.won or outcome.delivery is None:
                 self._lost(delivery, decision)
                 return None
+            self._expedite_backlog()
             return PublishUpdate(outcome.delivery, outcome.draft, result, decision, line)
         if decision.action is Action.RETRY:
             assert decision.delay_s is not None
@@ -285,6 +286,15 @@ class PublishWorker:
             attempts=delivery.attempts,
         )
         return PublishUpdate(outcome.delivery, outcome.draft, result, decision, line)
+
+    def _expedite_backlog(self) -> None:
+        """The endpoint answered 2xx: deliveries waiting in backoff from its outage are due
+        now (same webhook-ids and attempt counts), so the backlog drains at once instead of
+        over the next backoff ceilings. Failing here only costs time: it is logged."""
+        try:
+            self.store.expedite_deliveries()  # logs delivery.backlog_expedited with the count
+        except Exception:
+            log.exception("delivery.expedite_failed", worker=self.worker_id)
 
     def _report_exhausted(self, outcome: Outcome) -> None:
         """A delivery the store failed at claim time: its claims ran out without an answer."""

@@ -20,7 +20,8 @@ says so in the report):
 - the first serve process is SIGKILLed 6 s in and restarted on the same port;
 - an editor approves every draft once its message shows the Approve button (a fifth of them
   with a double click, the two clicks to different processes), clicks again if it is still
-  not approved 5 s later, and presses Retry under a retryable failure.
+  not approved 5 s later, and presses Retry under a final retryable failure (not under "I'll
+  try again at …": the bot re-queues passing failures itself, ``WORK_AUTO_RETRY_BASE_S``).
 
 The run ends when every draft is published or at ``--deadline``; it prints a table and
 PASS/FAIL per invariant, and exits with 1 on any FAIL. PostgreSQL: a fresh database on
@@ -61,7 +62,7 @@ from bot.store import Store
 from tests.fakes import slack_signing as signing
 from tests.fakes.anthropic_api import FakeAnthropic, RecordedRequest, Reply
 from tests.fakes.news_site import NewsSite
-from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.slack_api import FakeSlackAPI, iter_texts
 from tests.fakes.webhook_receiver import Close, Respond, Step, WebhookReceiver
 
 SECRET = "chaos-signing-secret"  # noqa: S105  # the fakes' made-up secret
@@ -85,6 +86,7 @@ class Scenario:
     webhook_down: tuple[float, float] = (8.0, 68.0)
     kill_at: float = 6.0
     model_latency_s: float = 0.3
+    auto_retry_base_s: float = 30.0  # WORK_AUTO_RETRY_BASE_S (the default)
     deadline_s: float = 420.0
     label: str = "full"
 
@@ -97,6 +99,7 @@ QUICK = Scenario(
     storm=(1.0, 4.0),
     webhook_down=(2.0, 8.0),
     kill_at=2.0,
+    auto_retry_base_s=3.0,
     deadline_s=240.0,
     label="QUICK (shrunk durations: a smoke run, not the issue's scenario)",
 )
@@ -447,13 +450,18 @@ class Chaos:
                             if last is None and self.rng.random() < 0.2:
                                 self.double_clicks += 1
                                 clicks.submit(self.click, fleet, slack, action, draft_id, msg)
-                        elif action == ids.ACTION_RETRY:
+                        elif action == ids.ACTION_RETRY and not _auto_retrying(msg.blocks):
                             last = self.retry_clicks.get(draft_id)
                             if last is not None and now - last < 5.0:
                                 continue
                             self.retry_clicks[draft_id] = now
                             self.retries += 1
                             clicks.submit(self.click, fleet, slack, action, draft_id, msg)
+
+
+def _auto_retrying(blocks: Any) -> bool:
+    """The message says the bot tries again by itself (``:hourglass_flowing_sand:`` line)."""
+    return any(text.startswith(":hourglass_flowing_sand:") for text in iter_texts(blocks))
 
 
 def _buttons(blocks: Any) -> Iterator[tuple[str, str]]:
@@ -533,6 +541,7 @@ def run(args: argparse.Namespace) -> int:
             # must exceed PUBLISH_TIMEOUT_S (default 15) by 10 s, a check of the settings
             "PUBLISH_LEASE_S": str(max(args.lease_s, 30.0)),
             "WORK_POLL_S": "1",
+            "WORK_AUTO_RETRY_BASE_S": str(scenario.auto_retry_base_s),
             "PUBLISH_POLL_S": "1",
             "LOG_FORMAT": "json",
             "LOG_LEVEL": "info",
@@ -710,7 +719,8 @@ def report(  # noqa: PLR0917  # one call site; the run's parts by name would add
         (
             "model calls",
             f"{len(model.message_requests)} ({model.overloaded} answered 529, "
-            f"{model.answered} summaries) · editor Retry clicks {chaos.retries}",
+            f"{model.answered} summaries) · automatic retries "
+            f"{sum(d.auto_retries for d in drafts)} · editor Retry clicks {chaos.retries}",
             "",
         )
     )

@@ -126,6 +126,10 @@ class Settings(BaseSettings):
     # before it is failed as "attempts_exhausted" instead of crashing workers forever.
     work_lease_s: float = Field(default=60.0, gt=0)
     work_max_attempts: int = Field(default=3, ge=1, le=20)
+    # A passing failure (model overloaded, site down/slow/429) is retried by itself this many
+    # times, after about base, 4×base, 16×base seconds (30 s, 2 min, 8 min); 0: only by hand.
+    work_auto_retries: int = Field(default=3, ge=0, le=10)
+    work_auto_retry_base_s: float = Field(default=30.0, gt=0)
     # Summary worker threads per process, and how often an idle worker looks for work that
     # another process queued (a local event wakes them at once).
     worker_threads: int = Field(default=4, ge=1, le=64)

@@ -4,6 +4,32 @@ Placeholders are filled with text already escaped for Slack (mentions, links).
 """
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # A passing failure the bot retries by itself ({time}: a Slack time token). One sentence:
+    # the cause, then when the next try comes; the Retry button under it tries at once.
+    "review.auto_retry": {
+        "en": "That didn't work just now; I'll try again at {time}.",
+        "de": "Das hat gerade nicht geklappt; ich versuche es um {time} noch einmal.",
+    },
+    "review.auto_retry.summary_unavailable": {
+        "en": "The model is overloaded; I'll try again at {time}.",
+        "de": "Das KI-Modell ist überlastet; ich versuche es um {time} noch einmal.",
+    },
+    "review.auto_retry.unreachable": {
+        "en": "I couldn't reach the website; I'll try again at {time}.",
+        "de": "Ich konnte die Website nicht erreichen; ich versuche es um {time} noch einmal.",
+    },
+    "review.auto_retry.too_slow": {
+        "en": "The website took too long to answer; I'll try again at {time}.",
+        "de": "Die Website hat zu lange gebraucht; ich versuche es um {time} noch einmal.",
+    },
+    "review.auto_retry.http_rate_limited": {
+        "en": "The website is limiting requests (HTTP 429); I'll try again at {time}.",
+        "de": "Die Website begrenzt gerade die Anfragen (HTTP 429); ich versuche es um {time} noch einmal.",
+    },
+    "review.auto_retry.http_server_error": {
+        "en": "The website had a problem of its own (HTTP {status}); I'll try again at {time}.",
+        "de": "Die Website hatte selbst ein Problem (HTTP {status}); ich versuche es um {time} noch einmal.",
+    },
     "error.attempts_exhausted": {
         "en": "I tried several times but could not finish this summary.",
         "de": "Ich habe es mehrmals versucht, konnte diese Zusammenfassung aber nicht fertigstellen.",

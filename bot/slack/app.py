@@ -137,6 +137,8 @@ def build_services(
             lease_s=settings.work_lease_s,
             duplicate_window_s=settings.duplicate_window_s,
             channel_allowlist=frozenset(settings.slack_channel_allowlist),
+            auto_retries=settings.work_auto_retries,
+            auto_retry_base_s=settings.work_auto_retry_base_s,
         ),
         payloads=payloads,
         on_approved=on_approved,

@@ -306,10 +306,31 @@ def progress_message(article: ArticleRef | None, lang: str = "en") -> Message:
     return {"text": _t("slack.progress.fallback", lang), "blocks": [_section(text)]}
 
 
+def auto_retry_sentence(error: ErrorView, lang: str) -> str:
+    """ "The model is overloaded; I'll try again at 14:05." (``review.auto_retry.<code>``,
+    the time as a Slack token in each reader's zone), escaped for ``mrkdwn``."""
+    if error.retry_at is None:
+        raise ValueError("not an automatic retry")
+    key = f"review.auto_retry.{error.code}"
+    if key not in CATALOGUE:
+        key = "review.auto_retry"
+    params = {k: escape_mrkdwn(str(v)) for k, v in error.params.items()}
+    return catalogue_t(key, lang, **{**params, "time": _clock(error.retry_at)})
+
+
 def failure_message(error: ErrorView, lang: str = "en", *, draft_id: str | None = None) -> Message:
-    """One sentence telling what went wrong, with Retry where trying again can help."""
+    """One sentence telling what went wrong, with Retry where trying again can help; for an
+    automatic retry the sentence says when the next try comes (Retry still tries at once)."""
+    if error.retry_at is not None:
+        sentence = auto_retry_sentence(error, lang)
+        blocks: list[Block] = [_section(":hourglass_flowing_sand: " + sentence)]
+        if draft_id:
+            blocks.append(
+                _actions(_button(_t("slack.button.retry", lang), ids.ACTION_RETRY, draft_id))
+            )
+        return {"text": truncate(sentence, _FALLBACK_CHARS), "blocks": blocks}
     sentence = error_sentence(error, lang)
-    blocks: list[Block] = [_section(_t("slack.draft.failed", lang, sentence=sentence))]
+    blocks = [_section(_t("slack.draft.failed", lang, sentence=sentence))]
     if error.retryable and draft_id:
         blocks.append(_actions(_button(_t("slack.button.retry", lang), ids.ACTION_RETRY, draft_id)))
     return {"text": truncate(sentence, _FALLBACK_CHARS), "blocks": blocks}

@@ -88,7 +88,10 @@ class SlackNotifier:
 
     def failed(self, draft: Draft, failure: Failure) -> None:
         error = ErrorView(
-            code=failure.code, params=dict(failure.params), retryable=failure.retryable
+            code=failure.code,
+            params=dict(failure.params),
+            retryable=failure.retryable,
+            retry_at=failure.retry_at,
         )
         message = blocks.failure_message(error, self.lang, draft_id=draft.id)
         if draft.source == "slash_command":

@@ -70,6 +70,8 @@ class ErrorView:
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
     retryable: bool = False
+    # Set when the bot tries again by itself: the sentence names the time instead.
+    retry_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

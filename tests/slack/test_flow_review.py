@@ -217,7 +217,11 @@ def test_reject_with_a_reason_ends_the_draft_and_removes_the_buttons(flow: Flow)
     assert _buttons(flow, draft.id) == []
 
 
-def test_a_failure_is_one_sentence_with_retry_and_retry_recovers(flow: Flow) -> None:
+def test_a_failure_is_one_sentence_with_retry_and_retry_recovers(
+    flow_factory: Callable[..., Flow],
+) -> None:
+    # Without automatic retries, a 503 is final at once (test_flow_auto_retry.py has them).
+    flow = flow_factory(work_auto_retries=0)
     gone_ts, _ = flow.post_message(f"Old: {flow.site.url('/gone')}")
     [gone] = flow.drafts(gone_ts)
     assert flow.wait_state(gone.id, "failed").last_error_code == "http_not_found"

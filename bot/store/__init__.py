@@ -20,6 +20,7 @@ API (``from bot.store import Store``)::
     # drafts
     store.create_draft(*, team_id, channel, message_ts, url, reporter_id, thread_ts=None,
                        source="message", response_url=None) -> Created(draft, created)
+    store.create_drafts([DraftRequest…], event_ids=[…]) -> list[Created]   # one transaction
     store.get_draft(id) -> Draft | None
     store.drafts_for_message(team_id, channel, message_ts) -> list[Draft]
     store.find_recent_duplicate(*, team_id, channel, url, within, exclude_draft_id=None)
@@ -81,6 +82,7 @@ from bot.store.records import (
     DeliveryState,
     Draft,
     DraftHistory,
+    DraftRequest,
     DraftSource,
     DraftState,
     EventType,
@@ -110,6 +112,7 @@ __all__ = [
     "DeliveryState",
     "Draft",
     "DraftHistory",
+    "DraftRequest",
     "DraftSource",
     "DraftState",
     "EventType",

@@ -180,6 +180,20 @@ class DeliveryAttempt:
 
 
 @dataclass(frozen=True, slots=True)
+class DraftRequest:
+    """One draft to record (see :meth:`Store.create_drafts`); ``url`` already normalized."""
+
+    team_id: str
+    channel: str
+    message_ts: str | None
+    url: str
+    reporter_id: str
+    thread_ts: str | None = None
+    source: DraftSource = "message"
+    response_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Created:
     """Result of :meth:`Store.create_draft`: the draft, and whether this call inserted it."""
 

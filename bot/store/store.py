@@ -106,6 +106,7 @@ from bot.store.records import (
     DeliveryState,
     Draft,
     DraftHistory,
+    DraftRequest,
     DraftSource,
     DraftState,
     EventType,
@@ -310,46 +311,91 @@ class Store:
         gets the existing draft and ``created=False``. Without ``message_ts`` (a slash command)
         every call creates a new draft.
         """
+        request = DraftRequest(
+            team_id=team_id,
+            channel=channel,
+            message_ts=message_ts,
+            url=url,
+            reporter_id=reporter_id,
+            thread_ts=thread_ts,
+            source=source,
+            response_url=response_url,
+        )
+        return self.create_drafts([request])[0]
+
+    def create_drafts(
+        self, requests: Sequence[DraftRequest], *, event_ids: Sequence[str] = ()
+    ) -> list[Created]:
+        """Several :meth:`create_draft` calls and :meth:`record_event` ids in ONE transaction.
+
+        Group commit for the ack path: concurrent Slack events share one write (SQLite has a
+        single writer), so each ack waits for one commit instead of queueing behind many.
+        Event ids are recorded after the drafts in the same transaction; the returned list
+        matches ``requests``.
+        """
+        results: list[tuple[Draft, bool]] = []
+        with self._write() as s:
+            for request in requests:
+                results.append(self._insert_draft(s, request))
+            for event_id in event_ids:
+                if not self._insert_ignore(
+                    s,
+                    ProcessedEventRow,
+                    {"event_id": event_id, "received_at": self._now()},
+                    ["event_id"],
+                ):
+                    log.info("event.redelivered", event_id=event_id)
+        for draft, inserted in results:
+            if inserted:
+                log.info(
+                    "draft.created", draft_id=draft.id, channel=draft.channel, source=draft.source
+                )
+        return [Created(draft=draft, created=inserted) for draft, inserted in results]
+
+    def _insert_draft(self, s: Session, request: DraftRequest) -> tuple[Draft, bool]:
         now = self._now()
         draft_id = new_id()
-        key = url_key(url)
+        key = url_key(request.url)
         values: dict[str, Any] = {
             "id": draft_id,
-            "team_id": team_id,
-            "channel": channel,
-            "message_ts": message_ts,
-            "thread_ts": thread_ts if thread_ts is not None else message_ts,
-            "reporter_id": reporter_id,
-            "url": url,
+            "team_id": request.team_id,
+            "channel": request.channel,
+            "message_ts": request.message_ts,
+            "thread_ts": request.thread_ts if request.thread_ts is not None else request.message_ts,
+            "reporter_id": request.reporter_id,
+            "url": request.url,
             "url_key": key,
-            "source": source,
-            "response_url": response_url,
+            "source": request.source,
+            "response_url": request.response_url,
             "state": "queued",
             "attempts": 0,
             "version": 1,
             "created_at": now,
             "updated_at": now,
         }
-        with self._write() as s:
-            inserted = self._insert_ignore(
-                s, DraftRow, values, ["team_id", "channel", "message_ts", "url_key"]
-            )
-            if inserted:
-                self._audit(s, draft_id, reporter_id, "draft.created", url=url, source=source)
-                row = s.get_one(DraftRow, draft_id)
-            else:
-                row = s.execute(
-                    select(DraftRow).where(
-                        DraftRow.team_id == team_id,
-                        DraftRow.channel == channel,
-                        DraftRow.message_ts == message_ts,
-                        DraftRow.url_key == key,
-                    )
-                ).scalar_one()
-            draft = _draft(row)
+        inserted = self._insert_ignore(
+            s, DraftRow, values, ["team_id", "channel", "message_ts", "url_key"]
+        )
         if inserted:
-            log.info("draft.created", draft_id=draft.id, channel=channel, source=source)
-        return Created(draft=draft, created=inserted)
+            self._audit(
+                s,
+                draft_id,
+                request.reporter_id,
+                "draft.created",
+                url=request.url,
+                source=request.source,
+            )
+            row = s.get_one(DraftRow, draft_id)
+        else:
+            row = s.execute(
+                select(DraftRow).where(
+                    DraftRow.team_id == request.team_id,
+                    DraftRow.channel == request.channel,
+                    DraftRow.message_ts == request.message_ts,
+                    DraftRow.url_key == key,
+                )
+            ).scalar_one()
+        return _draft(row), inserted
 
     def get_draft(self, draft_id: str) -> Draft | None:
         with self._read() as s:

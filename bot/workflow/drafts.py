@@ -27,6 +27,7 @@ from bot.publisher import APPROVED, UPDATED, EventType
 from bot.store import (
     ATTEMPTS_EXHAUSTED,
     Draft,
+    DraftRequest,
     NewRevision,
     Outcome,
     Revision,
@@ -265,30 +266,40 @@ class DraftWorkflow:
 
         Only database work, so it can run before the ack; the caller shows the progress
         signal (:meth:`Notifier.received`) after acking."""
+        return self.record_messages([message])[0]
+
+    def record_messages(self, messages: Sequence[IncomingMessage]) -> list[list[Draft]]:
+        """:meth:`record_message` for several messages in one transaction (group commit).
+
+        Drafts are unique per (team, channel, ts, url), so redeliveries and racing processes
+        never create anything twice; event ids are recorded in the same transaction."""
         allow = self.config.channel_allowlist
-        if allow and message.channel not in allow:
-            log.info("message.ignored", reason="channel_not_allowed", channel=message.channel)
-            return []
-        created: list[Draft] = []
-        for url in message.urls:
-            result = self.store.create_draft(
-                team_id=message.team_id,
-                channel=message.channel,
-                message_ts=message.ts,
+        wanted: list[IncomingMessage] = []
+        for message in messages:
+            if allow and message.channel not in allow:
+                log.info("message.ignored", reason="channel_not_allowed", channel=message.channel)
+            else:
+                wanted.append(message)
+        requests = [
+            DraftRequest(
+                team_id=m.team_id,
+                channel=m.channel,
+                message_ts=m.ts,
                 url=url,
-                reporter_id=message.user_id,
-                thread_ts=message.thread_ts or message.ts,
+                reporter_id=m.user_id,
+                thread_ts=m.thread_ts or m.ts,
             )
-            if result.created:
-                created.append(result.draft)
-        # Drafts are unique per (team, channel, ts, url), so redeliveries and racing processes
-        # never create anything twice; the event id is recorded after them, so a crash between
-        # the two cannot make a redelivery skip work that was never recorded.
-        if message.event_id and not self.store.record_event(message.event_id):
-            log.info("event.redelivered", event_id=message.event_id)
-        if created:
+            for m in wanted
+            for url in m.urls
+        ]
+        event_ids = [m.event_id for m in wanted if m.event_id]
+        results = iter(self.store.create_drafts(requests, event_ids=event_ids))
+        created: dict[int, list[Draft]] = {}
+        for m in wanted:
+            created[id(m)] = [r.draft for r in (next(results) for _ in m.urls) if r.created]
+        if any(created.values()):
             self.wakeup.wake()
-        return created
+        return [created.get(id(m), []) for m in messages]
 
     def request_summary(
         self, *, team_id: str, channel: str, actor: Actor, url: str, response_url: str

@@ -7,13 +7,13 @@ subtype (https://docs.slack.dev/reference/events/message). Slack retries an even
 not see acked within 3 s with the same ``event_id``; drafts are unique per (team, channel,
 ts, url) in the database, so a redelivery or the same delivery on two processes adds nothing.
 
-The drafts are written while the ack goes out: a listener middleware (Bolt runs it in the
-request thread, before it auto-acks the event) starts the write on the recorder pool and waits
-up to ``SLACK_ACK_WAIT_S`` for it. With a wait, a write that fails in time makes Slack retry
-the event; by default (0) the ack does not wait, because under heavy write contention (SQLite
-has one writer) waiting costs more than Slack's latency budget allows; a failed write is then
-logged with its traceback by Bolt's error handler. The benchmark (``benchmarks/slack_flow.py``)
-measured p99 ack latency of 42 ms without the wait and 200 ms with 20 ms of it.
+The drafts are recorded before the ack: a listener middleware (Bolt runs it in the request
+thread, before it auto-acks the event) hands the message to the group recorder
+(:mod:`bot.workflow.recorder`), which writes all concurrently arriving messages in one
+transaction, and waits up to ``SLACK_ACK_WAIT_S`` (default 2 s) for that commit. A write that
+fails in time answers 500, so Slack retries the event; past the wait (a stalled database) the
+ack goes out anyway, inside Slack's 3 s, and the write goes on. ``benchmarks/slack_flow.py``
+measures the ack latency.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.articles.links import extract_links
 from bot.logs import get_logger
-from bot.slack.app import ContextExecutor
 from bot.store import Draft
 from bot.workflow.drafts import IncomingMessage
+from bot.workflow.recorder import GroupRecorder
 
 if TYPE_CHECKING:
     from bot.slack.app import Services
@@ -72,9 +72,7 @@ def register(app: App, services: Services) -> None:
     workflow = services.workflow
     max_links = services.settings.max_links_per_message
     wait_s = services.settings.slack_ack_wait_s
-    recorder = ContextExecutor(
-        max_workers=services.settings.slack_listener_threads, thread_name_prefix="recorder"
-    )
+    recorder = GroupRecorder(workflow)
 
     def record_links(
         body: dict[str, Any],
@@ -85,7 +83,7 @@ def register(app: App, services: Services) -> None:
         if message is None:
             log.debug("message.ignored", subtype=(body.get("event") or {}).get("subtype"))
             return next()
-        recording = recorder.submit(workflow.record_message, message)
+        recording = recorder.submit(message)
         context[_RECORDING] = recording
         if wait_s > 0:
             try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
-from bot.store import Created, Store, url_key
+from bot.store import Created, DraftRequest, Store, url_key
 from tests.store.conftest import FakeClock
 from tests.store.helpers import draft_in, new_draft
 
@@ -155,3 +155,40 @@ def test_record_event_is_true_only_the_first_time(store: Store, clock: FakeClock
     assert store.purge_processed_events(clock() - timedelta(hours=1)) == 2
     assert store.record_event("Ev01ABC")  # forgotten after the purge
     assert not store.record_event("Ev02NEW")
+
+
+def test_create_drafts_records_a_batch_and_its_events_in_one_go(store: Store) -> None:
+    requests = [
+        DraftRequest(
+            team_id="T1",
+            channel="C1",
+            message_ts="1.1",
+            url="https://n.example/a",
+            reporter_id="U1",
+        ),
+        DraftRequest(
+            team_id="T1",
+            channel="C1",
+            message_ts="1.1",
+            url="https://n.example/b",
+            reporter_id="U1",
+        ),
+        DraftRequest(
+            team_id="T1",
+            channel="C2",
+            message_ts="2.2",
+            url="https://n.example/a",
+            reporter_id="U2",
+        ),
+    ]
+    first = store.create_drafts(requests, event_ids=["EvA", "EvB"])
+    assert [c.created for c in first] == [True, True, True]
+    assert [c.draft.url for c in first] == [r.url for r in requests]
+    assert all(c.draft.state == "queued" for c in first)
+    assert first[0].draft.thread_ts == "1.1"
+    # A redelivery of the same batch adds nothing and sees the same drafts.
+    again = store.create_drafts(requests, event_ids=["EvA", "EvB"])
+    assert [c.created for c in again] == [False, False, False]
+    assert [c.draft.id for c in again] == [c.draft.id for c in first]
+    assert not store.record_event("EvA")
+    assert not store.record_event("EvB")

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import structlog
+
+from bot.logs import configure_logging
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -37,8 +40,28 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
     yield
 
 
+class _CurrentStderr:
+    """Writes to whatever ``sys.stderr`` is at the moment (pytest swaps it per test)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _baseline_logging() -> None:
+    """Logs go to stderr as in production (structlog's own default prints to stdout, which
+    would mix log lines into the output that CLI tests assert on)."""
+    configure_logging("info", "json", stream=_CurrentStderr())
+
+
 @pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
+def _restore_logging(_baseline_logging: None) -> Iterator[None]:
     """Commands under test configure logging onto pytest's captured (later closed) streams;
     put the root logger and structlog back so other tests' threads never write to those."""
     root = logging.getLogger()

@@ -493,13 +493,20 @@ class DraftWorkflow:
         revision = self.store.get_revision(draft.id) if draft.current_revision else None
         return Review(draft=draft, revision=revision)
 
+    def _editor_draft(
+        self, draft_id: str, actor: Actor, *, refusal: str = "review.not_editor"
+    ) -> Draft | None:
+        """The draft for an editors-only action; others are told why and get None."""
+        draft = self._draft_for(draft_id, actor)
+        if draft is not None and not self.may_review(actor.user_id):
+            self._refuse(actor, draft, Refusal(refusal))
+            return None
+        return draft
+
     def approve(self, draft_id: str, actor: Actor) -> bool:
         """ready → approved at the current revision, with the outbox row in one transaction."""
-        draft = self._draft_for(draft_id, actor)
+        draft = self._editor_draft(draft_id, actor)
         if draft is None:
-            return False
-        if not self.may_review(actor.user_id):
-            self._refuse(actor, draft, Refusal("review.not_editor"))
             return False
         if draft.state != "ready" or draft.current_revision is None:
             self._refuse(actor, draft, _state_refusal(draft))
@@ -586,11 +593,8 @@ class DraftWorkflow:
         return True
 
     def reject(self, draft_id: str, actor: Actor, *, reason: str | None = None) -> bool:
-        draft = self._draft_for(draft_id, actor)
+        draft = self._editor_draft(draft_id, actor)
         if draft is None:
-            return False
-        if not self.may_review(actor.user_id):
-            self._refuse(actor, draft, Refusal("review.not_editor"))
             return False
         if is_correction(draft):
             self._refuse(actor, draft, Refusal("review.published"))
@@ -605,11 +609,8 @@ class DraftWorkflow:
     def retract(self, draft_id: str, actor: Actor) -> bool:
         """Take an approved summary back: ``summary.retracted`` to the CMS (editors only;
         the button asks for confirmation first). A second click is told it is done."""
-        draft = self._draft_for(draft_id, actor)
+        draft = self._editor_draft(draft_id, actor, refusal="review.not_editor_retract")
         if draft is None:
-            return False
-        if not self.may_review(actor.user_id):
-            self._refuse(actor, draft, Refusal("review.not_editor_retract"))
             return False
         if draft.state not in RETRACTABLE_STATES and not is_correction(draft):
             self._refuse(actor, draft, _state_refusal(draft))
@@ -646,11 +647,8 @@ class DraftWorkflow:
 
     def retry_publish(self, draft_id: str, actor: Actor) -> bool:
         """Deliver the approval again after the webhook refused it (same webhook id)."""
-        draft = self._draft_for(draft_id, actor)
+        draft = self._editor_draft(draft_id, actor)
         if draft is None:
-            return False
-        if not self.may_review(actor.user_id):
-            self._refuse(actor, draft, Refusal("review.not_editor"))
             return False
         history = self.store.history(draft.id)
         failed = [d for d in (history.deliveries if history else ()) if d.state == "failed"]

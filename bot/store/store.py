@@ -458,6 +458,22 @@ class Store:
             )
             return result.first() is not None
 
+    def swap_bot_message(self, draft_id: str, expected: str | None, new: str | None) -> bool:
+        """Compare-and-set of the bot message ts: True only if it was ``expected``.
+
+        Lets exactly one of two racing clicks reserve the right to post a message."""
+        column = DraftRow.bot_message_ts
+        condition = column.is_(None) if expected is None else column == expected
+        with self._write() as s:
+            result = s.execute(
+                update(DraftRow)
+                .where(DraftRow.id == draft_id, condition)
+                .values(bot_message_ts=new, updated_at=self._now())
+                .returning(DraftRow.id),
+                execution_options={"synchronize_session": False},
+            )
+            return result.first() is not None
+
     # --- drafts: leased work ----------------------------------------------------------------
 
     def claim_draft(

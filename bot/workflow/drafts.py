@@ -681,10 +681,18 @@ class DraftWorkflow:
         if revision is None:
             self._refuse(actor, draft, Refusal("review.not_ready"))
             return False
-        ts = self.notifier.post_for_review(draft, revision, actor)
+        # Reserve the post first, so a double click (or two processes) posts only once.
+        marker = f"posting:{actor.user_id}"
+        if not self.store.swap_bot_message(draft.id, None, marker):
+            self._refuse(actor, draft, Refusal("review.changed"))
+            return False
+        ts = None
+        try:
+            ts = self.notifier.post_for_review(draft, revision, actor)
+        finally:
+            self.store.swap_bot_message(draft.id, marker, ts)
         if ts is None:
             return False
-        self.store.set_bot_message(draft.id, ts)
         log.info("draft.posted_for_review", draft_id=draft.id, ts=ts)
         return True
 

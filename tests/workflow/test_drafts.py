@@ -306,3 +306,40 @@ def test_workers_resume_a_draft_whose_worker_died(world: World) -> None:
         workers.stop()
     stored = world.store.get_draft(draft.id)
     assert stored is not None and stored.state == "ready" and stored.attempts == 2
+
+
+def test_post_for_review_double_click_posts_once(world: World) -> None:
+    reporter = Actor(user_id=REPORTER, channel="C1", team_id="T1")
+    draft = world.workflow.request_summary(
+        team_id="T1", channel="C1", actor=reporter, url="https://news.example/p", response_url="r"
+    )
+    assert world.work() is not None
+    posts: list[str] = []
+    inner: list[bool] = []
+
+    def post(d: Draft, revision: Revision, actor: Actor) -> str | None:
+        posts.append(d.id)
+        # The second click arrives while the first is still posting.
+        inner.append(world.workflow.post_for_review(d.id, actor))
+        return "1700000000.000901"
+
+    world.notes.post_for_review = post  # type: ignore[method-assign]  # a spy on the fake
+    assert world.workflow.post_for_review(draft.id, reporter)
+    assert posts == [draft.id]
+    assert inner == [False]
+    assert ("refuse", (REPORTER, "review.changed", None)) in world.notes.calls
+    stored = world.store.get_draft(draft.id)
+    assert stored is not None and stored.bot_message_ts == "1700000000.000901"
+    assert not world.workflow.post_for_review(draft.id, reporter)  # a later click: already posted
+
+
+def test_post_for_review_that_fails_to_post_can_be_tried_again(world: World) -> None:
+    reporter = Actor(user_id=REPORTER, channel="C1", team_id="T1")
+    draft = world.workflow.request_summary(
+        team_id="T1", channel="C1", actor=reporter, url="https://news.example/q", response_url="r"
+    )
+    assert world.work() is not None
+    world.notes.post_for_review = lambda d, r, a: None  # type: ignore[method-assign]  # Slack said no
+    assert not world.workflow.post_for_review(draft.id, reporter)
+    stored = world.store.get_draft(draft.id)
+    assert stored is not None and stored.bot_message_ts is None  # the reservation is released

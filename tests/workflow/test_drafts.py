@@ -308,7 +308,9 @@ def test_workers_resume_a_draft_whose_worker_died(world: World) -> None:
     assert stored is not None and stored.state == "ready" and stored.attempts == 2
 
 
-def test_post_for_review_double_click_posts_once(world: World) -> None:
+def test_post_for_review_double_click_posts_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     reporter = Actor(user_id=REPORTER, channel="C1", team_id="T1")
     draft = world.workflow.request_summary(
         team_id="T1", channel="C1", actor=reporter, url="https://news.example/p", response_url="r"
@@ -323,7 +325,7 @@ def test_post_for_review_double_click_posts_once(world: World) -> None:
         inner.append(world.workflow.post_for_review(d.id, actor))
         return "1700000000.000901"
 
-    world.notes.post_for_review = post  # type: ignore[method-assign]  # a spy on the fake
+    monkeypatch.setattr(world.notes, "post_for_review", post)
     assert world.workflow.post_for_review(draft.id, reporter)
     assert posts == [draft.id]
     assert inner == [False]
@@ -333,13 +335,15 @@ def test_post_for_review_double_click_posts_once(world: World) -> None:
     assert not world.workflow.post_for_review(draft.id, reporter)  # a later click: already posted
 
 
-def test_post_for_review_that_fails_to_post_can_be_tried_again(world: World) -> None:
+def test_post_for_review_that_fails_to_post_can_be_tried_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     reporter = Actor(user_id=REPORTER, channel="C1", team_id="T1")
     draft = world.workflow.request_summary(
         team_id="T1", channel="C1", actor=reporter, url="https://news.example/q", response_url="r"
     )
     assert world.work() is not None
-    world.notes.post_for_review = lambda d, r, a: None  # type: ignore[method-assign]  # Slack said no
+    monkeypatch.setattr(world.notes, "post_for_review", lambda d, r, a: None)  # Slack said no
     assert not world.workflow.post_for_review(draft.id, reporter)
     stored = world.store.get_draft(draft.id)
     assert stored is not None and stored.bot_message_ts is None  # the reservation is released

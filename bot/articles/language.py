@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 # py3langid ships no type information (no py.typed), hence the ignore.
-from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
+from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]  # no stubs
 
 # Softmax-normalised probability above which the detection overrides a declared language.
 CONFIDENT = 0.9

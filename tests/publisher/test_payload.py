@@ -154,11 +154,11 @@ def test_timestamps_are_utc_with_z_and_naive_times_are_refused() -> None:
 
 def test_builder_refuses_mismatched_or_empty_input() -> None:
     with pytest.raises(TypeError, match="RetractInput"):
-        build_payload(RETRACTED, PUBLISH)  # type: ignore[call-overload]
+        build_payload(RETRACTED, PUBLISH)  # type: ignore[call-overload]  # the misuse under test
     with pytest.raises(TypeError, match="PublishInput"):
-        build_payload(APPROVED, RETRACT)  # type: ignore[call-overload]
+        build_payload(APPROVED, RETRACT)  # type: ignore[call-overload]  # the misuse under test
     with pytest.raises(ValueError, match="unknown event"):
-        build_payload("summary.deleted", PUBLISH)  # type: ignore[call-overload]
+        build_payload("summary.deleted", PUBLISH)  # type: ignore[call-overload]  # ditto
     with pytest.raises(ValueError, match="bullet"):
         build_payload(APPROVED, replace(PUBLISH, summary=replace(SUMMARY, bullets=("a", " "))))
     with pytest.raises(ValueError, match="revisions"):

@@ -92,7 +92,7 @@ def _conn() -> HTTPConnection:
         (ConnectionRefusedError(), ErrorKind.CONNECT),
         (ConnectionResetError(), ErrorKind.CONNECT),
         (u3.ConnectTimeoutError("slow"), ErrorKind.TIMEOUT),
-        (u3.ReadTimeoutError(None, "/", "read timed out"), ErrorKind.TIMEOUT),  # type: ignore[arg-type]
+        (u3.ReadTimeoutError(None, "/", "read timed out"), ErrorKind.TIMEOUT),  # type: ignore[arg-type]  # urllib3 types pool as non-None
         (TimeoutError(), ErrorKind.TIMEOUT),
         (u3.SSLError("bad certificate"), ErrorKind.TLS),
         (u3.ProtocolError("Connection aborted."), ErrorKind.PROTOCOL),

@@ -87,7 +87,7 @@ def test_simultaneous_approvals_exactly_one_wins(store: Store) -> None:
         ready = draft_in(store, "ready")
         outcomes = race(
             THREADS,
-            lambda i, d=ready.id: store.approve(  # type: ignore[misc]
+            lambda i, d=ready.id: store.approve(  # type: ignore[misc]  # default-arg binding in a lambda
                 d, editor_id=f"U{i}", editor_name=f"Editor {i}", revision=1, payload={"i": i}
             ),
         )
@@ -123,7 +123,7 @@ def test_redeliveries_racing_create_one_draft(store: Store) -> None:
     for n in range(5):
         created = race(
             THREADS,
-            lambda i, n=n: store.create_draft(  # type: ignore[misc]
+            lambda i, n=n: store.create_draft(  # type: ignore[misc]  # default-arg binding in a lambda
                 team_id="T1",
                 channel="C1",
                 message_ts=f"1700000000.{n:06d}",
@@ -137,7 +137,7 @@ def test_redeliveries_racing_create_one_draft(store: Store) -> None:
 
 def test_event_dedupe_under_a_race(store: Store) -> None:
     for n in range(10):
-        firsts = race(THREADS, lambda i, n=n: store.record_event(f"Ev{n:04d}"))  # type: ignore[misc]
+        firsts = race(THREADS, lambda i, n=n: store.record_event(f"Ev{n:04d}"))  # type: ignore[misc]  # default-arg binding in a lambda
         assert sorted(firsts) == [False] * (THREADS - 1) + [True]
 
 

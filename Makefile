@@ -26,4 +26,4 @@ test:
 	$(BIN)/pytest -q
 
 bench-extraction:
-	$(BIN)/python benchmarks/extraction.py --data ../shared/extraction
+	$(BIN)/python -m benchmarks.extraction --data ../shared/extraction

@@ -16,6 +16,12 @@ Wire facts it follows:
 - ``trigger_id`` lives about 3 s and may be exchanged once: ``expired_trigger_id``,
   ``exchanged_trigger_id`` (already used) and ``invalid_trigger_id`` (unknown), as listed for
   views.open / views.push.
+- ``apps.connections.open`` takes the app-level token (``xapp-…``) in the Authorization header
+  and answers ``{"ok": true, "url": "wss://…/link/?ticket=…"}``
+  (https://docs.slack.dev/reference/methods/apps.connections.open/); the URL comes from
+  :attr:`FakeSlackAPI.socket_mode_url` (``tests.fakes.socket_mode.FakeSocketMode.new_url``).
+  A bot token there, or the app token on a bot method, gets ``not_allowed_token_type`` (Slack's
+  error for a token of the wrong type).
 - Blocks and views are checked with ``bot.slack.blocks``: a message over the cumulative text
   limit gets ``msg_blocks_too_long``, other violations ``invalid_blocks``; a bad view
   ``invalid_arguments``.
@@ -42,6 +48,7 @@ from bot.slack.blocks import BlockKitError, MessageTooLong, validate_blocks, val
 JSONDict = dict[str, Any]
 _JSON_ARGS = ("blocks", "attachments", "view", "metadata")
 _TRUE = {"1", "true", "True", "yes"}
+_APP_TOKEN_METHODS = frozenset({"apps.connections.open"})  # take the app-level token only
 
 
 @dataclass
@@ -128,6 +135,7 @@ class FakeSlackAPI:
         self,
         *,
         token: str = "xoxb-test-token",  # noqa: S107 - the fake's own made-up token
+        app_token: str = "xapp-1-A0NEWSBOT-1-test",  # noqa: S107 - the fake's own made-up token
         team_id: str = "T0NEWSROOM",
         team: str = "Newsroom",
         domain: str = "newsroom",
@@ -139,6 +147,9 @@ class FakeSlackAPI:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
+        self.app_token = app_token
+        # Issues the WebSocket URL apps.connections.open answers with (Socket Mode tests).
+        self.socket_mode_url: Callable[[], str] | None = None
         self.team_id = team_id
         self.team = team
         self.domain = domain
@@ -173,6 +184,7 @@ class FakeSlackAPI:
         self._thread: threading.Thread | None = None
         self._handlers: dict[str, Callable[[JSONDict], JSONDict]] = {
             "api.test": lambda args: {"args": args},
+            "apps.connections.open": self._apps_connections_open,
             "auth.test": self._auth_test,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
@@ -397,7 +409,10 @@ class FakeSlackAPI:
             return 200, {"ok": False, "error": "unknown_method"}, {}
         if token is None:
             return 200, {"ok": False, "error": "not_authed"}, {}
-        if token != self.token:
+        expected = self.app_token if method in _APP_TOKEN_METHODS else self.token
+        if token in (self.token, self.app_token) and token != expected:
+            return 200, {"ok": False, "error": "not_allowed_token_type"}, {}
+        if token != expected:
             return 200, {"ok": False, "error": "invalid_auth"}, {}
         granted = {"x-oauth-scopes": ",".join(self.scopes)}
         try:
@@ -514,6 +529,11 @@ class FakeSlackAPI:
             "bot_id": self.bot_id,
             "is_enterprise_install": False,
         }
+
+    def _apps_connections_open(self, _: JSONDict) -> JSONDict:
+        if self.socket_mode_url is None:
+            raise RuntimeError("no Socket Mode server: set FakeSlackAPI.socket_mode_url")
+        return {"url": self.socket_mode_url()}
 
     def _chat_post_message(self, args: JSONDict) -> JSONDict:
         channel = self._channel(args, posting=True)

@@ -9,14 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import sys
-import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
 
 import pytest
 
@@ -24,55 +19,10 @@ from bot.slack import ids
 from bot.store import Store
 from tests.fakes import slack_signing as signing
 from tests.fakes.anthropic_api import FakeAnthropic
+from tests.fakes.bot_process import ServeProcess
 from tests.fakes.news_site import NewsSite
 from tests.fakes.slack_api import FakeSlackAPI, iter_texts
 from tests.slack.conftest import ARTICLE_HTML, CHANNEL, EDITOR, SECRET, TOKEN, wait_for
-
-ROOT = Path(__file__).parents[2]
-
-
-class ServeProcess:
-    """``python -m bot serve`` on a free loopback port, its JSON log lines collected."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.lines: list[dict[str, Any]] = []
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0"],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stderr is not None
-        self._reader = threading.Thread(target=self._read, args=(self.process.stderr,))
-        self._reader.start()
-        listening = wait_for(self._listening, 30.0, "the server to listen")
-        self.url = f"http://127.0.0.1:{listening['port']}"
-
-    def _listening(self) -> dict[str, Any] | None:
-        if self.process.poll() is not None:
-            raise AssertionError(f"serve exited early: {self.lines[-5:]}")
-        return next((e for e in self.lines if e.get("event") == "server.listening"), None)
-
-    def _read(self, stream: IO[str]) -> None:
-        for line in stream:
-            try:
-                self.lines.append(json.loads(line))
-            except ValueError:
-                self.lines.append({"event": "raw", "text": line})
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait(10)
-        self._reader.join(10)
-
-    def terminate(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(30)
-        self._reader.join(10)
-        return code
 
 
 @pytest.fixture

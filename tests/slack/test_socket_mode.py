@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -31,57 +27,13 @@ from bot.slack import ids
 from bot.store import Store
 from tests.fakes import slack_signing as signing
 from tests.fakes.anthropic_api import FakeAnthropic
+from tests.fakes.bot_process import BotProcess
 from tests.fakes.news_site import NewsSite
 from tests.fakes.slack_api import FakeSlackAPI, iter_texts
 from tests.fakes.socket_mode import OP_CLOSE, OP_TEXT, FakeSocketMode, encode_frame
 from tests.slack.conftest import ARTICLE_HTML, CHANNEL, EDITOR, REPORTER, TOKEN, wait_for
 
 APP_TOKEN = "xapp-1-A0NEWSBOT-1-socket-test"
-# The developer's own configuration must not reach the subprocess (as tests/conftest.py's
-# _clean_env does for the test process).
-_PRIVATE_PREFIXES = ("SLACK_", "ANTHROPIC_", "PUBLISH_", "FETCH_", "SUMMARY_", "EDITOR_")
-_PRIVATE_NAMES = {"DATABASE_URL", "BOT_LANGUAGE", "LOG_FORMAT", "LOG_LEVEL", "PORT"}
-
-
-class SocketProcess:
-    """``python -m bot socket``, its JSON log lines collected from stderr."""
-
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.lines: list[dict[str, Any]] = []
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "socket"],
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stderr is not None
-        self._reader = threading.Thread(target=self._read, args=(self.process.stderr,))
-        self._reader.start()
-
-    def _read(self, stream: IO[str]) -> None:
-        for line in stream:
-            try:
-                self.lines.append(json.loads(line))
-            except ValueError:
-                self.lines.append({"event": "raw", "text": line})
-
-    def alive(self) -> None:
-        if self.process.poll() is not None:
-            raise AssertionError(f"newsbot socket exited early: {self.lines[-5:]}")
-
-    def terminate(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(30)
-        self._reader.join(10)
-        return code
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait(10)
-        self._reader.join(10)
 
 
 @pytest.fixture
@@ -100,13 +52,10 @@ def fakes() -> Iterator[tuple[FakeSlackAPI, FakeSocketMode, NewsSite]]:
 
 
 def _env(slack: FakeSlackAPI, model: FakeAnthropic, database: str) -> dict[str, str]:
-    inherited = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(_PRIVATE_PREFIXES) and name not in _PRIVATE_NAMES
-    }
+    # os.environ holds no developer configuration here: tests/conftest.py's _clean_env
+    # removed it for every test.
     return {
-        **inherited,
+        **os.environ,
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_APP_TOKEN": APP_TOKEN,  # no signing secret: Socket Mode does not need one
         "SLACK_API_URL": slack.base_url,
@@ -139,7 +88,7 @@ def test_newsbot_socket_summarizes_a_link_answers_a_command_and_takes_an_approva
     slack, socket_mode, site = fakes
     database = f"sqlite:///{tmp_path / 'socket.db'}"
     with FakeAnthropic() as model:
-        bot = SocketProcess(_env(slack, model, database), cwd=tmp_path)
+        bot = BotProcess(["socket"], _env(slack, model, database), cwd=tmp_path)
         try:
             connection = socket_mode.wait_connected(timeout=60)
             bot.alive()

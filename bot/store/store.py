@@ -521,20 +521,7 @@ class Store:
 
     def renew_lease(self, draft_id: str, worker_id: str, lease_s: float) -> bool:
         """Extend the lease; False if the worker no longer holds it (stop working then)."""
-        now = self._now()
-        with self._write() as s:
-            result = s.execute(
-                update(DraftRow)
-                .where(
-                    DraftRow.id == draft_id,
-                    DraftRow.state == "working",
-                    DraftRow.lease_owner == worker_id,
-                )
-                .values(lease_expires_at=now + timedelta(seconds=lease_s), updated_at=now)
-                .returning(DraftRow.id),
-                execution_options={"synchronize_session": False},
-            )
-            return result.first() is not None
+        return self._renew(DraftRow, draft_id, "working", worker_id, lease_s)
 
     def save_article(self, draft_id: str, worker_id: str, article: Article) -> bool:
         """Store the extracted article while the worker holds the lease."""
@@ -1080,17 +1067,25 @@ class Store:
         return delivery
 
     def renew_delivery_lease(self, delivery_id: str, worker_id: str, lease_s: float) -> bool:
+        """Extend a claimed delivery's lease; False if the worker no longer holds it."""
+        return self._renew(DeliveryRow, delivery_id, "delivering", worker_id, lease_s)
+
+    def _renew(
+        self,
+        model: type[DraftRow] | type[DeliveryRow],
+        row_id: str,
+        state: str,
+        worker_id: str,
+        lease_s: float,
+    ) -> bool:
+        """One conditional UPDATE: the lease moves on only for its holder, in ``state``."""
         now = self._now()
         with self._write() as s:
             result = s.execute(
-                update(DeliveryRow)
-                .where(
-                    DeliveryRow.id == delivery_id,
-                    DeliveryRow.state == "delivering",
-                    DeliveryRow.lease_owner == worker_id,
-                )
+                update(model)
+                .where(model.id == row_id, model.state == state, model.lease_owner == worker_id)
                 .values(lease_expires_at=now + timedelta(seconds=lease_s), updated_at=now)
-                .returning(DeliveryRow.id),
+                .returning(model.id),
                 execution_options={"synchronize_session": False},
             )
             return result.first() is not None

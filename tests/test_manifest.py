@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from bot.cli import build_parser
+from bot.cli.doctor import REQUIRED_SCOPES
 from bot.server import EVENTS_PATH
 from bot.slack import listeners
 
@@ -98,3 +99,8 @@ def test_procfile_runs_commands_the_cli_has() -> None:
     for command in (lines["web"], lines["release"]):
         args = parser.parse_args(command.split()[1:])
         assert callable(args.handler)
+
+
+def test_doctor_checks_exactly_the_scopes_the_manifest_asks_for() -> None:
+    scopes = _manifest()["oauth_config"]["scopes"]["bot"]
+    assert sorted(REQUIRED_SCOPES) == sorted(scopes)

@@ -43,6 +43,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.cli.doctor import REQUIRED_SCOPES
 from bot.slack.blocks import BlockKitError, MessageTooLong, validate_blocks, validate_view
 
 JSONDict = dict[str, Any]
@@ -107,16 +108,9 @@ class _Fault:
     retry_after: int | None
 
 
-DEFAULT_SCOPES = (
-    "channels:history",
-    "groups:history",
-    "chat:write",
-    "chat:write.public",
-    "commands",
-    "reactions:write",
-    "usergroups:read",
-    "users:read",
-)
+# The fake token is granted exactly the scopes the manifest asks for (the doctor's list, which
+# tests/test_manifest.py compares with manifest.yml).
+DEFAULT_SCOPES = REQUIRED_SCOPES
 
 
 class SlackApiFault(Exception):

@@ -63,6 +63,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import string
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -156,9 +157,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_ID_ALPHABET = string.ascii_letters + string.digits
+
+
 def new_id() -> str:
-    """A random id (96 bits, 16 URL-safe characters), fine for Slack button values."""
-    return secrets.token_urlsafe(12)
+    """A random id (16 letters and digits, ~95 bits), fine for Slack button values.
+
+    Letters and digits only: a URL-safe base64 id may start with ``-``, which argparse reads
+    as an option (``newsbot audit -zCL8…``) and spreadsheets as a formula (the CSV export)."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(16))
 
 
 def new_webhook_id() -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, timedelta
 
-from bot.store import Created, DraftRequest, Store, url_key
+from bot.store import Created, DraftRequest, Store, new_id, url_key
 from tests.store.conftest import FakeClock
 from tests.store.helpers import draft_in, new_draft
 
@@ -192,3 +193,10 @@ def test_create_drafts_records_a_batch_and_its_events_in_one_go(store: Store) ->
     assert [c.draft.id for c in again] == [c.draft.id for c in first]
     assert not store.record_event("EvA")
     assert not store.record_event("EvB")
+
+
+def test_ids_are_letters_and_digits_only() -> None:
+    # A leading "-" would be an option to argparse and a formula to a spreadsheet.
+    ids = {new_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    assert all(re.fullmatch(r"[A-Za-z0-9]{16}", i) for i in ids)

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CommaList = Annotated[list[str], NoDecode]
 IntCommaList = Annotated[list[int], NoDecode]
+FloatCommaList = Annotated[list[float], NoDecode]
 
 DEFAULT_MODEL = "claude-haiku-5-5"
 DEFAULT_USER_AGENT = (
@@ -114,6 +115,11 @@ class Settings(BaseSettings):
     publish_timeout_s: float = Field(default=15.0, gt=0)
     publish_max_attempts: int = Field(default=8, ge=1, le=50)
     publish_max_age_s: float = Field(default=3600.0, gt=0)
+    # Seconds before each webhook retry (the last repeats), each ±20 % jitter; Retry-After
+    # (capped at 30 min) may ask for longer. Empty: the default 2,10,30,120,600,1800.
+    publish_retry_schedule_s: FloatCommaList = Field(
+        default_factory=lambda: [2.0, 10.0, 30.0, 120.0, 600.0, 1800.0]
+    )
     # Outbox worker threads per process; a claimed delivery's lease (must outlast one attempt,
     # i.e. PUBLISH_TIMEOUT_S, with room to spare); idle poll interval (approvals wake it at once).
     publish_workers: int = Field(default=1, ge=1, le=16)
@@ -162,11 +168,19 @@ class Settings(BaseSettings):
         "slack_channel_allowlist",
         "fetch_allowed_domains",
         "fetch_allowed_ports",
+        "publish_retry_schedule_s",
         mode="before",
     )
     @classmethod
     def _comma_lists(cls, value: Any) -> Any:
         return _split_commas(value)
+
+    @field_validator("publish_retry_schedule_s")
+    @classmethod
+    def _positive_steps(cls, value: list[float]) -> list[float]:
+        if any(step <= 0 for step in value):
+            raise ValueError("every step must be a number of seconds above 0")
+        return value
 
     @field_validator("fetch_allowed_domains")
     @classmethod

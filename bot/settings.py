@@ -69,8 +69,18 @@ class Settings(BaseSettings):
     # Bolt's listener pool: listeners only ack and write to the database, slow work runs in
     # the summary workers, so a modest pool keeps acks fast under load.
     slack_listener_threads: int = Field(default=16, ge=1, le=256)
-    # Retries of a Slack Web API call after HTTP 429 (honouring Retry-After) or a reset.
-    slack_max_retries: int = Field(default=3, ge=0, le=10)
+    # Retries within one Slack call (bot.slack.retry, the one retry layer): HTTP 5xx, 429 with
+    # a Retry-After up to SLACK_RETRY_AFTER_CAP_S, connection errors and timeouts, after
+    # SLACK_RETRY_BACKOFF_S × 2^n (at most 4× that, jittered). Short, so a worker is not held:
+    # a card that still could not be shown is marked and repaired by the sweep below.
+    slack_max_retries: int = Field(default=2, ge=0, le=10)
+    slack_retry_backoff_s: float = Field(default=0.5, ge=0, le=10)
+    slack_retry_after_cap_s: float = Field(default=5.0, ge=0, le=60)
+    # Seconds one Slack call may take (connect and answer) before it counts as failed.
+    slack_timeout_s: int = Field(default=10, ge=1, le=60)
+    # How often cards Slack did not take (an outage) are redrawn from the database; also once
+    # at start.
+    slack_repair_interval_s: float = Field(default=30.0, gt=0)
     # How long an event's ack waits for its drafts to be committed: the ack path records before
     # it answers, so a database error makes Slack retry the event instead of losing it. Past
     # this wait (a stalled database) the ack goes out anyway, inside Slack's 3 s, and the write

@@ -186,7 +186,11 @@ class Blip:
 def measure_blip(url: str, runs: int, failures: int) -> Blip:
     """``failures`` 503s, then 200: approve → delivered, with the production retry policy."""
     result = Blip([], [], [])
-    with Store(url) as store, NoDelayReceiver(SECRET) as rx, WebhookClient(rx.url, SECRET) as client:
+    with (
+        Store(url) as store,
+        NoDelayReceiver(SECRET) as rx,
+        WebhookClient(rx.url, SECRET) as client,
+    ):
         store.upgrade()
         newsroom = Newsroom(store)
         workers = start_publish_workers(store, client, NullNotifier(), poll_s=5.0)
@@ -273,9 +277,7 @@ def print_tables(results: list[Result], runs: int, poll_s: float) -> None:
 
 def print_blip(blip: Blip, simulated: list[float], failures: int) -> None:
     schedule = ", ".join(f"{step:g}" for step in RetryPolicy().schedule_s)
-    print(
-        f"\nA CMS that blips: {failures} × 503, then 200 (retry schedule {schedule} s, ±20 %)\n"
-    )
+    print(f"\nA CMS that blips: {failures} × 503, then 200 (retry schedule {schedule} s, ±20 %)\n")
     print("| run | approve → delivered s | attempts | distinct webhook-ids |")
     print("|---|---:|---:|---:|")
     for number, (seconds, attempts, ids) in enumerate(
@@ -301,7 +303,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"also measure PostgreSQL (default URL: {DEFAULT_PG_URL})",
     )
     parser.add_argument(
-        "--blip-runs", type=int, default=1, help="runs of the 3 × 503 then 200 scenario (~45 s each)"
+        "--blip-runs",
+        type=int,
+        default=1,
+        help="runs of the 3 × 503 then 200 scenario (~45 s each)",
     )
     args = parser.parse_args(argv)
     configure_logging("warning", "json", stream=sys.stderr)

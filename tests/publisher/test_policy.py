@@ -181,7 +181,9 @@ def test_delays_always_stay_within_bounds(
 ) -> None:
     policy = RetryPolicy()
     delay = policy.next_delay(attempt, retry_after, random.Random(seed))
-    assert policy.min_delay_s <= delay <= max(1.2 * max(policy.schedule_s), policy.retry_after_cap_s)
+    assert (
+        policy.min_delay_s <= delay <= max(1.2 * max(policy.schedule_s), policy.retry_after_cap_s)
+    )
 
 
 @pytest.mark.parametrize(

@@ -256,9 +256,13 @@ def flow_factory(tmp_path: Path) -> Iterator[Callable[..., Flow]]:
     stack: list[Callable[[], None]] = []
 
     def start(
-        *, model_latency_s: float = 0.0, trigger_ttl_s: float = 3.0, **overrides: Any
+        *,
+        model_latency_s: float = 0.0,
+        trigger_ttl_s: float = 3.0,
+        slack_clock: Callable[[], float] = time.monotonic,
+        **overrides: Any,
     ) -> Flow:
-        slack = FakeSlackAPI(token=TOKEN, trigger_ttl_s=trigger_ttl_s).start()
+        slack = FakeSlackAPI(token=TOKEN, trigger_ttl_s=trigger_ttl_s, clock=slack_clock).start()
         stack.append(slack.stop)
         for user in (REPORTER, EDITOR, EDITOR2, OUTSIDER, GROUP_EDITOR):
             slack.add_user(user, user.lower())

@@ -182,7 +182,7 @@ def test_a_status_line_slack_did_not_take_is_repaired_with_the_card(
 ) -> None:
     clock = SlackClock()
     flow = flow_factory(slack_clock=clock)
-    ts, draft = _post_link(flow)
+    _, draft = _post_link(flow)
     _card_with_buttons(flow, draft.id)
     flow.slack.outage("chat.update", 30, status=502)
     flow.click(ids.ACTION_REJECT, draft)  # opens the reason modal

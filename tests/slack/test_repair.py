@@ -23,7 +23,7 @@ from bot.slack import ids
 from bot.slack.app import build_services
 from bot.store import Draft, Store
 from tests.fakes.anthropic_api import FakeAnthropic
-from tests.fakes.slack_api import FakeSlackAPI, Message
+from tests.fakes.slack_api import FakeSlackAPI, Message, iter_texts
 from tests.slack.conftest import CHANNEL, REPORTER, TOKEN, Flow, make_settings, wait_for
 from tests.store.helpers import ai_revision, article
 
@@ -177,7 +177,7 @@ def test_an_update_slack_does_not_answer_in_time_is_retried(
     _one_card_in_thread(flow, ts)
 
 
-def test_a_status_line_slack_did_not_take_is_repaired_with_the_card(
+def test_an_approval_slack_did_not_show_is_repaired_with_its_status_line(
     flow_factory: Callable[..., Flow],
 ) -> None:
     clock = SlackClock()
@@ -185,14 +185,20 @@ def test_a_status_line_slack_did_not_take_is_repaired_with_the_card(
     _, draft = _post_link(flow)
     _card_with_buttons(flow, draft.id)
     flow.slack.outage("chat.update", 30, status=502)
-    flow.click(ids.ACTION_REJECT, draft)  # opens the reason modal
-    modal = flow.last_modal()
-    flow.submit(modal, {})
-    flow.wait_state(draft.id, "rejected")
+    flow.click(ids.ACTION_APPROVE, draft)
+    flow.wait_state(draft.id, "approved")
     wait_for(lambda: _stale(flow.store, draft.id), message="the card marked stale")
     assert ids.ACTION_APPROVE in _buttons(flow.bot_message(draft))  # Slack shows the old card
     clock.advance(30)
-    wait_for(lambda: not _buttons(flow.bot_message(draft)), message="the rejected card, no buttons")
+
+    def approved_card() -> bool:
+        texts = list(iter_texts(flow.bot_message(draft).blocks))
+        return any("Approved by" in t for t in texts) and any(
+            "No publishing webhook is configured" in t for t in texts
+        )
+
+    wait_for(approved_card, message="the approved card with its status line")
+    assert ids.ACTION_APPROVE not in _buttons(flow.bot_message(draft))
     wait_for(lambda: not _stale(flow.store, draft.id), message="the mark cleared")
 
 

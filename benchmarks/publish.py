@@ -13,6 +13,10 @@ with ``--postgres``, a fresh schema in that database (default: the test server's
   once the delivery is marked delivered.
 - **throughput**: ``--deliveries`` approved rows are queued first (not timed), then one
   ``PublishWorker.run_pending()`` delivers them all: claim, signed POST, record, mark.
+- **a CMS that blips** (SQLite, real time, about 45 s a run; ``--blip-runs 0`` skips it): the
+  receiver answers 503 three times, then 200; with the default retry policy, the time from
+  approve to delivered and the number of distinct ``webhook-id`` values it saw (must be 1).
+  Beside it, the same scenario simulated over 10,000 seeds of the policy's jitter (no waiting).
 
 Prints Markdown tables.
 """
@@ -20,6 +24,7 @@ Prints Markdown tables.
 from __future__ import annotations
 
 import argparse
+import random
 import secrets
 import statistics
 import sys
@@ -37,6 +42,7 @@ from sqlalchemy.engine import make_url
 from bot.domain import Article
 from bot.logs import configure_logging
 from bot.publisher import RetryPolicy, WebhookClient
+from bot.publisher.policy import Action, Outcome
 from bot.store import Delivery, Draft, NewRevision, Store
 from bot.workflow.publishing import (
     ApprovalPayloads,
@@ -44,7 +50,7 @@ from bot.workflow.publishing import (
     PublishWorker,
     start_publish_workers,
 )
-from tests.fakes.webhook_receiver import WebhookReceiver
+from tests.fakes.webhook_receiver import Respond, WebhookReceiver
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 SECRET = "whsec_" + "YmVuY2htYXJrLXNlY3JldC1mb3ItbmV3c2JvdA=="
@@ -170,6 +176,59 @@ def measure(backend: str, url: str, runs: int, deliveries: int, poll_s: float) -
     return Result(backend, approve_ms, received_ms, deliveries, seconds)
 
 
+@dataclass(slots=True)
+class Blip:
+    seconds: list[float]
+    attempts: list[int]
+    webhook_ids: list[int]
+
+
+def measure_blip(url: str, runs: int, failures: int) -> Blip:
+    """``failures`` 503s, then 200: approve → delivered, with the production retry policy."""
+    result = Blip([], [], [])
+    with (
+        Store(url) as store,
+        NoDelayReceiver(SECRET) as rx,
+        WebhookClient(rx.url, SECRET) as client,
+    ):
+        store.upgrade()
+        newsroom = Newsroom(store)
+        workers = start_publish_workers(store, client, NullNotifier(), poll_s=5.0)
+        try:
+            for _ in range(runs):
+                seen = len(rx.requests)
+                rx.add_steps(*[Respond(503) for _ in range(failures)])
+                draft = newsroom.ready()
+                started = time.perf_counter()
+                delivery = newsroom.approve(draft)
+                workers.wake.set()
+                wait_delivered(store, delivery.id, timeout=600)
+                result.seconds.append(time.perf_counter() - started)
+                requests = rx.requests[seen:]
+                result.attempts.append(len(requests))
+                result.webhook_ids.append(len({r.webhook_id for r in requests}))
+        finally:
+            workers.stop()
+    return result
+
+
+def simulate_blip(failures: int, seeds: int) -> list[float]:
+    """Seconds from the first attempt to the delivering one, by the policy alone."""
+    policy = RetryPolicy()
+    spans = []
+    for seed in range(seeds):
+        rng = random.Random(seed)
+        age = 0.0
+        for attempt in range(1, failures + 1):
+            decision = policy.decide(
+                Outcome.RETRY, attempts=attempt, age_s=age, retry_after_s=None, rng=rng
+            )
+            assert decision.action is Action.RETRY and decision.delay_s is not None
+            age += decision.delay_s
+        spans.append(age)
+    return spans
+
+
 @contextmanager
 def sqlite_url() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as folder:
@@ -216,6 +275,21 @@ def print_tables(results: list[Result], runs: int, poll_s: float) -> None:
         )
 
 
+def print_blip(blip: Blip, simulated: list[float], failures: int) -> None:
+    schedule = ", ".join(f"{step:g}" for step in RetryPolicy().schedule_s)
+    print(f"\nA CMS that blips: {failures} × 503, then 200 (retry schedule {schedule} s, ±20 %)\n")
+    print("| run | approve → delivered s | attempts | distinct webhook-ids |")
+    print("|---|---:|---:|---:|")
+    for number, (seconds, attempts, ids) in enumerate(
+        zip(blip.seconds, blip.attempts, blip.webhook_ids, strict=True), start=1
+    ):
+        print(f"| {number} (SQLite, real time) | {seconds:.1f} | {attempts} | {ids} |")
+    print(
+        f"| policy simulated, {len(simulated)} seeds | p50 {statistics.median(simulated):.1f}, "
+        f"p95 {quantile(simulated, 0.95):.1f}, max {max(simulated):.1f} | {failures + 1} | 1 |"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=200, help="approve → received samples")
@@ -228,6 +302,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="URL",
         help=f"also measure PostgreSQL (default URL: {DEFAULT_PG_URL})",
     )
+    parser.add_argument(
+        "--blip-runs",
+        type=int,
+        default=1,
+        help="runs of the 3 × 503 then 200 scenario (~45 s each)",
+    )
     args = parser.parse_args(argv)
     configure_logging("warning", "json", stream=sys.stderr)
 
@@ -238,6 +318,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         with postgres_url(args.postgres) as url:
             results.append(measure("PostgreSQL", url, args.runs, args.deliveries, args.poll))
     print_tables(results, args.runs, args.poll)
+    if args.blip_runs > 0:
+        failures = 3
+        with sqlite_url() as url:
+            blip = measure_blip(url, args.blip_runs, failures)
+        print_blip(blip, simulate_blip(failures, 10_000), failures)
+        if any(ids != 1 for ids in blip.webhook_ids):
+            print("FAIL: a retry changed the webhook-id", file=sys.stderr)
+            return 1
     return 0
 
 

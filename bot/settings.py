@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CommaList = Annotated[list[str], NoDecode]
 IntCommaList = Annotated[list[int], NoDecode]
+FloatCommaList = Annotated[list[float], NoDecode]
 
 DEFAULT_MODEL = "claude-haiku-5-5"
 DEFAULT_USER_AGENT = (
@@ -68,8 +69,18 @@ class Settings(BaseSettings):
     # Bolt's listener pool: listeners only ack and write to the database, slow work runs in
     # the summary workers, so a modest pool keeps acks fast under load.
     slack_listener_threads: int = Field(default=16, ge=1, le=256)
-    # Retries of a Slack Web API call after HTTP 429 (honouring Retry-After) or a reset.
-    slack_max_retries: int = Field(default=3, ge=0, le=10)
+    # Retries within one Slack call (bot.slack.retry, the one retry layer): HTTP 5xx, 429 with
+    # a Retry-After up to SLACK_RETRY_AFTER_CAP_S, connection errors and timeouts, after
+    # SLACK_RETRY_BACKOFF_S × 2^n (at most 4× that, jittered). Short, so a worker is not held:
+    # a card that still could not be shown is marked and repaired by the sweep below.
+    slack_max_retries: int = Field(default=2, ge=0, le=10)
+    slack_retry_backoff_s: float = Field(default=0.5, ge=0, le=10)
+    slack_retry_after_cap_s: float = Field(default=5.0, ge=0, le=60)
+    # Seconds one Slack call may take (connect and answer) before it counts as failed.
+    slack_timeout_s: int = Field(default=10, ge=1, le=60)
+    # How often cards Slack did not take (an outage) are redrawn from the database; also once
+    # at start.
+    slack_repair_interval_s: float = Field(default=30.0, gt=0)
     # How long an event's ack waits for its drafts to be committed: the ack path records before
     # it answers, so a database error makes Slack retry the event instead of losing it. Past
     # this wait (a stalled database) the ack goes out anyway, inside Slack's 3 s, and the write
@@ -114,6 +125,11 @@ class Settings(BaseSettings):
     publish_timeout_s: float = Field(default=15.0, gt=0)
     publish_max_attempts: int = Field(default=8, ge=1, le=50)
     publish_max_age_s: float = Field(default=3600.0, gt=0)
+    # Seconds before each webhook retry (the last repeats), each ±20 % jitter; Retry-After
+    # (capped at 30 min) may ask for longer. Empty: the default 2,10,30,120,600,1800.
+    publish_retry_schedule_s: FloatCommaList = Field(
+        default_factory=lambda: [2.0, 10.0, 30.0, 120.0, 600.0, 1800.0]
+    )
     # Outbox worker threads per process; a claimed delivery's lease (must outlast one attempt,
     # i.e. PUBLISH_TIMEOUT_S, with room to spare); idle poll interval (approvals wake it at once).
     publish_workers: int = Field(default=1, ge=1, le=16)
@@ -162,11 +178,19 @@ class Settings(BaseSettings):
         "slack_channel_allowlist",
         "fetch_allowed_domains",
         "fetch_allowed_ports",
+        "publish_retry_schedule_s",
         mode="before",
     )
     @classmethod
     def _comma_lists(cls, value: Any) -> Any:
         return _split_commas(value)
+
+    @field_validator("publish_retry_schedule_s")
+    @classmethod
+    def _positive_steps(cls, value: list[float]) -> list[float]:
+        if any(step <= 0 for step in value):
+            raise ValueError("every step must be a number of seconds above 0")
+        return value
 
     @field_validator("fetch_allowed_domains")
     @classmethod

@@ -7,7 +7,8 @@ database has no separate release step); PostgreSQL must already be at the newest
 migrate. Then the summary workers start (they resume drafts left unfinished by a crashed
 process once its leases expire), the publish workers start when a webhook is configured,
 and the server runs until SIGTERM or Ctrl-C, when the workers finish their current draft. The
-retention purge (``RETENTION_DAYS``) runs a minute after start and then daily.
+retention purge (``RETENTION_DAYS``) runs a minute after start and then daily; cards Slack did
+not take are redrawn from the database at start and every ``SLACK_REPAIR_INTERVAL_S``.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def prepare_store(settings: Settings) -> Store:
 @contextmanager
 def running(settings: Settings, services: Services) -> Iterator[None]:
     """Summary workers (and publish workers, with a webhook) around the server's life."""
+    from bot.slack.repair import CardRepairer
     from bot.workflow.publishing import start_from_settings
     from bot.workflow.retention import RetentionTask
     from bot.workflow.trace import CountingPublishNotifier
@@ -85,10 +87,14 @@ def running(settings: Settings, services: Services) -> Iterator[None]:
     # (https://docs.python.org/3/library/gc.html#gc.freeze).
     gc.freeze()
     services.workers.start()
+    repairer = CardRepairer(
+        services.store, services.notifier, interval_s=settings.slack_repair_interval_s
+    ).start()
     try:
         yield
     finally:
         log.info("server.stopping")
+        repairer.stop()
         services.workers.stop()
         publish.stop()
         if retention is not None:

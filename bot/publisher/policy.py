@@ -7,15 +7,20 @@ account. Our choices on top: 408, 429, 5xx and network errors are retried with e
 backoff and full jitter ("Exponential Backoff And Jitter", AWS Architecture Blog, 2015); any
 other 4xx (and 3xx) stops at once, since sending the same bytes again cannot help.
 
-tenacity's ``wait_random_exponential`` computes the same curve but draws from the global
-``random`` module and needs a ``RetryCallState``; the worker schedules retries through the
-outbox (``next_attempt_at``), not a sleeping loop, so a small function with an injected
-``random.Random`` fits better and is reproducible in tests.
+The delays follow a schedule that retries quickly first, then backs off to minutes (2 s,
+10 s, 30 s, 2 min, 10 min, 30 min, then 30 min): a CMS that restarts for ten seconds gets
+the summary within seconds, one that is down for an hour is not hammered. Each step is
+jittered by ±20 % ("Exponential Backoff And Jitter", AWS Architecture Blog, 2015: spread
+retries so clients failed together do not come back together), which keeps the first
+retries fast; full jitter would not (it could wait 2 min for a 2 min ceiling, or 0 s).
+
+tenacity's waits draw from the global ``random`` module and need a ``RetryCallState``; the
+worker schedules retries through the outbox (``next_attempt_at``), not a sleeping loop, so a
+small function with an injected ``random.Random`` fits better and is reproducible in tests.
 """
 
 from __future__ import annotations
 
-import math
 import random
 import re
 from dataclasses import dataclass
@@ -120,40 +125,58 @@ class Decision:
     delay_s: float | None = None  # set when action is RETRY
 
 
+DEFAULT_SCHEDULE_S = (2.0, 10.0, 30.0, 120.0, 600.0, 1800.0)
+
+
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """Exponential backoff with full jitter, capped, honouring ``Retry-After`` up to a cap.
+    """A retry schedule with ±``jitter`` around each step, honouring ``Retry-After`` up to a cap.
 
-    Defaults give 8 attempts over up to an hour: the ceilings before retries 2..8 are
-    1, 2, 4, 8, 16, 30, 30 minutes; full jitter draws each delay uniformly below its ceiling,
-    and no retry is scheduled later than ``max_age_s`` after the first attempt.
+    The delay after failed attempt ``n`` is step ``n`` of ``schedule_s`` (the last step repeats).
+    Defaults give 8 attempts within an hour: retries after about 2 s, 10 s, 30 s, 2 min, 10 min,
+    30 min, and one more at the age limit, since no retry is scheduled later than ``max_age_s``
+    after the first attempt.
     """
 
     max_attempts: int = 8
     max_age_s: float = 3600.0
-    base_delay_s: float = 60.0
-    max_delay_s: float = 1800.0
-    min_delay_s: float = 1.0
+    schedule_s: tuple[float, ...] = DEFAULT_SCHEDULE_S
+    jitter: float = 0.2
+    min_delay_s: float = 0.5
     retry_after_cap_s: float = 1800.0
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
-        if not 0 < self.min_delay_s <= self.base_delay_s <= self.max_delay_s:
-            raise ValueError("need 0 < min_delay_s <= base_delay_s <= max_delay_s")
+        if not self.schedule_s or any(step <= 0 for step in self.schedule_s):
+            raise ValueError("schedule_s needs at least one step, each above 0 seconds")
+        if not 0 <= self.jitter < 1:
+            raise ValueError("jitter must be at least 0 and below 1")
+        if not 0 < self.min_delay_s <= min(self.schedule_s):
+            raise ValueError("need 0 < min_delay_s <= the shortest step of schedule_s")
         if self.max_age_s <= 0 or self.retry_after_cap_s < 0:
             raise ValueError("max_age_s must be positive and retry_after_cap_s not negative")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RetryPolicy:
-        return cls(max_attempts=settings.publish_max_attempts, max_age_s=settings.publish_max_age_s)
+        schedule = tuple(settings.publish_retry_schedule_s) or DEFAULT_SCHEDULE_S
+        return cls(
+            max_attempts=settings.publish_max_attempts,
+            max_age_s=settings.publish_max_age_s,
+            schedule_s=schedule,
+            min_delay_s=min(0.5, *schedule),
+        )
+
+    def step(self, attempt: int) -> float:
+        """The unjittered delay after failed attempt number ``attempt`` (1-based)."""
+        if attempt < 1:
+            raise ValueError("attempt numbers start at 1")
+        return self.schedule_s[min(attempt, len(self.schedule_s)) - 1]
 
     def next_delay(self, attempt: int, retry_after_s: float | None, rng: random.Random) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
-        if attempt < 1:
-            raise ValueError("attempt numbers start at 1")
-        ceiling = min(self.max_delay_s, self.base_delay_s * math.pow(2, min(attempt - 1, 60)))
-        delay = max(self.min_delay_s, rng.uniform(0, ceiling))
+        step = self.step(attempt)
+        delay = max(self.min_delay_s, step * rng.uniform(1 - self.jitter, 1 + self.jitter))
         if retry_after_s is not None:
             delay = max(delay, min(max(retry_after_s, 0.0), self.retry_after_cap_s))
         return delay

@@ -4,9 +4,9 @@
 summarizer, the notifier, the editor directory, the workflow and its workers (not started);
 :func:`build_app` makes the Bolt :class:`~slack_bolt.App` with the listeners registered.
 
-Every Slack client uses ``SLACK_API_URL`` and retries HTTP 429 after ``Retry-After`` (slack_sdk's
-``RateLimitErrorRetryHandler`` sleeps for the header's seconds plus up to 1 s of jitter) and
-connection resets (``ConnectionErrorRetryHandler``). Bolt runs listeners on its own pool
+Every Slack client uses ``SLACK_API_URL`` and one retry layer, :class:`~bot.slack.retry.
+SlackRetryHandler` (5xx, 429 with a short ``Retry-After``, connection errors, timeouts; a few
+quick attempts). Bolt runs listeners on its own pool
 (``process_before_response=False``): they ack and write to the database only, the slow work
 runs in :class:`~bot.workflow.drafts.SummaryWorkers`, so acks are not starved by summaries.
 """
@@ -21,16 +21,13 @@ from typing import ParamSpec, TypeVar
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
 
 from bot.logs import get_logger
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.editors import EditorDirectory, UserNames
 from bot.slack.notifier import SlackNotifier
+from bot.slack.retry import SlackRetryHandler
 from bot.store import Store
 from bot.summarizer import HouseStyle, Summarizer, build_summarizer
 from bot.workflow.drafts import ArticleSource, DraftWorkflow, SummaryWorkers, WorkflowConfig
@@ -57,8 +54,18 @@ def _run_in(
     return context.run(fn, *args, **kwargs)
 
 
+def build_retry_handler(settings: Settings) -> SlackRetryHandler:
+    """The one retry layer of every Slack call (Web API and ``response_url``)."""
+    return SlackRetryHandler(
+        settings.slack_max_retries,
+        backoff_s=settings.slack_retry_backoff_s,
+        max_backoff_s=4 * settings.slack_retry_backoff_s,
+        retry_after_cap_s=settings.slack_retry_after_cap_s,
+    )
+
+
 def build_web_client(settings: Settings, *, token: str | None = None) -> WebClient:
-    """The Web API client: ``SLACK_API_URL``, 429 and connection retries."""
+    """The Web API client: ``SLACK_API_URL``, ``SLACK_TIMEOUT_S``, one retry layer."""
     if token is None:
         settings.require("slack_bot_token")
         assert settings.slack_bot_token is not None
@@ -66,11 +73,8 @@ def build_web_client(settings: Settings, *, token: str | None = None) -> WebClie
     return WebClient(
         token=token,
         base_url=settings.slack_api_url,
-        timeout=30,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=settings.slack_max_retries),
-            RateLimitErrorRetryHandler(max_retry_count=settings.slack_max_retries),
-        ],
+        timeout=settings.slack_timeout_s,
+        retry_handlers=[build_retry_handler(settings)],
     )
 
 
@@ -118,7 +122,8 @@ def build_services(
         disclaimer=settings.summary_disclaimer,
         extractive_disclaimer=settings.summary_extractive_disclaimer,
         publishing=payloads is not None,
-        max_retries=settings.slack_max_retries,
+        retry_handler=build_retry_handler(settings),
+        timeout_s=settings.slack_timeout_s,
     )
     editors = EditorDirectory(
         client,

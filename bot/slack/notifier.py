@@ -3,23 +3,26 @@ reactions, ephemeral sentences and ``response_url`` answers.
 
 Every message goes in the reporter's thread without unfurls (``NO_UNFURL``); the draft's one
 bot message (``bot_message_ts``) is updated in place. Slack errors are logged, never raised:
-the workflow's state is in the database, and a message that could not be shown is told in
-the log with its draft id.
+the workflow's state is in the database. Every call goes through the client's one retry layer
+(:mod:`bot.slack.retry`: a few quick attempts on 5xx, 429, connection errors and timeouts);
+a draft's card that still could not be shown for such a passing reason is marked stale in the
+database (:meth:`Store.mark_card_stale`) and redrawn from the store later by
+:mod:`bot.slack.repair` (:meth:`SlackNotifier.repair`), so its buttons are never lost. Slack's
+final answers (``channel_not_found``, ``message_not_found``…) are only logged: a redraw would
+get the same answer.
 """
 
 from __future__ import annotations
 
+import http.client
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
-from typing import Any, TypeVar
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
+from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.i18n import t
@@ -28,7 +31,7 @@ from bot.slack import blocks, ids, mapping
 from bot.slack.escape import user_mention
 from bot.slack.views import DraftView, ErrorView, StatusView
 from bot.store import Draft, Revision, Store
-from bot.workflow.drafts import Actor, Failure, HomeData, Refusal
+from bot.workflow.drafts import AUTO_RETRY_CODES, Actor, Failure, HomeData, Refusal
 from bot.workflow.publishing import PublishUpdate
 
 log = get_logger(__name__)
@@ -36,6 +39,18 @@ log = get_logger(__name__)
 T = TypeVar("T")
 
 _PERMALINK_CACHE = 2048
+# What a call raises when Slack gave no usable answer even after the retry layer: slack_sdk
+# re-raises the transport's own exception (URLError, TimeoutError, RemoteDisconnected…).
+_TRANSPORT_ERRORS = (SlackClientError, OSError, http.client.HTTPException)
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer(Generic[T]):
+    """A call's result (None when it failed) and whether the failure may pass by itself
+    (HTTP 5xx or 429, no answer at all) rather than being Slack's final word."""
+
+    value: T | None
+    passing: bool = False
 
 
 class SlackNotifier:
@@ -50,15 +65,19 @@ class SlackNotifier:
         disclaimer: str = "",
         extractive_disclaimer: str = "",
         publishing: bool = False,
-        max_retries: int = 3,
+        retry_handler: RetryHandler | None = None,
+        timeout_s: int = 10,
     ) -> None:
+        """``retry_handler`` is the one retry layer for ``response_url`` posts (the Web API
+        client carries its own, the same kind: ``bot.slack.app.build_retry_handler``)."""
         self.client = client
         self.store = store
         self.lang = lang
         self.disclaimer = disclaimer
         self.extractive_disclaimer = extractive_disclaimer
         self.publishing = publishing
-        self.max_retries = max_retries
+        self.retry_handler = retry_handler
+        self.timeout_s = timeout_s
         self._permalinks: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 
@@ -158,6 +177,34 @@ class SlackNotifier:
         ts = draft.bot_message_ts or draft.message_ts
         return self._permalink(draft.channel, ts) if ts else None
 
+    def repair(self, draft: Draft) -> bool:
+        """Redraw the draft's card from the store (after Slack did not take an update); True
+        when Slack took it (or there is nothing to draw in the thread), False to try later.
+
+        The card shows what the store holds now: the draft with its current (or approved)
+        text and buttons, its failure, the automatic retry's time, or the delivery status.
+        A card whose placeholder never reached Slack is posted (once: the ts is kept only if
+        no other message was recorded meanwhile)."""
+        if draft.bot_message_ts is None and draft.source != "message":
+            return True  # a private /summarize preview: nothing in the thread to repair
+        if draft.bot_message_ts is not None and draft.bot_message_ts.startswith("posting:"):
+            return False  # "Post for review" is posting it right now
+        message = self._render(draft)
+        if draft.bot_message_ts is None:
+            posted = self._post_answer(draft, message)
+            if posted.value is None:
+                return False
+            if not self.store.swap_bot_message(draft.id, None, posted.value):
+                log.warning("slack.card_posted_twice", draft_id=draft.id, ts=posted.value)
+            return True
+        ts = draft.bot_message_ts
+        answer = self._attempt(
+            "chat.update",
+            lambda: self.client.chat_update(channel=draft.channel, ts=ts, **message),
+            draft_id=draft.id,
+        )
+        return answer.value is not None or not answer.passing
+
     # --- PublishNotifier (bot.workflow.publishing) ------------------------------------------
 
     def delivery_status(self, update: PublishUpdate) -> None:
@@ -239,6 +286,22 @@ class SlackNotifier:
         number = draft.approved_revision if approved and draft.approved_revision else None
         return self.store.get_revision(draft.id, number)
 
+    def _render(self, draft: Draft) -> blocks.Message:
+        """The card for the draft as the store has it (what :meth:`repair` draws)."""
+        waiting = (
+            draft.state == "queued"
+            and draft.next_attempt_at is not None
+            and draft.last_error_code in AUTO_RETRY_CODES
+        )
+        if waiting:
+            assert draft.last_error_code is not None and draft.next_attempt_at is not None
+            error = ErrorView(
+                code=draft.last_error_code, retryable=True, retry_at=draft.next_attempt_at
+            )
+            return blocks.failure_message(error, self.lang, draft_id=draft.id)
+        revision = self._shown_revision(draft) if draft.current_revision else None
+        return blocks.draft_message(self._view(draft, revision), self.lang)
+
     def _view(self, draft: Draft, revision: Revision | None) -> DraftView:
         delivery = self.store.latest_delivery(draft.id) if draft.approved_at else None
         status = mapping.publish_status(draft, delivery, publishing=self.publishing)
@@ -251,29 +314,46 @@ class SlackNotifier:
         )
 
     def _post(self, draft: Draft, message: Mapping[str, Any]) -> str | None:
+        return self._post_answer(draft, message).value
+
+    def _post_answer(self, draft: Draft, message: Mapping[str, Any]) -> _Answer[str]:
         thread_ts = draft.thread_ts or draft.message_ts
-        response = self._call(
+        answer = self._attempt(
             "chat.postMessage",
             lambda: self.client.chat_postMessage(
                 channel=draft.channel, thread_ts=thread_ts, **message, **blocks.NO_UNFURL
             ),
             draft_id=draft.id,
         )
-        return str(response["ts"]) if response is not None else None
+        ts = str(answer.value["ts"]) if answer.value is not None else None
+        return _Answer(ts, answer.passing)
 
     def _show(self, draft: Draft, message: Mapping[str, Any]) -> None:
-        """Update the draft's bot message, or post it (and remember it) if there is none."""
+        """Update the draft's bot message, or post it (and remember it) if there is none.
+
+        If Slack does not take it for a passing reason (after the retry layer's attempts),
+        the card is marked stale, to be redrawn from the store (:meth:`repair`)."""
         if draft.bot_message_ts is None:
-            ts = self._post(draft, message)
-            if ts is not None:
-                self.store.set_bot_message(draft.id, ts)
+            posted = self._post_answer(draft, message)
+            if posted.value is not None:
+                self.store.set_bot_message(draft.id, posted.value)
+            elif posted.passing:
+                self._mark_stale(draft)
             return
         ts = draft.bot_message_ts
-        self._call(
+        answer = self._attempt(
             "chat.update",
             lambda: self.client.chat_update(channel=draft.channel, ts=ts, **message),
             draft_id=draft.id,
         )
+        if answer.value is None and answer.passing:
+            self._mark_stale(draft)
+
+    def _mark_stale(self, draft: Draft) -> None:
+        try:
+            self.store.mark_card_stale(draft.id)
+        except Exception:  # the notifier never raises; the log keeps the traceback
+            log.exception("slack.card_mark_failed", draft_id=draft.id)
 
     def _react(self, channel: str, ts: str) -> None:
         self._call(
@@ -336,10 +416,8 @@ class SlackNotifier:
             return
         webhook = WebhookClient(
             response_url,
-            retry_handlers=[
-                ConnectionErrorRetryHandler(max_retry_count=self.max_retries),
-                RateLimitErrorRetryHandler(max_retry_count=self.max_retries),
-            ],
+            timeout=self.timeout_s,
+            retry_handlers=[self.retry_handler] if self.retry_handler is not None else [],
         )
         try:
             answer = webhook.send(
@@ -348,7 +426,7 @@ class SlackNotifier:
                 response_type="ephemeral",
                 replace_original=replace_original,
             )
-        except (SlackClientError, OSError):
+        except _TRANSPORT_ERRORS:
             log.exception("slack.respond_failed", draft_id=draft.id if draft else None)
             return
         if answer.status_code >= 300:
@@ -366,13 +444,32 @@ class SlackNotifier:
         ignore: tuple[str, ...] = (),
         **context: Any,
     ) -> T | None:
+        return self._attempt(method, call, ignore=ignore, **context).value
+
+    def _attempt(
+        self,
+        method: str,
+        call: Callable[[], T],
+        *,
+        ignore: tuple[str, ...] = (),
+        **context: Any,
+    ) -> _Answer[T]:
+        """One call through the client's retry layer; never raises."""
         try:
-            return call()
+            return _Answer(call())
         except SlackApiError as exc:
             error = exc.response.get("error")
             if error in ignore:
-                return None
-            log.warning("slack.call_failed", method=method, error=error, **context)
-        except SlackClientError:
-            log.exception("slack.call_failed", method=method, **context)
-        return None
+                return _Answer(None)
+            status = exc.response.status_code
+            log.warning("slack.call_failed", method=method, error=error, status=status, **context)
+            return _Answer(None, passing=status == 429 or status >= 500)
+        except _TRANSPORT_ERRORS as exc:
+            log.warning(
+                "slack.call_failed",
+                method=method,
+                error=type(exc).__name__,
+                exc_info=True,
+                **context,
+            )
+            return _Answer(None, passing=True)

@@ -63,6 +63,11 @@ API (``from bot.store import Store``)::
     store.get_delivery(delivery_id) -> Delivery | None
     store.next_delivery_due() -> datetime | None        # earliest pending next_attempt_at
 
+    # thread messages Slack did not take (bot.slack.repair)
+    store.mark_card_stale(id) -> bool                  # the card fell behind the database
+    store.claim_stale_cards(hold_s, *, limit=20) -> list[StaleCard]   # held for hold_s
+    store.card_repaired(card) -> bool                  # cleared unless something newer came
+
     # App Home, audit, retention
     store.awaiting_review(*, team_id=None, limit=50) -> list[Draft]     # ready, oldest first
     store.recent_approvals(*, team_id=None, limit=20) -> list[Draft]    # newest first
@@ -92,6 +97,7 @@ from bot.store.records import (
     PayloadBuilder,
     Revision,
     RevisionKind,
+    StaleCard,
 )
 from bot.store.store import (
     ATTEMPTS_EXHAUSTED,
@@ -122,6 +128,7 @@ __all__ = [
     "PayloadBuilder",
     "Revision",
     "RevisionKind",
+    "StaleCard",
     "Store",
     "new_id",
     "url_key",

@@ -110,6 +110,7 @@ class DraftRow(Base):
         Index("ix_drafts_duplicate", "team_id", "channel", "url_key", "created_at"),
         Index("ix_drafts_approved_at", "approved_at"),
         Index("ix_drafts_updated_at", "updated_at"),
+        Index("ix_drafts_card_stale_at", "card_stale_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -152,6 +153,12 @@ class DraftRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The thread message fell behind (Slack did not take an update): since when (None: up to
+    # date), how many times that was recorded (a repair clears the mark only if no newer one
+    # came), and until when a repairer holds it (lease and backoff).
+    card_stale_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    card_marks: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    card_repair_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RevisionRow(Base):

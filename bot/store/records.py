@@ -216,6 +216,20 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
+class StaleCard:
+    """A draft whose thread message Slack did not take, claimed for repair.
+
+    ``marks`` and ``version`` are the draft's as read at the claim: the repair is recorded
+    (:meth:`Store.card_repaired`) only if neither changed meanwhile, so a newer failure or a
+    newer state is drawn again by the next sweep.
+    """
+
+    draft: Draft
+    marks: int
+    stale_since: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class DraftHistory:
     """Everything recorded about one draft, for the audit view and exports."""
 

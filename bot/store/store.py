@@ -117,6 +117,7 @@ from bot.store.records import (
     PayloadBuilder,
     Revision,
     RevisionKind,
+    StaleCard,
 )
 
 if TYPE_CHECKING:
@@ -476,6 +477,84 @@ class Store:
                 update(DraftRow)
                 .where(DraftRow.id == draft_id, condition)
                 .values(bot_message_ts=new, updated_at=self._now())
+                .returning(DraftRow.id),
+                execution_options={"synchronize_session": False},
+            )
+            return result.first() is not None
+
+    # --- drafts: thread messages Slack did not take --------------------------------------------
+
+    def mark_card_stale(self, draft_id: str) -> bool:
+        """Record that the draft's thread message fell behind (Slack failed to take it).
+
+        ``card_stale_at`` keeps the first such moment; ``card_marks`` counts every one, so a
+        repair that drew an older state does not clear a newer mark."""
+        now = self._now()
+        with self._write() as s:
+            result = s.execute(
+                update(DraftRow)
+                .where(DraftRow.id == draft_id)
+                .values(
+                    card_stale_at=func.coalesce(DraftRow.card_stale_at, now),
+                    card_marks=DraftRow.card_marks + 1,
+                )
+                .returning(DraftRow.id),
+                execution_options={"synchronize_session": False},
+            )
+            marked = result.first() is not None
+        if marked:
+            log.info("draft.card_stale", draft_id=draft_id)
+        return marked
+
+    def claim_stale_cards(self, hold_s: float, *, limit: int = 20) -> list[StaleCard]:
+        """Stale cards to redraw, oldest mark first, each held for ``hold_s`` (one repairer at
+        a time across processes; after a failed repair, the next try waits for the hold).
+
+        Drafts a summary worker is on (``working``) are left to it: it shows its own outcome,
+        and a redraw of the half-done state could land after it."""
+        now = self._now()
+        held_until = now + timedelta(seconds=hold_s)
+        claimable = and_(
+            DraftRow.card_stale_at.is_not(None),
+            DraftRow.state != "working",
+            or_(DraftRow.card_repair_after.is_(None), DraftRow.card_repair_after <= now),
+        )
+        claimed: list[StaleCard] = []
+        with self._write() as s:
+            ids = s.scalars(
+                select(DraftRow.id)
+                .where(claimable)
+                .order_by(DraftRow.card_stale_at, DraftRow.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).all()
+            for draft_id in ids:
+                row = s.execute(
+                    update(DraftRow)
+                    .where(DraftRow.id == draft_id, claimable)
+                    .values(card_repair_after=held_until)
+                    .returning(DraftRow),
+                    execution_options={
+                        "synchronize_session": False,
+                        "populate_existing": True,
+                    },
+                ).scalar_one_or_none()
+                if row is not None and row.card_stale_at is not None:
+                    claimed.append(StaleCard(_draft(row), row.card_marks, row.card_stale_at))
+        return claimed
+
+    def card_repaired(self, card: StaleCard) -> bool:
+        """Clear the mark after a successful redraw, unless a newer mark or a newer state of
+        the draft came meanwhile (then the next sweep draws it again)."""
+        with self._write() as s:
+            result = s.execute(
+                update(DraftRow)
+                .where(
+                    DraftRow.id == card.draft.id,
+                    DraftRow.card_marks == card.marks,
+                    DraftRow.version == card.draft.version,
+                )
+                .values(card_stale_at=None, card_repair_after=None)
                 .returning(DraftRow.id),
                 execution_options={"synchronize_session": False},
             )

@@ -50,10 +50,19 @@ APPROVED_STATES = frozenset({"approved", "published", "publish_failed"})
 REJECTABLE_STATES = frozenset({"queued", "working", "ready", "failed"})
 RETRACTABLE_STATES = frozenset({"approved", "published", "publish_failed"})
 # Failures that pass by themselves (the model overloaded or unreachable; the site down, slow or
-# rate-limiting): re-queued automatically with a growing delay. Refusals (paywall, 404, the
-# model declining, bad output…) never are: trying the same again would give the same answer.
+# rate-limiting) and crashes inside a worker ("internal": a bug hit under load, such as a race
+# in a shared tool, must not leave the draft waiting for an editor's Retry): re-queued
+# automatically with a growing delay, up to ``WORK_AUTO_RETRIES`` times. Refusals (paywall,
+# 404, the model declining, bad output…) never are: trying again would give the same answer.
 AUTO_RETRY_CODES = frozenset(
-    {"summary_unavailable", "unreachable", "too_slow", "http_rate_limited", "http_server_error"}
+    {
+        "summary_unavailable",
+        "unreachable",
+        "too_slow",
+        "http_rate_limited",
+        "http_server_error",
+        "internal",
+    }
 )
 _MIN_IDLE_WAIT_S = 0.02
 

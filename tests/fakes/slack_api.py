@@ -22,6 +22,9 @@ Wire facts it follows:
   :attr:`FakeSlackAPI.socket_mode_url` (``tests.fakes.socket_mode.FakeSocketMode.new_url``).
   A bot token there, or the app token on a bot method, gets ``not_allowed_token_type`` (Slack's
   error for a token of the wrong type).
+- Slack's own trouble is HTTP 5xx (:meth:`FakeSlackAPI.fail` with ``status=500`` for the next
+  calls, :meth:`FakeSlackAPI.outage` for a stretch of time) or no answer in time
+  (:meth:`FakeSlackAPI.hang`: the call is done, as Slack may do it, but answered only late).
 - Blocks and views are checked with ``bot.slack.blocks``: a message over the cumulative text
   limit gets ``msg_blocks_too_long``, other violations ``invalid_blocks``; a bad view
   ``invalid_arguments``.
@@ -173,6 +176,8 @@ class FakeSlackAPI:
         # does (https://github.com/slack-ruby/slack-ruby-client/issues/378).
         self.scopes: list[str] = list(DEFAULT_SCOPES)
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
+        self._outages: dict[str, tuple[float, _Fault]] = {}
+        self._hangs: dict[str, deque[float]] = defaultdict(deque)
         self._responses: dict[str, list[JSONDict]] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -323,6 +328,24 @@ class FakeSlackAPI:
                 _Fault("ratelimited", 429, retry_after) for _ in range(times)
             )
 
+    def outage(
+        self, method: str, seconds: float, *, status: int = 500, error: str = "internal_error"
+    ) -> None:
+        """Every call of ``method`` in the next ``seconds`` (by the fake's clock) gets HTTP
+        ``status`` and changes nothing, as when Slack is down."""
+        with self._lock:
+            self._outages[method] = (self._clock() + seconds, _Fault(error, status, None))
+
+    def end_outage(self, method: str) -> None:
+        with self._lock:
+            self._outages.pop(method, None)
+
+    def hang(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` are done but answered only after ``seconds``
+        (past the client's timeout, the client sees no answer)."""
+        with self._lock:
+            self._hangs[method].extend(seconds for _ in range(times))
+
     # --- Inspection ----------------------------------------------------------------------------
 
     def calls(self, method: str | None = None) -> list[Call]:
@@ -382,6 +405,11 @@ class FakeSlackAPI:
         self, method: str, args: JSONDict, token: str | None, content_type: str
     ) -> tuple[int, JSONDict, dict[str, str]]:
         with self._lock:
+            hangs = self._hangs.get(method)
+            delay = hangs.popleft() if hangs else 0.0
+        if delay:
+            time.sleep(delay)  # outside the lock: other calls go on meanwhile
+        with self._lock:
             call = Call(method=method, args=args, token=token, content_type=content_type)
             self._calls.append(call)
             status, body, headers = self._answer(method, args, token)
@@ -391,6 +419,9 @@ class FakeSlackAPI:
     def _answer(
         self, method: str, args: JSONDict, token: str | None
     ) -> tuple[int, JSONDict, dict[str, str]]:
+        outage = self._outages.get(method)
+        if outage is not None and self._clock() < outage[0]:
+            return outage[1].status, {"ok": False, "error": outage[1].error}, {}
         faults = self._faults.get(method)
         if faults:
             fault = faults.popleft()
@@ -736,7 +767,10 @@ def _make_handler(fake: FakeSlackAPI) -> type[BaseHTTPRequestHandler]:
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the client gave up waiting (a hang past its timeout)
 
         def _body(self) -> bytes:
             length = int(self.headers.get("Content-Length") or 0)

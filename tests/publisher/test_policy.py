@@ -24,7 +24,7 @@ from bot.publisher.policy import (
     error_kind,
     parse_retry_after,
 )
-from bot.settings import load_settings
+from bot.settings import ConfigError, load_settings
 
 
 class EdgeRng(random.Random):
@@ -131,31 +131,43 @@ def test_parse_retry_after(value: str | None, seconds: float | None) -> None:
     assert parse_retry_after(value, NOW) == seconds
 
 
-def test_backoff_ceilings_double_up_to_the_cap() -> None:
+MIDDLE = EdgeRng(0.5)
+
+
+def test_the_schedule_is_quick_first_then_backs_off_to_minutes() -> None:
     policy = RetryPolicy()
-    tops = [policy.next_delay(n, None, TOP) for n in range(1, 10)]
-    assert tops == [60, 120, 240, 480, 960, 1800, 1800, 1800, 1800]
-    assert policy.next_delay(1000, None, TOP) == 1800  # no overflow for absurd attempt numbers
-    assert policy.next_delay(3, None, BOTTOM) == policy.min_delay_s  # never zero
+    steps = [policy.next_delay(n, None, MIDDLE) for n in range(1, 10)]
+    assert steps == [2, 10, 30, 120, 600, 1800, 1800, 1800, 1800]
+    assert policy.next_delay(10_000, None, MIDDLE) == 1800  # the last step repeats
+    with pytest.raises(ValueError, match="attempt numbers"):
+        policy.step(0)
 
 
-def test_full_jitter_spreads_delays_over_the_whole_range() -> None:
+def test_jitter_is_twenty_percent_around_each_step_so_first_retries_stay_quick() -> None:
     policy = RetryPolicy()
     rng = random.Random(1234)
-    delays = [policy.next_delay(3, None, rng) for _ in range(2000)]
-    assert min(delays) < 0.05 * 240 and max(delays) > 0.95 * 240
-    assert all(policy.min_delay_s <= d <= 240 for d in delays)
-    assert 0.45 * 240 < statistics.mean(delays) < 0.55 * 240
-    assert len(set(delays)) > 1900  # no synchronised herd of retries
+    for attempt, step in ((1, 2), (2, 10), (3, 30), (4, 120), (5, 600), (6, 1800)):
+        delays = [policy.next_delay(attempt, None, rng) for _ in range(1000)]
+        assert all(0.8 * step <= d <= 1.2 * step for d in delays)
+        assert min(delays) < 0.82 * step and max(delays) > 1.18 * step
+        assert 0.97 * step < statistics.mean(delays) < 1.03 * step
+        assert len(set(delays)) > 990  # no synchronised herd of retries
+    # Three quick failures in a row are over within a minute, whatever the jitter.
+    assert sum(policy.next_delay(n, None, TOP) for n in (1, 2, 3)) == pytest.approx(50.4)
+
+
+def test_a_custom_schedule_and_no_jitter() -> None:
+    policy = RetryPolicy(schedule_s=(1, 5), jitter=0)
+    assert [policy.next_delay(n, None, TOP) for n in (1, 2, 3)] == [1, 5, 5]
 
 
 def test_retry_after_is_a_floor_up_to_its_cap() -> None:
     policy = RetryPolicy(retry_after_cap_s=600)
     assert policy.next_delay(1, 300, BOTTOM) == 300
-    assert policy.next_delay(1, 300, TOP) == 300  # backoff 60 < 300
-    assert policy.next_delay(6, 300, TOP) == 1800  # backoff larger than Retry-After wins
+    assert policy.next_delay(1, 300, TOP) == 300  # step 2 s < 300
+    assert policy.next_delay(6, 300, BOTTOM) == 1440  # a step longer than Retry-After wins
     assert policy.next_delay(1, 86_400, BOTTOM) == 600  # capped
-    assert policy.next_delay(1, 0, BOTTOM) == policy.min_delay_s
+    assert policy.next_delay(1, 0, BOTTOM) == 1.6  # the step, jittered down
 
 
 @settings(max_examples=200, deadline=None)
@@ -169,7 +181,9 @@ def test_delays_always_stay_within_bounds(
 ) -> None:
     policy = RetryPolicy()
     delay = policy.next_delay(attempt, retry_after, random.Random(seed))
-    assert policy.min_delay_s <= delay <= max(policy.max_delay_s, policy.retry_after_cap_s)
+    assert (
+        policy.min_delay_s <= delay <= max(1.2 * max(policy.schedule_s), policy.retry_after_cap_s)
+    )
 
 
 @pytest.mark.parametrize(
@@ -183,9 +197,9 @@ def test_final_outcomes_never_retry(outcome: Outcome, action: Action) -> None:
 
 def test_decide_retries_with_the_backoff_delay() -> None:
     decision = RetryPolicy().decide(
-        Outcome.RETRY, attempts=2, age_s=70, retry_after_s=None, rng=TOP
+        Outcome.RETRY, attempts=2, age_s=3, retry_after_s=None, rng=MIDDLE
     )
-    assert decision == Decision(Action.RETRY, 120)
+    assert decision == Decision(Action.RETRY, 10)
 
 
 def test_decide_gives_up_after_max_attempts() -> None:
@@ -199,7 +213,7 @@ def test_decide_gives_up_at_max_age_and_shortens_the_last_delay_to_fit() -> None
     policy = RetryPolicy()
     shortened = policy.decide(Outcome.RETRY, attempts=5, age_s=3590, retry_after_s=None, rng=TOP)
     assert shortened == Decision(Action.RETRY, 10)
-    too_late = policy.decide(Outcome.RETRY, attempts=5, age_s=3599.5, retry_after_s=None, rng=TOP)
+    too_late = policy.decide(Outcome.RETRY, attempts=5, age_s=3599.8, retry_after_s=None, rng=TOP)
     assert too_late == Decision(Action.GIVE_UP)
     assert policy.decide(
         Outcome.RETRY, attempts=5, age_s=3600, retry_after_s=None, rng=TOP
@@ -214,7 +228,7 @@ def test_decide_gives_up_when_retry_after_asks_for_more_than_the_time_left() -> 
     assert fits == Decision(Action.RETRY, 500)
 
 
-def test_a_dead_endpoint_gets_about_eight_attempts_within_an_hour() -> None:
+def test_a_dead_endpoint_gets_eight_attempts_within_an_hour() -> None:
     """Simulate a receiver that always fails, over many seeds."""
     policy = RetryPolicy()
     attempts_made, spans = [], []
@@ -232,19 +246,47 @@ def test_a_dead_endpoint_gets_about_eight_attempts_within_an_hour() -> None:
             attempts += 1
         attempts_made.append(attempts)
         spans.append(age)
-    assert max(attempts_made) == 8
+    assert set(attempts_made) == {8}
     assert max(spans) <= 3600
-    assert statistics.mean(attempts_made) >= 7.5
-    assert statistics.median(spans) > 1800  # spread over most of the hour, not bunched up
+    assert min(spans) > 3000  # the last attempt comes at about the hour
+
+
+def test_a_cms_that_restarts_for_ten_seconds_gets_it_within_a_minute() -> None:
+    """Simulate a receiver that is down for the first 10 s, over many seeds."""
+    policy = RetryPolicy()
+    delivered_at = []
+    for seed in range(300):
+        rng = random.Random(seed)
+        attempts, age = 1, 0.0
+        while age < 10:  # this attempt fails: the CMS is still restarting
+            decision = policy.decide(
+                Outcome.RETRY, attempts=attempts, age_s=age, retry_after_s=None, rng=rng
+            )
+            assert decision.action is Action.RETRY and decision.delay_s is not None
+            age += decision.delay_s
+            attempts += 1
+        assert attempts <= 4
+        delivered_at.append(age)
+    assert max(delivered_at) < 60
+    assert statistics.median(delivered_at) < 15  # mostly the third attempt, at about 12 s
 
 
 def test_policy_from_settings_and_validation() -> None:
     configured = load_settings(publish_max_attempts=3, publish_max_age_s=120)
     policy = RetryPolicy.from_settings(configured)
     assert (policy.max_attempts, policy.max_age_s) == (3, 120)
+    assert policy.schedule_s == (2, 10, 30, 120, 600, 1800)
+    custom = RetryPolicy.from_settings(load_settings(publish_retry_schedule_s="0.2, 1,5"))
+    assert custom.schedule_s == (0.2, 1, 5) and custom.min_delay_s == 0.2
+    with pytest.raises(ConfigError, match="PUBLISH_RETRY_SCHEDULE_S"):
+        load_settings(publish_retry_schedule_s="2,0")
     with pytest.raises(ValueError, match="max_attempts"):
         RetryPolicy(max_attempts=0)
+    with pytest.raises(ValueError, match="schedule_s"):
+        RetryPolicy(schedule_s=())
+    with pytest.raises(ValueError, match="jitter"):
+        RetryPolicy(jitter=1)
     with pytest.raises(ValueError, match="min_delay_s"):
-        RetryPolicy(base_delay_s=10, max_delay_s=5)
+        RetryPolicy(schedule_s=(0.1,), min_delay_s=1)
     with pytest.raises(ValueError, match="attempt numbers"):
         RetryPolicy().next_delay(0, None, TOP)

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from bot.server import HttpServer, Router
 from bot.settings import Settings, load_settings
 from bot.slack.app import Services, build_app, build_services
+from bot.slack.repair import CardRepairer
 from bot.store import Draft, Store
 from bot.workflow.publishing import start_from_settings
 from tests.fakes import slack_signing as signing
@@ -238,6 +239,9 @@ def make_settings(
         "work_poll_s": 0.2,
         "work_lease_s": 30.0,
         "slack_max_retries": 2,
+        # The retry layer's backoff off (Retry-After is still honoured), a short sweep.
+        "slack_retry_backoff_s": 0.0,
+        "slack_repair_interval_s": 0.3,
         "min_article_words": 30,
         # Acks wait for the drafts to be committed, so tests can look at them right away.
         "slack_ack_wait_s": 2.0,
@@ -252,9 +256,13 @@ def flow_factory(tmp_path: Path) -> Iterator[Callable[..., Flow]]:
     stack: list[Callable[[], None]] = []
 
     def start(
-        *, model_latency_s: float = 0.0, trigger_ttl_s: float = 3.0, **overrides: Any
+        *,
+        model_latency_s: float = 0.0,
+        trigger_ttl_s: float = 3.0,
+        slack_clock: Callable[[], float] = time.monotonic,
+        **overrides: Any,
     ) -> Flow:
-        slack = FakeSlackAPI(token=TOKEN, trigger_ttl_s=trigger_ttl_s).start()
+        slack = FakeSlackAPI(token=TOKEN, trigger_ttl_s=trigger_ttl_s, clock=slack_clock).start()
         stack.append(slack.stop)
         for user in (REPORTER, EDITOR, EDITOR2, OUTSIDER, GROUP_EDITOR):
             slack.add_user(user, user.lower())
@@ -286,6 +294,10 @@ def flow_factory(tmp_path: Path) -> Iterator[Callable[..., Flow]]:
         stack.append(publish.stop)
         services.workers.start()
         stack.append(services.workers.stop)
+        repairer = CardRepairer(
+            store, services.notifier, interval_s=settings.slack_repair_interval_s
+        ).start()
+        stack.append(repairer.stop)
         return Flow(
             slack=slack,
             model=model,

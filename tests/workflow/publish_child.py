@@ -21,7 +21,7 @@ from bot.store import Store
 from bot.workflow.publishing import NullNotifier, PublishWorker
 
 # Retries within a fraction of a second, so a drain finishes quickly.
-FAST_POLICY = RetryPolicy(base_delay_s=0.05, min_delay_s=0.01, max_delay_s=0.2, max_age_s=600)
+FAST_POLICY = RetryPolicy(schedule_s=(0.05, 0.1, 0.2), min_delay_s=0.01, max_age_s=600)
 
 
 class DieAfterSend:

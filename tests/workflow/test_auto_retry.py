@@ -162,13 +162,10 @@ def test_every_passing_failure_is_retried(world: World, error: UserFacingError) 
         HttpNotFound(404),
         ModelRefused("refusal"),
         ModelOutputInvalid("schema"),
-        RuntimeError("bug"),
     ],
     ids=lambda e: type(e).__name__,
 )
-def test_refusals_and_crashes_are_never_retried_by_themselves(
-    world: World, error: Exception
-) -> None:
+def test_refusals_are_never_retried_by_themselves(world: World, error: Exception) -> None:
     [draft] = world.message("1.1", "https://news.example/a")
     world.summaries.error = error
     world.work()
@@ -176,6 +173,47 @@ def test_refusals_and_crashes_are_never_retried_by_themselves(
     assert failure.retry_at is None
     stored = world.store.get_draft(draft.id)
     assert stored is not None and stored.state == "failed" and stored.next_attempt_at is None
+
+
+def test_a_crash_inside_a_worker_is_retried_by_itself_then_failed_with_retry(
+    world: World,
+) -> None:
+    """An unexpected exception (as the Snowball stemmer's IndexError under load) leaves the
+    draft queued for an automatic retry, with the traceback logged; once the automatic retries
+    are used up it is failed as before, with the Retry button."""
+    [draft] = world.message("1.1", "https://news.example/a")
+    world.summaries.error = IndexError("string index out of range")
+    for number in (1, 2, 3):
+        with capture_logs() as logs:
+            assert world.work() is not None
+        crashed = [e for e in logs if e["event"] == "draft.crashed"]
+        assert crashed and crashed[0]["log_level"] == "error" and crashed[0].get("exc_info")
+        shown, failure = _failures(world)[-1]
+        assert (failure.code, failure.retryable) == ("internal", True)
+        assert failure.retry_at is not None and shown.state == "queued"
+        stored = world.store.get_draft(draft.id)
+        assert stored is not None and stored.state == "queued"
+        assert stored.auto_retries == number and stored.next_attempt_at == failure.retry_at
+        world.clock.advance((failure.retry_at - world.clock()).total_seconds())
+    assert world.work() is not None  # the fourth crash: automatic retries used up
+    _, last = _failures(world)[-1]
+    assert (last.code, last.retryable, last.retry_at) == ("internal", True, None)
+    stored = world.store.get_draft(draft.id)
+    assert stored is not None and stored.state == "failed"
+    assert (stored.last_error_code, stored.last_error_retryable) == ("internal", True)
+
+
+def test_a_crash_that_passes_gives_a_ready_draft_without_anyone_pressing_retry(
+    world: World,
+) -> None:
+    [draft] = world.message("1.1", "https://news.example/a")
+    world.summaries.error = IndexError("string index out of range")
+    world.work()
+    world.summaries.error = None
+    world.clock.advance(60)
+    assert world.work() is not None
+    stored = world.store.get_draft(draft.id)
+    assert stored is not None and stored.state == "ready" and stored.last_error_code is None
 
 
 def test_no_automatic_retries_when_turned_off(tmp_path: Path) -> None:

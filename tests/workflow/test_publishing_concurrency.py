@@ -32,7 +32,7 @@ from tests.store.conftest import FakeClock
 from tests.workflow.publish_support import SECRET, RecordingNotifier, approved_delivery
 
 CHILD = Path(__file__).with_name("publish_child.py")
-FAST_POLICY = RetryPolicy(base_delay_s=0.05, min_delay_s=0.01, max_delay_s=0.2, max_age_s=600)
+FAST_POLICY = RetryPolicy(schedule_s=(0.05, 0.1, 0.2), min_delay_s=0.01, max_age_s=600)
 LEASE_S = 30.0
 
 pytestmark = pytest.mark.slow

@@ -51,7 +51,7 @@ def test_two_editors_approving_at_once_exactly_one_wins_the_other_is_told(flow: 
         urls[user] = response_url
         payload = signing.block_actions_payload(
             action_id=ids.ACTION_APPROVE,
-            value=draft.id,
+            value=flow.button_value(draft, ids.ACTION_APPROVE) or "",
             trigger_id=flow.slack.new_trigger_id(),
             user_id=user,
             channel_id=CHANNEL,
@@ -124,7 +124,8 @@ def test_edit_opens_a_prefilled_modal_validates_inline_and_saves_a_revision(
     flow.click(ids.ACTION_EDIT, draft, user=EDITOR)
     modal = wait_for(flow.slack.views, message="the edit modal")[-1]
     assert modal["callback_id"] == ids.CALLBACK_EDIT
-    assert modal["private_metadata"] == f"{draft.id}:1"
+    # The revision the modal was opened on, and where: the submission names no channel.
+    assert modal["private_metadata"] == f"{draft.id}:1:{CHANNEL}:{draft.thread_ts}"
     field = next(b for b in modal["blocks"] if b.get("block_id") == ids.BLOCK_EDIT_BULLETS)
     assert field["element"]["initial_value"].splitlines() == list(ai_text.bullets)
 
@@ -163,7 +164,9 @@ def test_edit_opens_a_prefilled_modal_validates_inline_and_saves_a_revision(
     # The edit modal was opened from a stale view: its revision is now outdated.
     flow.submit(modal, {ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: "Another text."}})
     wait_for(lambda: flow.ephemerals(EDITOR), message="the conflict sentence")
-    assert flow.ephemerals(EDITOR)[-1].startswith("Someone changed this draft")
+    assert flow.ephemerals(EDITOR)[-1] == (
+        "The summary changed since you looked: here is the current version."
+    )
     assert flow.draft(draft.id).current_revision == 2
 
 

@@ -40,7 +40,7 @@ def _click(
     """Click as EDITOR; the private answer goes to ``flow.last_response_url``."""
     payload = signing.block_actions_payload(
         action_id=action_id,
-        value=draft_id,
+        value=f"{draft_id}:1",  # as the card of revision 1 names it
         trigger_id=flow.slack.new_trigger_id(),
         user_id=EDITOR,
         user_name="editor",

@@ -162,7 +162,13 @@ class Flow:
         return self.send(signing.interactivity_request(payload, SECRET))
 
     def command(
-        self, text: str, *, user: str = REPORTER, channel: str = CHANNEL
+        self,
+        text: str,
+        *,
+        user: str = REPORTER,
+        channel: str = CHANNEL,
+        user_name: str = "reporter",
+        channel_name: str = "news",
     ) -> tuple[str, signing.Response]:
         response_url = self.slack.new_response_url()
         response = self.send(
@@ -172,7 +178,9 @@ class Flow:
                 response_url=response_url,
                 trigger_id=self.slack.new_trigger_id(),
                 user_id=user,
+                user_name=user_name,
                 channel_id=channel,
+                channel_name=channel_name,
             )
         )
         return response_url, response

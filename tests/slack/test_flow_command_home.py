@@ -130,9 +130,7 @@ PAYLOAD_WORD_CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(PAYLOAD_WORD_CASES))
-def test_a_command_with_the_word_payload_is_answered_like_any_other(
-    flow: Flow, case: str
-) -> None:
+def test_a_command_with_the_word_payload_is_answered_like_any_other(flow: Flow, case: str) -> None:
     where = PAYLOAD_WORD_CASES[case]
     path, query = where.get("path", "/story"), where.get("query", "")
     flow.site.add(path + query, ARTICLE_HTML)

@@ -121,7 +121,8 @@ class Flow:
     ) -> signing.Response:
         """Click the ``action_id`` button of the draft's card as Slack shows it now (its
         ``value`` as rendered), or with ``value`` when given."""
-        draft = self.draft(draft if isinstance(draft, str) else draft.id)
+        if value is None or isinstance(draft, str):
+            draft = self.draft(draft if isinstance(draft, str) else draft.id)
         if value is None:
             value = self.button_value(draft, action_id) or draft.id
         payload = signing.block_actions_payload(

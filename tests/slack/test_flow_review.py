@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bot.slack import ids
@@ -533,3 +534,67 @@ def _race_edit_and_approval(flow: Flow, path: str) -> None:
         assert (stored.state, stored.current_revision) == ("ready", 2)
         assert stored.approved_revision is None
         assert told == [STALE]
+
+
+# --- The database fails at click time -----------------------------------------------------------
+
+NOT_RECORDED = "That didn't go through: nothing was recorded. Please try again in a moment."
+
+
+def test_a_click_while_the_database_is_down_is_told_and_nothing_is_half_done(
+    flow_factory: Callable[..., Flow], tmp_path: Path
+) -> None:
+    secret = "whsec_" + base64.b64encode(b"flow-webhook-secret-32-bytes-long").decode()
+    volume = tmp_path / "volume"
+    volume.mkdir()
+    with WebhookReceiver(secret) as receiver:
+        flow = flow_factory(
+            database_url=f"sqlite:///{volume / 'flow.db'}",
+            publish_webhook_url=receiver.url,
+            publish_webhook_secret=secret,
+            publish_poll_s=0.2,
+        )
+        draft = flow.ready_draft()
+        flow.click(ids.ACTION_EDIT, draft, user=EDITOR)
+        modal = wait_for(flow.slack.views, message="the edit modal")[-1]
+        draft = flow.draft(draft.id)
+        card = flow.bot_message(draft)
+        versions = len(card.history)
+        buttons = {
+            a: flow.button_value(draft, a) for a in (ids.ACTION_APPROVE, ids.ACTION_REGENERATE)
+        }
+
+        # The database goes away (its volume is unmounted): every connection fails for real.
+        away = tmp_path / "unmounted"
+        volume.rename(away)
+        flow.store.close()  # drop pooled connections: the next ones cannot open the file
+        try:
+            flow.click(ids.ACTION_APPROVE, draft, user=EDITOR, value=buttons[ids.ACTION_APPROVE])
+            assert wait_for(flow.answers, message="the approval's sentence") == [NOT_RECORDED]
+            value = buttons[ids.ACTION_REGENERATE]
+            flow.click(ids.ACTION_REGENERATE, draft, user=EDITOR, value=value)
+            assert wait_for(flow.answers, message="the regenerate sentence") == [NOT_RECORDED]
+            values = {ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: "Edited while down."}}
+            flow.submit(modal, values)
+            # A submission has no response_url: the sentence comes privately in the thread.
+            [ephemeral] = wait_for(lambda: flow.slack.ephemerals(EDITOR), message="the edit's")
+            assert ephemeral.text == NOT_RECORDED and ephemeral.channel == CHANNEL
+        finally:
+            flow.store.close()
+            away.rename(volume)
+
+        # Nothing half-done: no approval, no edit, no outbox row, nothing sent, card untouched.
+        stored = flow.draft(draft.id)
+        assert (stored.state, stored.current_revision, stored.approved_by) == ("ready", 1, None)
+        history = flow.store.history(draft.id)
+        assert history is not None and history.deliveries == ()
+        assert [a.action for a in history.audit if a.actor == EDITOR] == []
+        assert len(receiver.deliveries) == 0
+        assert len(flow.bot_message(draft).history) == versions
+        assert flow.bot_message(draft).blocks == card.blocks
+        assert len(flow.slack.views()) == 1  # no modal was opened while it was down
+
+        # Trying again once the database is back works.
+        flow.click(ids.ACTION_APPROVE, draft, user=EDITOR)
+        flow.wait_state(draft.id, "published")
+        assert len(receiver.wait_for_requests(1)) == 1

@@ -13,10 +13,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qsl
 
 import waitress.server
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.request.internals import build_context
 
 from bot.logs import get_logger
 
@@ -29,6 +32,41 @@ METRICS_PATH = "/metrics"
 StartResponse = Callable[..., Any]
 
 
+def form_fields(raw_body: str, content_type: str | None) -> dict[str, str] | None:
+    """The fields of a form body that is not an interactivity payload (a slash command, an
+    ``ssl_check``), or None for anything Bolt parses right (JSON, ``payload=<JSON>`` forms).
+
+    Bolt 1.30's ``slack_bolt.request.internals.parse_body`` takes any form body that merely
+    *contains* the text "payload" for ``payload=<JSON>`` and, finding no such field, gives the
+    listeners ``{}``: ``/summarize https://example.com/launch?utm=payload``, or any command
+    from a channel or user named "…payload…", was answered 404 "unhandled request". Slack
+    sends slash commands as ``application/x-www-form-urlencoded`` fields
+    (https://docs.slack.dev/interactivity/implementing-slash-commands), interactivity as a
+    form with a single ``payload`` field; this tells them apart by the field, not the text.
+    """
+    if not raw_body or raw_body.startswith("{") or content_type == "application/json":
+        return None
+    fields = parse_qsl(raw_body, keep_blank_values=True)
+    if any(name == "payload" for name, _ in fields):
+        return None
+    return dict(fields)
+
+
+class SlackEdge(SlackRequestHandler):
+    """Bolt's WSGI handler with form bodies parsed by field (:func:`form_fields`)."""
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        bolt_request = BoltRequest(
+            body=request.get_body(), query=request.query_string, headers=request.get_headers()
+        )
+        fields = form_fields(bolt_request.raw_body, bolt_request.content_type)
+        if fields is not None and fields != bolt_request.body:
+            # The signature is still checked over ``raw_body``; only the parsed view changes.
+            bolt_request.body = dict(fields)
+            bolt_request.context = build_context(BoltContext({}), bolt_request.body)
+        return self.app.dispatch(bolt_request)
+
+
 class Router:
     """WSGI app: Slack requests to Bolt, health checks to the store, 404 otherwise."""
 
@@ -39,7 +77,7 @@ class Router:
         metrics: Callable[[], tuple[bytes, str]] | None = None,
     ) -> None:
         """``metrics`` renders the exposition (``Metrics.render``); None: no ``/metrics``."""
-        self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        self._slack = SlackEdge(app, path=EVENTS_PATH)
         self._ping = ping
         self._metrics = metrics
 

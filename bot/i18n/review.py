@@ -62,6 +62,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Someone changed this draft in the meantime; please look at the new version first.",
         "de": "Jemand hat den Entwurf inzwischen geändert; bitte sehen Sie sich zuerst die neue Fassung an.",
     },
+    # An action on a card whose revision is no longer current: nothing changed, the card is
+    # redrawn with the current text right after this sentence.
+    "review.stale": {
+        "en": "The summary changed since you looked: here is the current version.",
+        "de": "Die Zusammenfassung hat sich geändert, seit Sie sie angesehen haben: Hier ist die aktuelle Fassung.",
+    },
+    # The database failed while recording a click or form: nothing was recorded.
+    "review.not_recorded": {
+        "en": "That didn't go through: nothing was recorded. Please try again in a moment.",
+        "de": "Das hat nicht geklappt: Es wurde nichts gespeichert. Bitte versuchen Sie es gleich noch einmal.",
+    },
     "review.not_found": {
         "en": "I can't find this draft any more.",
         "de": "Ich finde diesen Entwurf nicht mehr.",

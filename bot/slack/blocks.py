@@ -3,8 +3,9 @@
 Builders take plain values from :mod:`bot.slack.views` and a language, take every word from
 ``bot/i18n/slack.py`` (errors from ``error.<code>``), escape all article and model text
 (:mod:`bot.slack.escape`) and return JSON-ready dicts. Messages come back as
-``{"text": fallback, "blocks": [...]}``; post them with :data:`NO_UNFURL`. Buttons carry only
-the draft id; modals carry it in ``private_metadata``. :func:`validate_blocks` and
+``{"text": fallback, "blocks": [...]}``; post them with :data:`NO_UNFURL`. Buttons carry ids
+only: the draft id, and for review actions the revision shown (:func:`bot.slack.ids.action_value`);
+the listeners put the same into a modal's ``private_metadata``. :func:`validate_blocks` and
 :func:`validate_view` raise :class:`BlockKitError` on anything Slack would refuse.
 """
 
@@ -217,9 +218,11 @@ def _button(
     return element
 
 
-def _retract_button(draft_id: str, lang: str) -> Block:
-    """Retract, behind Slack's confirmation dialog (the click arrives only after "Retract")."""
-    button = _button(_t("slack.button.retract", lang), ids.ACTION_RETRACT, draft_id, "danger")
+def _retract_button(view: DraftView, lang: str) -> Block:
+    """Retract, behind Slack's confirmation dialog (the click arrives only after "Retract");
+    it names the approved (published) revision it takes back."""
+    value = ids.action_value(view.draft_id, view.approved_revision or view.revision)
+    button = _button(_t("slack.button.retract", lang), ids.ACTION_RETRACT, value, "danger")
     button["confirm"] = {
         "title": plain(truncate(_t("slack.retract.heading", lang), CONFIRM_TITLE_MAX)),
         "text": plain(truncate(_t("slack.retract.text", lang), CONFIRM_TEXT_MAX)),
@@ -404,6 +407,9 @@ def _draft_message(view: DraftView, lang: str, bullet_cap: int) -> Message:
             notes.append(_t("slack.draft.shortened", lang))
         if notes:
             blocks.append(_context(*notes))
+        # The review buttons name the revision shown: a click on an outdated card changes
+        # nothing (bot.workflow.drafts refuses it and the card is redrawn).
+        shown = ids.action_value(view.draft_id, view.revision)
         if view.correction:
             # A correction of a published summary: approve it as an update, or retract.
             blocks.append(_context(_t("slack.draft.correction", lang, revision=view.revision)))
@@ -412,11 +418,11 @@ def _draft_message(view: DraftView, lang: str, bullet_cap: int) -> Message:
                     _button(
                         _t("slack.button.approve_correction", lang),
                         ids.ACTION_APPROVE,
-                        view.draft_id,
+                        shown,
                         "primary",
                     ),
-                    _button(_t("slack.button.edit", lang), ids.ACTION_EDIT, view.draft_id),
-                    _retract_button(view.draft_id, lang),
+                    _button(_t("slack.button.edit", lang), ids.ACTION_EDIT, shown),
+                    _retract_button(view, lang),
                 )
             )
         else:
@@ -425,16 +431,12 @@ def _draft_message(view: DraftView, lang: str, bullet_cap: int) -> Message:
                     _button(
                         _t("slack.button.approve", lang),
                         ids.ACTION_APPROVE,
-                        view.draft_id,
+                        shown,
                         "primary",
                     ),
-                    _button(_t("slack.button.edit", lang), ids.ACTION_EDIT, view.draft_id),
-                    _button(
-                        _t("slack.button.regenerate", lang), ids.ACTION_REGENERATE, view.draft_id
-                    ),
-                    _button(
-                        _t("slack.button.reject", lang), ids.ACTION_REJECT, view.draft_id, "danger"
-                    ),
+                    _button(_t("slack.button.edit", lang), ids.ACTION_EDIT, shown),
+                    _button(_t("slack.button.regenerate", lang), ids.ACTION_REGENERATE, shown),
+                    _button(_t("slack.button.reject", lang), ids.ACTION_REJECT, shown, "danger"),
                 )
             )
     elif state in APPROVED_STATES:
@@ -463,9 +465,9 @@ def _draft_message(view: DraftView, lang: str, bullet_cap: int) -> Message:
                 )
             )
         if state == "published":
-            buttons.append(_button(_t("slack.button.edit", lang), ids.ACTION_EDIT, view.draft_id))
-        if state == "published":
-            buttons.append(_retract_button(view.draft_id, lang))
+            shown = ids.action_value(view.draft_id, view.revision)
+            buttons.append(_button(_t("slack.button.edit", lang), ids.ACTION_EDIT, shown))
+            buttons.append(_retract_button(view, lang))
         if buttons:
             blocks.append(_actions(*buttons))
     elif state == "regenerating":

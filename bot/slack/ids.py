@@ -1,15 +1,42 @@
 """Identifiers shared by the Block Kit builders and the Bolt listeners.
 
-Buttons carry only a draft id in ``value``; the ``action_id`` says what to do with it.
-Modals carry only the draft id in ``private_metadata``; ``callback_id`` names the modal and
+Buttons carry ids only in ``value``: the draft id, and for the review buttons (Approve, Edit,
+Regenerate, Reject, Retract) the revision they were rendered for, as ``<draft id>:<revision>``
+(:func:`action_value`); the ``action_id`` says what to do with it. Modals carry the draft id,
+the revision and where they were opened in ``private_metadata``
+(``bot.slack.mapping.modal_metadata``); ``callback_id`` names the modal and
 ``block_id``/``action_id`` pairs locate each input in ``view.state.values``.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, NamedTuple
 
-# --- Buttons on the draft message (value: draft id) -------------------------------------------
+VALUE_SEPARATOR: Final = ":"
+
+
+class ActionValue(NamedTuple):
+    """A button's ``value``: the draft, and the revision the button was rendered for
+    (None for buttons that act on no text, and for cards rendered before revisions were
+    named: those review actions are refused as stale)."""
+
+    draft_id: str
+    revision: int | None = None
+
+
+def action_value(draft_id: str, revision: int | None = None) -> str:
+    """``<draft id>:<revision>`` (draft ids are letters and digits only), or the draft id."""
+    return draft_id if revision is None else f"{draft_id}{VALUE_SEPARATOR}{revision}"
+
+
+def parse_action_value(value: str) -> ActionValue:
+    draft_id, _, revision = value.partition(VALUE_SEPARATOR)
+    # str.isdigit() also accepts "²" and other digits int() refuses: ASCII digits only.
+    ok = revision.isascii() and revision.isdigit()
+    return ActionValue(draft_id, int(revision) if ok else None)
+
+
+# --- Buttons on the draft message (value: action_value) ---------------------------------------
 ACTION_APPROVE: Final = "draft_approve"
 ACTION_EDIT: Final = "draft_edit"
 ACTION_REGENERATE: Final = "draft_regenerate"
@@ -33,7 +60,7 @@ DRAFT_ACTIONS: Final = (
 )
 PREVIEW_ACTIONS: Final = (ACTION_POST_FOR_REVIEW, ACTION_DISMISS)
 
-# --- Modals (private_metadata: draft id) ------------------------------------------------------
+# --- Modals (private_metadata: mapping.modal_metadata) ---------------------------------------
 CALLBACK_EDIT: Final = "draft_edit_modal"
 CALLBACK_REGENERATE: Final = "draft_regenerate_modal"
 CALLBACK_REJECT: Final = "draft_reject_modal"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.slack.views import (
@@ -116,6 +117,7 @@ def draft_view(
         engine="extractive" if extractive else "claude",
         ai_generated=not extractive,
         revision=revision.number,
+        approved_revision=draft.approved_revision,
         warnings=_warnings(revision.checks),
         evidence=_evidence(revision.evidence, len(revision.bullets)),
         requested_by=draft.reporter_id,
@@ -233,13 +235,38 @@ def home_view(
     )
 
 
-def modal_metadata(draft_id: str, revision: int | None) -> str:
-    """``private_metadata`` of our modals: the draft id and the revision the user saw."""
-    return draft_id if revision is None else f"{draft_id}{_METADATA_SEPARATOR}{revision}"
+@dataclass(frozen=True, slots=True)
+class ModalContext:
+    """What a modal's ``private_metadata`` carries: the draft, the revision the modal was
+    opened on, and the channel (and thread) of the card it was opened from. A
+    ``view_submission`` names no channel of its own; Slack hands back the metadata we set
+    when opening the view, so this is where the submission's channel comes from."""
+
+    draft_id: str
+    revision: int | None = None
+    channel: str | None = None
+    thread_ts: str | None = None
 
 
-def parse_modal_metadata(metadata: str) -> tuple[str, int | None]:
-    draft_id, _, revision = metadata.partition(_METADATA_SEPARATOR)
+def modal_metadata(
+    draft_id: str,
+    revision: int | None,
+    *,
+    channel: str | None = None,
+    thread_ts: str | None = None,
+) -> str:
+    """``<draft id>:<revision>:<channel>:<thread ts>`` (ids and a ts: no separators inside)."""
+    parts = [draft_id, "" if revision is None else str(revision), channel or "", thread_ts or ""]
+    return _METADATA_SEPARATOR.join(parts).rstrip(_METADATA_SEPARATOR)
+
+
+def parse_modal_metadata(metadata: str) -> ModalContext:
+    draft_id, revision, channel, thread_ts = (metadata.split(_METADATA_SEPARATOR, 3) + [""] * 3)[:4]
     # str.isdigit() also accepts "²" and other digits int() refuses: ASCII digits only.
     ok = revision.isascii() and revision.isdigit()
-    return draft_id, int(revision) if ok else None
+    return ModalContext(
+        draft_id=draft_id,
+        revision=int(revision) if ok else None,
+        channel=channel or None,
+        thread_ts=thread_ts or None,
+    )

@@ -105,7 +105,9 @@ class DraftView:
     prompt_version: str = ""
     engine: str = "claude"  # "claude" or "extractive"
     ai_generated: bool = True
-    revision: int = 1
+    revision: int = 1  # the revision shown; the review buttons name it
+    # The published revision (a Retract button names it); None before the first approval.
+    approved_revision: int | None = None
     warnings: tuple[CheckWarning, ...] = ()
     evidence: tuple[Evidence | None, ...] = ()  # per bullet, same order as ``bullets``
     requested_by: str | None = None

@@ -30,7 +30,7 @@ API (``from bot.store import Store``)::
     store.claim_draft(worker_id, lease_s, exhausted=None) -> Draft | None
                                                        # drafts given up on land in `exhausted`
     store.renew_lease(id, worker_id, lease_s) -> bool
-    store.save_article(id, worker_id, article) -> bool
+    store.save_article(id, worker_id, article) -> Draft | None
     store.complete(id, worker_id, NewRevision(...), *, article=None) -> Outcome
     store.fail(id, worker_id, error_code, retryable) -> Outcome
     store.retry_later(id, worker_id, error_code, at) -> Outcome   # working → queued, due at `at`
@@ -41,10 +41,10 @@ API (``from bot.store import Store``)::
     # review
     store.edit(id, *, editor_id, base_revision, bullets, heading=None, language=None)
     store.approve(id, *, editor_id, editor_name, revision, payload=None) -> Outcome
-    store.reject(id, actor, reason=None) -> Outcome
+    store.reject(id, actor, reason=None, *, base_revision=None) -> Outcome
     store.correct(id, *, editor_id, base_revision, bullets, heading=None, language=None,
                   checks=None) -> Outcome          # published → ready with a new revision
-    store.retract(id, actor, *, payload=None) -> Outcome   # + summary.retracted outbox row
+    store.retract(id, actor, *, payload=None, revision=None) -> Outcome  # + summary.retracted row
     store.latest_delivery(draft_id) -> Delivery | None
     store.get_revision(id, number=None) -> Revision | None
 

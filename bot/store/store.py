@@ -19,16 +19,18 @@ retry_later        working, caller holds the lease              queued (due     
                                                                 later)
 retry              failed                                       queued          retry
 retry_now          queued, waiting for a later attempt          queued (now)    retry
-regenerate         ready                                        queued          regenerate
+regenerate         ready (at the revision the editor saw)       queued          regenerate
 edit               ready, at the revision the editor saw        ready           edit
 correct            published, at the revision the editor saw    ready           correct
 approve            ready, at the revision the editor saw        approved        approve
-reject             queued, working, ready, failed               rejected        reject
+reject             queued, working, ready, failed (at the       rejected        reject
+                   revision the editor saw)
 publish            approved, publish_failed                     published       mark_delivered
 publish_fail       approved                                     publish_failed  mark_delivery_failed
 republish          publish_failed                               approved        retry_delivery
 retract            approved, published, publish_failed; ready   retracted       retract
-                   only as a correction (approved before)
+                   only as a correction (approved before); at
+                   the approved revision the editor saw
 =================  ===========================================  ==============  =================
 
 Automatic retries: :meth:`Store.retry_later` puts a draft whose work failed for a passing
@@ -609,10 +611,11 @@ class Store:
         """Extend the lease; False if the worker no longer holds it (stop working then)."""
         return self._renew(DraftRow, draft_id, "working", worker_id, lease_s)
 
-    def save_article(self, draft_id: str, worker_id: str, article: Article) -> bool:
-        """Store the extracted article while the worker holds the lease."""
+    def save_article(self, draft_id: str, worker_id: str, article: Article) -> Draft | None:
+        """Store the extracted article while the worker holds the lease; the draft with its
+        article (title, site, date…) as now stored, or None if the worker lost the lease."""
         with self._write() as s:
-            result = s.execute(
+            row = s.execute(
                 update(DraftRow)
                 .where(
                     DraftRow.id == draft_id,
@@ -620,10 +623,10 @@ class Store:
                     DraftRow.lease_owner == worker_id,
                 )
                 .values(updated_at=self._now(), **_article_values(article))
-                .returning(DraftRow.id),
-                execution_options={"synchronize_session": False},
-            )
-            return result.first() is not None
+                .returning(DraftRow),
+                execution_options={"synchronize_session": False, "populate_existing": True},
+            ).scalar_one_or_none()
+            return _draft(row) if row is not None else None
 
     def complete(
         self,
@@ -939,13 +942,25 @@ class Store:
         log.info("draft.approved", draft_id=draft_id, editor=editor_id, revision=revision)
         return outcome
 
-    def reject(self, draft_id: str, actor: str, reason: str | None = None) -> Outcome:
+    def reject(
+        self,
+        draft_id: str,
+        actor: str,
+        reason: str | None = None,
+        *,
+        base_revision: int | None = None,
+    ) -> Outcome:
+        """→ rejected; with ``base_revision``, only if the draft is still at the revision the
+        editor saw (checked in the same UPDATE)."""
         now = self._now()
+        extra: list[ColumnElement[bool]] = []
+        if base_revision is not None:
+            extra.append(DraftRow.current_revision == base_revision)
         with self._write() as s:
             row = self._update_draft(
                 s,
                 "reject",
-                [],
+                extra,
                 draft_id=draft_id,
                 rejected_by=actor,
                 rejected_reason=reason,
@@ -965,16 +980,21 @@ class Store:
         actor: str,
         *,
         payload: Callable[[Draft], Payload] | None = None,
+        revision: int | None = None,
     ) -> Outcome:
         """An approved (or published, or being corrected) draft → retracted, with the
         ``summary.retracted`` outbox row (``payload`` of the retracted draft, built inside the
-        transaction; None without a webhook) in ONE transaction. Double clicks lose."""
+        transaction; None without a webhook) in ONE transaction. Double clicks lose. With
+        ``revision``, only if that is still the approved (published) revision."""
         now = self._now()
+        conditions = [or_(DraftRow.state != "ready", DraftRow.approved_revision.is_not(None))]
+        if revision is not None:
+            conditions.append(DraftRow.approved_revision == revision)
         with self._write() as s:
             row = self._update_draft(
                 s,
                 "retract",
-                [or_(DraftRow.state != "ready", DraftRow.approved_revision.is_not(None))],
+                conditions,
                 draft_id=draft_id,
                 retracted_by=actor,
                 retracted_at=now,

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from bot.domain import Article, UserFacingError
 from bot.logs import get_logger
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from bot.metrics import Metrics
 
 log = get_logger(__name__)
+
+T = TypeVar("T")
 
 SYSTEM_ACTOR = "system"
 DUPLICATE_REASON = "duplicate"
@@ -364,7 +366,17 @@ class DraftWorkflow:
         trace.start_article()
         if article is None:
             article = self.articles.fetch_article(draft.url)
-            self.store.save_article(draft.id, worker_id, article)
+            saved = self.store.save_article(draft.id, worker_id, article)
+            if saved is not None:
+                # The card shown below renders from ``draft``: give it the article's title,
+                # site and date, or the first card would say "Untitled article".
+                draft = replace(
+                    draft,
+                    article_title=saved.article_title,
+                    article_language=saved.article_language,
+                    article_meta=saved.article_meta,
+                    article_text=saved.article_text,
+                )
         trace.article(article, fetched=fetched)
         summary = self.summarizer.summarize(article, instruction=draft.instruction)
         trace.summary(summary)
@@ -474,9 +486,19 @@ class DraftWorkflow:
         """Editors, and the reporter who posted the link, may edit, regenerate and retry."""
         return user_id == draft.reporter_id or self.is_editor(user_id)
 
-    def open_review(self, draft_id: str, actor: Actor, *, action: str) -> Review | None:
-        """Check that ``actor`` may ``action`` (edit, regenerate, reject) this draft now; the
-        draft and its text if so, else the actor was told why and this returns None."""
+    def open_review(
+        self, draft_id: str, actor: Actor, *, action: str, revision: int | None
+    ) -> Review | None:
+        """Check that ``actor`` may ``action`` (edit, regenerate, reject) this draft now, at
+        the ``revision`` their card showed; the draft and its text if so, else the actor was
+        told why (and an outdated card redrawn) and this returns None."""
+        return self._recording(
+            actor, action, lambda: self._open_review(draft_id, actor, action, revision)
+        )
+
+    def _open_review(
+        self, draft_id: str, actor: Actor, action: str, revision: int | None
+    ) -> Review | None:
         draft = self._draft_for(draft_id, actor)
         if draft is None:
             return None
@@ -499,8 +521,11 @@ class DraftWorkflow:
         if refusal is not None:
             self._refuse(actor, draft, refusal)
             return None
-        revision = self.store.get_revision(draft.id) if draft.current_revision else None
-        return Review(draft=draft, revision=revision)
+        if revision is None or revision != draft.current_revision:
+            self._stale(actor, draft, revision)
+            return None
+        current = self.store.get_revision(draft.id, revision)
+        return Review(draft=draft, revision=current)
 
     def _editor_draft(
         self, draft_id: str, actor: Actor, *, refusal: str = "review.not_editor"
@@ -512,49 +537,72 @@ class DraftWorkflow:
             return None
         return draft
 
-    def approve(self, draft_id: str, actor: Actor) -> bool:
-        """ready → approved at the current revision, with the outbox row in one transaction."""
+    def approve(self, draft_id: str, actor: Actor, *, revision: int | None) -> bool:
+        """ready → approved at ``revision`` (the one the editor's card showed), with the
+        outbox row in one transaction. If the draft moved on since, nothing changes: the
+        editor is told and the card redrawn with the current text."""
+        outcome = self._recording(
+            actor, "approve", lambda: self._approve(draft_id, actor, revision)
+        )
+        return self._show_won(outcome, wake_publisher=True)
+
+    def _approve(self, draft_id: str, actor: Actor, revision: int | None) -> Outcome | None:
         draft = self._editor_draft(draft_id, actor)
         if draft is None:
-            return False
+            return None
         if draft.state != "ready" or draft.current_revision is None:
             self._refuse(actor, draft, _state_refusal(draft))
-            return False
+            return None
+        if revision is None or revision != draft.current_revision:
+            self._stale(actor, draft, revision)
+            return None
         event_type: EventType = UPDATED if is_correction(draft) else APPROVED
         payload = None
         if self.payloads is not None:
             permalink = self.notifier.permalink(draft)
             payload = self.payloads.builder(permalink=permalink, event_type=event_type)
+        # The store approves only if the draft is still at ``revision`` (same UPDATE).
         outcome = self.store.approve(
             draft.id,
             editor_id=actor.user_id,
             editor_name=actor.name,
-            revision=draft.current_revision,
+            revision=revision,
             payload=payload,
             event_type=event_type,
         )
-        if not self._won(outcome, actor):
-            return False
-        assert outcome.draft is not None
-        self.notifier.changed(outcome.draft)
-        if outcome.delivery is not None and self._on_approved is not None:
-            self._on_approved()
-        return True
+        return outcome if self._won(outcome, actor, revision=revision) else None
 
     def save_edit(
-        self, draft_id: str, actor: Actor, *, base_revision: int, bullets: Sequence[str]
+        self,
+        draft_id: str,
+        actor: Actor,
+        *,
+        base_revision: int | None,
+        bullets: Sequence[str],
     ) -> bool:
-        """A human edit becomes the current revision; the checks run again on the new text."""
+        """A human edit of ``base_revision`` (the text the Edit modal was opened on) becomes
+        the current revision; the checks run again on the new text."""
+        outcome = self._recording(
+            actor, "edit", lambda: self._save_edit(draft_id, actor, base_revision, bullets)
+        )
+        return self._show_won(outcome)
+
+    def _save_edit(
+        self, draft_id: str, actor: Actor, base_revision: int | None, bullets: Sequence[str]
+    ) -> Outcome | None:
         draft = self._draft_for(draft_id, actor)
         if draft is None:
-            return False
+            return None
         correcting = draft.state == "published"
         if correcting and not self.may_review(actor.user_id):
             self._refuse(actor, draft, Refusal("review.not_editor_correct"))
-            return False
+            return None
         if not self.may_change(draft, actor.user_id):
             self._refuse(actor, draft, Refusal("review.not_allowed"))
-            return False
+            return None
+        if base_revision is None:
+            self._stale(actor, draft, base_revision)
+            return None
         current = self.store.get_revision(draft.id)
         language = (current.language if current else None) or draft.article_language or "en"
         article = draft.article()
@@ -571,11 +619,7 @@ class DraftWorkflow:
             language=language,
             checks=checks,
         )
-        if not self._won(outcome, actor):
-            return False
-        assert outcome.draft is not None
-        self.notifier.changed(outcome.draft)
-        return True
+        return outcome if self._won(outcome, actor, revision=base_revision) else None
 
     def regenerate(
         self,
@@ -583,95 +627,128 @@ class DraftWorkflow:
         actor: Actor,
         *,
         instruction: str | None = None,
-        base_revision: int | None = None,
+        base_revision: int | None,
     ) -> bool:
-        draft = self._draft_for(draft_id, actor)
-        if draft is None:
-            return False
-        if not self.may_change(draft, actor.user_id):
-            self._refuse(actor, draft, Refusal("review.not_allowed"))
-            return False
-        outcome = self.store.regenerate(
-            draft.id, actor.user_id, instruction=instruction, base_revision=base_revision
+        """ready → queued for a new version, if the draft is still at ``base_revision``."""
+        outcome = self._recording(
+            actor,
+            "regenerate",
+            lambda: self._regenerate(draft_id, actor, instruction, base_revision),
         )
-        if not self._won(outcome, actor):
+        if not self._show_won(outcome):
             return False
-        assert outcome.draft is not None
-        self.notifier.changed(outcome.draft)
         self.wakeup.wake()
         return True
 
-    def reject(self, draft_id: str, actor: Actor, *, reason: str | None = None) -> bool:
+    def _regenerate(
+        self, draft_id: str, actor: Actor, instruction: str | None, base_revision: int | None
+    ) -> Outcome | None:
+        draft = self._draft_for(draft_id, actor)
+        if draft is None:
+            return None
+        if not self.may_change(draft, actor.user_id):
+            self._refuse(actor, draft, Refusal("review.not_allowed"))
+            return None
+        if base_revision is None:
+            self._stale(actor, draft, base_revision)
+            return None
+        outcome = self.store.regenerate(
+            draft.id, actor.user_id, instruction=instruction, base_revision=base_revision
+        )
+        return outcome if self._won(outcome, actor, revision=base_revision) else None
+
+    def reject(
+        self,
+        draft_id: str,
+        actor: Actor,
+        *,
+        reason: str | None = None,
+        base_revision: int | None,
+    ) -> bool:
+        """→ rejected (editors only), if the draft is still at ``base_revision``."""
+        outcome = self._recording(
+            actor, "reject", lambda: self._reject(draft_id, actor, reason, base_revision)
+        )
+        return self._show_won(outcome)
+
+    def _reject(
+        self, draft_id: str, actor: Actor, reason: str | None, base_revision: int | None
+    ) -> Outcome | None:
         draft = self._editor_draft(draft_id, actor)
         if draft is None:
-            return False
+            return None
         if is_correction(draft):
             self._refuse(actor, draft, Refusal("review.published"))
-            return False
-        outcome = self.store.reject(draft.id, actor.user_id, reason)
-        if not self._won(outcome, actor):
-            return False
-        assert outcome.draft is not None
-        self.notifier.changed(outcome.draft)
-        return True
+            return None
+        if base_revision is None:
+            self._stale(actor, draft, base_revision)
+            return None
+        outcome = self.store.reject(draft.id, actor.user_id, reason, base_revision=base_revision)
+        return outcome if self._won(outcome, actor, revision=base_revision) else None
 
-    def retract(self, draft_id: str, actor: Actor) -> bool:
+    def retract(self, draft_id: str, actor: Actor, *, revision: int | None) -> bool:
         """Take an approved summary back: ``summary.retracted`` to the CMS (editors only;
-        the button asks for confirmation first). A second click is told it is done."""
+        the button asks for confirmation first). ``revision`` is the approved revision the
+        card showed. A second click is told it is done."""
+        outcome = self._recording(
+            actor, "retract", lambda: self._retract(draft_id, actor, revision)
+        )
+        return self._show_won(outcome, wake_publisher=True)
+
+    def _retract(self, draft_id: str, actor: Actor, revision: int | None) -> Outcome | None:
         draft = self._editor_draft(draft_id, actor, refusal="review.not_editor_retract")
         if draft is None:
-            return False
+            return None
         if draft.state not in RETRACTABLE_STATES and not is_correction(draft):
             self._refuse(actor, draft, _state_refusal(draft))
-            return False
+            return None
+        if revision is None or revision != draft.approved_revision:
+            self._stale(actor, draft, revision)
+            return None
         payload = None
         if self.payloads is not None:
             payload = self.payloads.retraction_builder(
                 editor_name=actor.name, permalink=self.notifier.permalink(draft)
             )
-        outcome = self.store.retract(draft.id, actor.user_id, payload=payload)
-        if not self._won(outcome, actor):
-            return False
-        assert outcome.draft is not None
-        self.notifier.changed(outcome.draft)
-        if outcome.delivery is not None and self._on_approved is not None:
-            self._on_approved()
-        return True
+        outcome = self.store.retract(draft.id, actor.user_id, payload=payload, revision=revision)
+        return outcome if self._won(outcome, actor, revision=revision, approved=True) else None
 
     def retry(self, draft_id: str, actor: Actor) -> bool:
         """failed → queued (the Retry button under a failure)."""
-        draft = self._draft_for(draft_id, actor)
-        if draft is None:
+        outcome = self._recording(actor, "retry", lambda: self._retry(draft_id, actor))
+        if not self._show_won(outcome):
             return False
-        if not self.may_change(draft, actor.user_id):
-            self._refuse(actor, draft, Refusal("review.not_allowed"))
-            return False
-        outcome = self.store.retry(draft.id, actor.user_id)
-        if not self._won(outcome, actor):
-            return False
-        assert outcome.draft is not None
-        self.notifier.changed(outcome.draft)
         self.wakeup.wake()
         return True
 
+    def _retry(self, draft_id: str, actor: Actor) -> Outcome | None:
+        draft = self._draft_for(draft_id, actor)
+        if draft is None:
+            return None
+        if not self.may_change(draft, actor.user_id):
+            self._refuse(actor, draft, Refusal("review.not_allowed"))
+            return None
+        outcome = self.store.retry(draft.id, actor.user_id)
+        return outcome if self._won(outcome, actor) else None
+
     def retry_publish(self, draft_id: str, actor: Actor) -> bool:
         """Deliver the approval again after the webhook refused it (same webhook id)."""
+        outcome = self._recording(
+            actor, "retry_publish", lambda: self._retry_publish(draft_id, actor)
+        )
+        return self._show_won(outcome, wake_publisher=True)
+
+    def _retry_publish(self, draft_id: str, actor: Actor) -> Outcome | None:
         draft = self._editor_draft(draft_id, actor)
         if draft is None:
-            return False
+            return None
         history = self.store.history(draft.id)
         failed = [d for d in (history.deliveries if history else ()) if d.state == "failed"]
         if not failed:
             self._refuse(actor, draft, Refusal("review.nothing_to_retry"))
-            return False
+            return None
         outcome = self.store.retry_delivery(failed[-1].id, actor.user_id)
-        if not self._won(outcome, actor):
-            return False
-        assert outcome.draft is not None
-        self.notifier.changed(outcome.draft)
-        if self._on_approved is not None:
-            self._on_approved()
-        return True
+        return outcome if self._won(outcome, actor) else None
 
     # --- /summarize previews ----------------------------------------------------------------
 
@@ -754,21 +831,77 @@ class DraftWorkflow:
         )
         self.notifier.refuse(actor, draft, refusal)
 
-    def _won(self, outcome: Outcome, actor: Actor) -> bool:
+    def _won(
+        self, outcome: Outcome, actor: Actor, *, revision: int | None = None, approved: bool = False
+    ) -> bool:
+        """True if the transition won; else the actor is told why. An action on ``revision``
+        that lost because the draft moved on to another revision (a race with an edit) is
+        told as stale and the card redrawn; ``approved``: ``revision`` names the approved one."""
         if outcome.won:
             return True
-        if outcome.draft is None:
+        draft = outcome.draft
+        if draft is None:
             self._refuse(actor, None, Refusal("review.not_found"))
+        elif revision is not None and _moved_on(draft, revision, approved=approved):
+            self._stale(actor, draft, revision)
         else:
-            self._refuse(actor, outcome.draft, _state_refusal(outcome.draft))
+            self._refuse(actor, draft, _state_refusal(draft))
         return False
+
+    def _stale(self, actor: Actor, draft: Draft, revision: int | None) -> None:
+        """The action named a revision that is no longer current (or none: a card rendered
+        before actions named revisions): say so, and redraw the card with the current text."""
+        log.info(
+            "review.stale",
+            draft_id=draft.id,
+            user=actor.user_id,
+            revision=revision,
+            current=draft.current_revision,
+        )
+        self._refuse(actor, draft, Refusal("review.stale"))
+        self.notifier.changed(draft)
+
+    def _recording(self, actor: Actor, action: str, attempt: Callable[[], T | None]) -> T | None:
+        """Run the part of a review action that reads and writes the store. If it fails (the
+        database is down, a lock times out…), its transaction was rolled back: the actor is
+        told that nothing was recorded and to try again, and nothing else happens."""
+        try:
+            return attempt()
+        except Exception:
+            log.exception("review.not_recorded", action=action, user=actor.user_id)
+            self.notifier.refuse(actor, None, Refusal("review.not_recorded"))
+            return None
+
+    def _show_won(self, outcome: Outcome | None, *, wake_publisher: bool = False) -> bool:
+        """After a committed transition: redraw the card, wake the publisher if an outbox row
+        was written. A failure here is logged; the transition stays recorded."""
+        if outcome is None or outcome.draft is None:
+            return False
+        try:
+            self.notifier.changed(outcome.draft)
+        except Exception:
+            log.exception("review.show_failed", draft_id=outcome.draft.id)
+        if wake_publisher and outcome.delivery is not None and self._on_approved is not None:
+            self._on_approved()
+        return True
 
 
 def _same_place(draft: Draft, actor: Actor) -> bool:
-    """The action came from the draft's workspace and (when the payload names one) channel."""
-    if actor.team_id is not None and actor.team_id != draft.team_id:
-        return False
-    return actor.channel is None or actor.channel == draft.channel
+    """The action came from the draft's workspace and channel. A payload that names no
+    workspace or no channel is a mismatch, never a wildcard (SECURITY.md)."""
+    return (
+        actor.team_id is not None
+        and actor.team_id == draft.team_id
+        and actor.channel is not None
+        and actor.channel == draft.channel
+    )
+
+
+def _moved_on(draft: Draft, revision: int, *, approved: bool) -> bool:
+    """The draft is in a state the action could apply to, but at another revision."""
+    if approved:
+        return draft.state in RETRACTABLE_STATES and draft.approved_revision != revision
+    return draft.state in ("ready", "published") and draft.current_revision != revision
 
 
 def _state_refusal(draft: Draft) -> Refusal:

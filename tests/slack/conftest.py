@@ -118,11 +118,17 @@ class Flow:
         *,
         user: str = EDITOR,
         trigger_id: str | None = None,
+        value: str | None = None,
     ) -> signing.Response:
-        draft = self.draft(draft if isinstance(draft, str) else draft.id)
+        """Click the ``action_id`` button of the draft's card as Slack shows it now (its
+        ``value`` as rendered), or with ``value`` when given."""
+        if value is None or isinstance(draft, str):
+            draft = self.draft(draft if isinstance(draft, str) else draft.id)
+        if value is None:
+            value = self.button_value(draft, action_id) or draft.id
         payload = signing.block_actions_payload(
             action_id=action_id,
-            value=draft.id,
+            value=value,
             trigger_id=trigger_id or self.slack.new_trigger_id(),
             user_id=user,
             user_name=user.lower(),
@@ -133,6 +139,17 @@ class Flow:
         )
         self.last_response_url = payload["response_url"]
         return self.send(signing.interactivity_request(payload, SECRET))
+
+    def button_value(self, draft: Draft, action_id: str) -> str | None:
+        """The ``value`` of the card's ``action_id`` button, as the fake Slack holds it."""
+        if draft.bot_message_ts is None or draft.bot_message_ts.startswith("posting:"):
+            return None
+        message = self.slack.message(draft.channel, draft.bot_message_ts)
+        for block in message.blocks or []:
+            for element in block.get("elements") or [] if block.get("type") == "actions" else []:
+                if element.get("action_id") == action_id:
+                    return str(element["value"])
+        return None
 
     def submit(
         self, view: dict[str, Any], values: dict[str, Any], *, user: str = EDITOR
@@ -147,7 +164,13 @@ class Flow:
         return self.send(signing.interactivity_request(payload, SECRET))
 
     def command(
-        self, text: str, *, user: str = REPORTER, channel: str = CHANNEL
+        self,
+        text: str,
+        *,
+        user: str = REPORTER,
+        channel: str = CHANNEL,
+        user_name: str = "reporter",
+        channel_name: str = "news",
     ) -> tuple[str, signing.Response]:
         response_url = self.slack.new_response_url()
         response = self.send(
@@ -157,7 +180,9 @@ class Flow:
                 response_url=response_url,
                 trigger_id=self.slack.new_trigger_id(),
                 user_id=user,
+                user_name=user_name,
                 channel_id=channel,
+                channel_name=channel_name,
             )
         )
         return response_url, response

@@ -153,13 +153,34 @@ def test_ready_draft_shows_bullets_checks_provenance_and_four_buttons() -> None:
     assert "News Example · 2024-05-03" in text
     assert "Diese Zusammenfassung wurde mit Hilfe künstlicher Intelligenz erstellt." in text
     assert "Asked for by <@U0REPORTER>" in text
+    # Each review button names the revision shown (ids only: draft id and revision number).
     assert buttons(message) == [
-        (ids.ACTION_APPROVE, "d-42", "primary"),
-        (ids.ACTION_EDIT, "d-42", None),
-        (ids.ACTION_REGENERATE, "d-42", None),
-        (ids.ACTION_REJECT, "d-42", "danger"),
+        (ids.ACTION_APPROVE, "d-42:1", "primary"),
+        (ids.ACTION_EDIT, "d-42:1", None),
+        (ids.ACTION_REGENERATE, "d-42:1", None),
+        (ids.ACTION_REJECT, "d-42:1", "danger"),
     ]
     assert "Edited by" not in text
+
+
+def test_review_buttons_name_the_revision_shown_and_retract_the_published_one() -> None:
+    edited = bk.draft_message(draft(revision=3), "en")
+    assert {value for _, value, _ in buttons(edited)} == {"d-42:3"}
+    published = bk.draft_message(draft(state="published", revision=2, approved_revision=2), "en")
+    assert [(a, v) for a, v, _ in buttons(published)] == [
+        (ids.ACTION_EDIT, "d-42:2"),
+        (ids.ACTION_RETRACT, "d-42:2"),
+    ]
+    # A correction (revision 4) of published revision 2: approve 4, but Retract takes back 2.
+    correction = bk.draft_message(draft(revision=4, approved_revision=2, correction=True), "en")
+    assert [(a, v) for a, v, _ in buttons(correction)] == [
+        (ids.ACTION_APPROVE, "d-42:4"),
+        (ids.ACTION_EDIT, "d-42:4"),
+        (ids.ACTION_RETRACT, "d-42:2"),
+    ]
+    for message in (edited, published, correction):
+        for _, value, _ in buttons(message):
+            assert ids.parse_action_value(value).draft_id == "d-42"
 
 
 def test_checks_sit_under_their_bullet() -> None:

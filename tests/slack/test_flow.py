@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from bot.slack import ids
-from tests.fakes.slack_api import iter_texts
+from tests.fakes.slack_api import Call, iter_texts
 from tests.slack.conftest import CHANNEL, EDITOR, REPORTER, Flow, wait_for
 
 
@@ -55,3 +58,32 @@ def test_link_becomes_a_draft_in_the_thread_and_an_editor_approves_it(flow: Flow
     assert "No publishing webhook is configured" in _texts(message)
     # Exactly one message in the thread: the placeholder became the draft.
     assert len(flow.slack.thread(CHANNEL, ts)) == 1
+
+
+def _sent_blocks(call: Call) -> list[Any]:
+    blocks = call.args.get("blocks") or []
+    return list(json.loads(blocks) if isinstance(blocks, str) else blocks)
+
+
+def test_the_first_card_already_names_the_article(flow: Flow) -> None:
+    draft = flow.ready_draft()
+    # The first message carrying the draft (its Approve button), as Slack received it.
+    first = next(
+        call
+        for call in flow.slack.calls()
+        if call.method in ("chat.postMessage", "chat.update")
+        and ids.ACTION_APPROVE in json.dumps(_sent_blocks(call))
+        and call.args.get("channel") == CHANNEL
+    )
+    shown = "\n".join(iter_texts(_sent_blocks(first)))
+    assert "Millbrook council approves new library" in shown  # the title, linked
+    assert "Millbrook Gazette" in shown and "2026-03-10" in shown  # site and date
+    assert "Untitled article" not in shown
+    assert "Millbrook council approves new library" in str(first.args.get("text"))  # fallback
+    assert first.args.get("ts") in (None, draft.bot_message_ts)
+
+    # The private /summarize answer is the first card of its kind: the same header.
+    response_url, _ = flow.command(flow.site.url("/story"))
+    [preview] = wait_for(lambda: flow.slack.responses(response_url), message="the preview")
+    text = "\n".join(iter_texts(preview["blocks"]))
+    assert "Millbrook council approves new library" in text and "Millbrook Gazette" in text

@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bot.slack import ids
@@ -51,7 +52,7 @@ def test_two_editors_approving_at_once_exactly_one_wins_the_other_is_told(flow: 
         urls[user] = response_url
         payload = signing.block_actions_payload(
             action_id=ids.ACTION_APPROVE,
-            value=draft.id,
+            value=flow.button_value(draft, ids.ACTION_APPROVE) or "",
             trigger_id=flow.slack.new_trigger_id(),
             user_id=user,
             channel_id=CHANNEL,
@@ -124,7 +125,8 @@ def test_edit_opens_a_prefilled_modal_validates_inline_and_saves_a_revision(
     flow.click(ids.ACTION_EDIT, draft, user=EDITOR)
     modal = wait_for(flow.slack.views, message="the edit modal")[-1]
     assert modal["callback_id"] == ids.CALLBACK_EDIT
-    assert modal["private_metadata"] == f"{draft.id}:1"
+    # The revision the modal was opened on, and where: the submission names no channel.
+    assert modal["private_metadata"] == f"{draft.id}:1:{CHANNEL}:{draft.thread_ts}"
     field = next(b for b in modal["blocks"] if b.get("block_id") == ids.BLOCK_EDIT_BULLETS)
     assert field["element"]["initial_value"].splitlines() == list(ai_text.bullets)
 
@@ -163,7 +165,9 @@ def test_edit_opens_a_prefilled_modal_validates_inline_and_saves_a_revision(
     # The edit modal was opened from a stale view: its revision is now outdated.
     flow.submit(modal, {ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: "Another text."}})
     wait_for(lambda: flow.ephemerals(EDITOR), message="the conflict sentence")
-    assert flow.ephemerals(EDITOR)[-1].startswith("Someone changed this draft")
+    assert flow.ephemerals(EDITOR)[-1] == (
+        "The summary changed since you looked: here is the current version."
+    )
     assert flow.draft(draft.id).current_revision == 2
 
 
@@ -344,3 +348,253 @@ def test_the_bots_own_words_follow_bot_language(flow_factory: Callable[..., Flow
     assert wait_for(flow.answers, message="the refusal") == [
         "Nur die Redaktion kann Entwürfe freigeben oder ablehnen."
     ]
+
+
+# --- Actions name the revision they were rendered for ------------------------------------------
+
+STALE = "The summary changed since you looked: here is the current version."
+REPORTER_TEXT = ["The council voted 14 to 5 for the library.", "Reporter's second bullet."]
+
+
+def _edit_as_reporter(flow: Flow, draft_id: str) -> None:
+    """The reporter edits the draft to revision 2 through the Edit modal."""
+    flow.click(ids.ACTION_EDIT, draft_id, user=REPORTER)
+    modal = wait_for(flow.slack.views, message="the reporter's modal")[-1]
+    text = "\n".join(REPORTER_TEXT)
+    flow.submit(modal, {ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: text}}, user=REPORTER)
+    wait_for(lambda: flow.draft(draft_id).current_revision == 2, message="revision 2")
+    wait_for(lambda: "Reporter's second bullet" in _shown(flow, draft_id), message="the new card")
+
+
+def _card_versions(flow: Flow, draft_id: str) -> int:
+    return len(flow.bot_message(flow.draft(draft_id)).history)
+
+
+def test_approve_on_a_card_of_an_older_revision_publishes_nothing_and_shows_the_current_one(
+    flow_factory: Callable[..., Flow],
+) -> None:
+    secret = "whsec_" + base64.b64encode(b"flow-webhook-secret-32-bytes-long").decode()
+    with WebhookReceiver(secret) as receiver:
+        flow = flow_factory(
+            publish_webhook_url=receiver.url, publish_webhook_secret=secret, publish_poll_s=0.2
+        )
+        draft = flow.ready_draft()
+        seen = flow.button_value(draft, ids.ACTION_APPROVE)  # the editor's card: revision 1
+        assert seen == f"{draft.id}:1"
+        _edit_as_reporter(flow, draft.id)
+        versions = _card_versions(flow, draft.id)
+
+        flow.click(ids.ACTION_APPROVE, draft, user=EDITOR, value=seen)
+        assert wait_for(flow.answers, message="the sentence") == [STALE]
+        # The card is drawn again with the current text (and buttons naming revision 2).
+        wait_for(lambda: _card_versions(flow, draft.id) > versions, message="the refresh")
+        assert "Reporter's second bullet" in _shown(flow, draft.id)
+        assert flow.button_value(flow.draft(draft.id), ids.ACTION_APPROVE) == f"{draft.id}:2"
+        stored = flow.draft(draft.id)
+        assert (stored.state, stored.current_revision, stored.approved_revision) == (
+            "ready",
+            2,
+            None,
+        )
+        history = flow.store.history(draft.id)
+        assert history is not None and history.deliveries == ()
+        assert "draft.approved" not in [a.action for a in history.audit]
+
+        # Approving the card as it is now publishes revision 2, and the audit says so.
+        flow.click(ids.ACTION_APPROVE, draft, user=EDITOR)
+        flow.wait_state(draft.id, "published")
+        [request] = receiver.wait_for_requests(1)
+        body = json.loads(request.body)
+        assert body["data"]["revision"] == 2
+        assert body["data"]["summary"]["bullets"] == REPORTER_TEXT
+        history = flow.store.history(draft.id)
+        assert history is not None
+        [approval] = [a for a in history.audit if a.action == "draft.approved"]
+        assert approval.detail["revision"] == 2 and approval.actor == EDITOR
+
+
+def test_buttons_of_cards_rendered_before_revisions_were_named_are_stale(flow: Flow) -> None:
+    # Cards posted by an older version carry the draft id alone: never approved blindly.
+    draft = flow.ready_draft()
+    versions = _card_versions(flow, draft.id)
+    flow.click(ids.ACTION_APPROVE, draft, user=EDITOR, value=draft.id)
+    assert wait_for(flow.answers, message="the sentence") == [STALE]
+    wait_for(lambda: _card_versions(flow, draft.id) > versions, message="the refresh")
+    assert flow.button_value(flow.draft(draft.id), ids.ACTION_APPROVE) == f"{draft.id}:1"
+    assert flow.draft(draft.id).state == "ready"
+    for action in (ids.ACTION_EDIT, ids.ACTION_REGENERATE, ids.ACTION_REJECT):
+        flow.click(action, draft, user=EDITOR, value=draft.id)
+        assert wait_for(flow.answers, message="the sentence") == [STALE]
+    assert flow.slack.calls("views.open") == []
+    flow.click(ids.ACTION_APPROVE, draft, user=EDITOR)  # the refreshed card
+    assert flow.wait_state(draft.id, "approved").approved_revision == 1
+
+
+def test_modals_and_buttons_of_an_older_revision_change_nothing(flow: Flow) -> None:
+    draft = flow.ready_draft()
+    old = f"{draft.id}:1"
+    flow.click(ids.ACTION_REGENERATE, draft, user=EDITOR)
+    regenerate = wait_for(flow.slack.views, message="the regenerate modal")[-1]
+    flow.click(ids.ACTION_REJECT, draft, user=EDITOR)
+    reject = wait_for(lambda: v if len(v := flow.slack.views()) == 2 else None)[-1]
+    _edit_as_reporter(flow, draft.id)  # revision 2 while both modals were open
+    opened = len(flow.slack.views())
+
+    for action in (ids.ACTION_EDIT, ids.ACTION_REGENERATE, ids.ACTION_REJECT):
+        flow.click(action, draft, user=EDITOR, value=old)
+        assert wait_for(flow.answers, message="the sentence") == [STALE]
+    assert len(flow.slack.views()) == opened  # no modal for an outdated card
+
+    before = len(flow.ephemerals(EDITOR))
+    instruction = {ids.BLOCK_REGENERATE_INSTRUCTION: {ids.INPUT_REGENERATE_INSTRUCTION: "x"}}
+    flow.submit(regenerate, instruction)
+    flow.submit(reject, {ids.BLOCK_REJECT_REASON: {ids.INPUT_REJECT_REASON: "old text"}})
+    said = wait_for(lambda: e if len(e := flow.ephemerals(EDITOR)) >= before + 2 else None)
+    assert said[before:] == [STALE, STALE]
+    stored = flow.draft(draft.id)
+    assert (stored.state, stored.current_revision, stored.instruction) == ("ready", 2, None)
+    assert len(flow.model.message_requests) == 1  # nothing regenerated
+
+
+def test_retract_names_the_published_revision(flow_factory: Callable[..., Flow]) -> None:
+    secret = "whsec_" + base64.b64encode(b"flow-webhook-secret-32-bytes-long").decode()
+    with WebhookReceiver(secret) as receiver:
+        flow = flow_factory(
+            publish_webhook_url=receiver.url, publish_webhook_secret=secret, publish_poll_s=0.2
+        )
+        draft = flow.ready_draft()
+        flow.click(ids.ACTION_APPROVE, draft, user=EDITOR)
+        flow.wait_state(draft.id, "published")
+        wait_for(lambda: flow.button_value(flow.draft(draft.id), ids.ACTION_RETRACT))
+        assert flow.button_value(flow.draft(draft.id), ids.ACTION_RETRACT) == f"{draft.id}:1"
+        # A correction (revision 2) is approved and published: a card still showing
+        # revision 1 as the published text cannot retract revision 2.
+        flow.click(ids.ACTION_EDIT, draft, user=EDITOR)
+        modal = wait_for(flow.slack.views, message="the correction modal")[-1]
+        corrected = {ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: "Corrected text."}}
+        flow.submit(modal, corrected)
+        wait_for(lambda: flow.draft(draft.id).current_revision == 2, message="the correction")
+        flow.click(ids.ACTION_APPROVE, draft, user=EDITOR)
+        wait_for(lambda: flow.draft(draft.id).approved_revision == 2, message="the update")
+        flow.wait_state(draft.id, "published")
+        flow.click(ids.ACTION_RETRACT, draft, user=EDITOR2, value=f"{draft.id}:1")
+        assert wait_for(flow.answers, message="the sentence") == [STALE]
+        assert flow.draft(draft.id).state == "published"
+        flow.click(ids.ACTION_RETRACT, draft, user=EDITOR2)  # the card as it is now
+        retracted = flow.wait_state(draft.id, "retracted")
+        assert retracted.retracted_by == EDITOR2
+        history = flow.store.history(draft.id)
+        assert history is not None
+        [event] = [a for a in history.audit if a.action == "draft.retracted"]
+        assert event.detail["revision"] == 2
+
+
+def test_an_edit_racing_an_approval_never_publishes_text_the_editor_did_not_see(
+    flow: Flow,
+) -> None:
+    for round_ in range(3):
+        _race_edit_and_approval(flow, f"/race{round_}")
+
+
+def _race_edit_and_approval(flow: Flow, path: str) -> None:
+    flow.site.add(path, _article())
+    draft = flow.ready_draft(f"Story {flow.site.url(path)}")
+    seen = flow.button_value(draft, ids.ACTION_APPROVE)
+    flow.click(ids.ACTION_EDIT, draft, user=REPORTER)
+    modal = flow.last_modal()
+    values = {ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: "Raced edit."}}
+    barrier = threading.Barrier(2)
+    told_before = len(flow.ephemerals(REPORTER))
+
+    def edit() -> None:
+        barrier.wait()
+        flow.submit(modal, values, user=REPORTER)
+
+    def approve() -> None:
+        barrier.wait()
+        flow.click(ids.ACTION_APPROVE, draft.id, user=EDITOR, value=seen)
+
+    threads = [threading.Thread(target=edit), threading.Thread(target=approve)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Exactly one wins; the loser is told (the reporter privately, the editor by STALE).
+    told = wait_for(
+        lambda: flow.ephemerals(REPORTER)[told_before:] or flow.answers() or None,
+        message="the loser to be told",
+    )
+    stored = flow.draft(draft.id)
+    if stored.state == "approved":
+        # The approval won: revision 1 is approved, the edit was refused.
+        assert (stored.approved_revision, stored.current_revision) == (1, 1)
+        assert told == [f"<@{EDITOR}> already approved this draft."]
+    else:
+        # The edit won: nothing is approved, revision 2 waits for a look.
+        assert (stored.state, stored.current_revision) == ("ready", 2)
+        assert stored.approved_revision is None
+        assert told == [STALE]
+
+
+# --- The database fails at click time -----------------------------------------------------------
+
+NOT_RECORDED = "That didn't go through: nothing was recorded. Please try again in a moment."
+
+
+def test_a_click_while_the_database_is_down_is_told_and_nothing_is_half_done(
+    flow_factory: Callable[..., Flow], tmp_path: Path
+) -> None:
+    secret = "whsec_" + base64.b64encode(b"flow-webhook-secret-32-bytes-long").decode()
+    volume = tmp_path / "volume"
+    volume.mkdir()
+    with WebhookReceiver(secret) as receiver:
+        flow = flow_factory(
+            database_url=f"sqlite:///{volume / 'flow.db'}",
+            publish_webhook_url=receiver.url,
+            publish_webhook_secret=secret,
+            publish_poll_s=0.2,
+        )
+        draft = flow.ready_draft()
+        flow.click(ids.ACTION_EDIT, draft, user=EDITOR)
+        modal = wait_for(flow.slack.views, message="the edit modal")[-1]
+        draft = flow.draft(draft.id)
+        card = flow.bot_message(draft)
+        versions = len(card.history)
+        buttons = {
+            a: flow.button_value(draft, a) for a in (ids.ACTION_APPROVE, ids.ACTION_REGENERATE)
+        }
+
+        # The database goes away (its volume is unmounted): every connection fails for real.
+        away = tmp_path / "unmounted"
+        volume.rename(away)
+        flow.store.close()  # drop pooled connections: the next ones cannot open the file
+        try:
+            flow.click(ids.ACTION_APPROVE, draft, user=EDITOR, value=buttons[ids.ACTION_APPROVE])
+            assert wait_for(flow.answers, message="the approval's sentence") == [NOT_RECORDED]
+            value = buttons[ids.ACTION_REGENERATE]
+            flow.click(ids.ACTION_REGENERATE, draft, user=EDITOR, value=value)
+            assert wait_for(flow.answers, message="the regenerate sentence") == [NOT_RECORDED]
+            values = {ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: "Edited while down."}}
+            flow.submit(modal, values)
+            # A submission has no response_url: the sentence comes privately in the thread.
+            [ephemeral] = wait_for(lambda: flow.slack.ephemerals(EDITOR), message="the edit's")
+            assert ephemeral.text == NOT_RECORDED and ephemeral.channel == CHANNEL
+        finally:
+            flow.store.close()
+            away.rename(volume)
+
+        # Nothing half-done: no approval, no edit, no outbox row, nothing sent, card untouched.
+        stored = flow.draft(draft.id)
+        assert (stored.state, stored.current_revision, stored.approved_by) == ("ready", 1, None)
+        history = flow.store.history(draft.id)
+        assert history is not None and history.deliveries == ()
+        assert [a.action for a in history.audit if a.actor == EDITOR] == []
+        assert len(receiver.deliveries) == 0
+        assert len(flow.bot_message(draft).history) == versions
+        assert flow.bot_message(draft).blocks == card.blocks
+        assert len(flow.slack.views()) == 1  # no modal was opened while it was down
+
+        # Trying again once the database is back works.
+        flow.click(ids.ACTION_APPROVE, draft, user=EDITOR)
+        flow.wait_state(draft.id, "published")
+        assert len(receiver.wait_for_requests(1)) == 1

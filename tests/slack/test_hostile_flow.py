@@ -40,7 +40,7 @@ def _click(
     """Click as EDITOR; the private answer goes to ``flow.last_response_url``."""
     payload = signing.block_actions_payload(
         action_id=action_id,
-        value=draft_id,
+        value=f"{draft_id}:1",  # as the card of revision 1 names it
         trigger_id=flow.slack.new_trigger_id(),
         user_id=EDITOR,
         user_name="editor",
@@ -204,3 +204,48 @@ def test_the_bot_still_works_after_hostile_traffic(flow: Flow) -> None:
         content_type = signing.FORM if body.startswith(b"payload") else signing.JSON
         assert flow.send(signing.sign(body, SECRET, content_type=content_type)).status < 500
     assert flow.ready_draft().state == "ready"
+
+
+def test_payloads_naming_no_workspace_or_no_channel_change_nothing(flow: Flow) -> None:
+    # A signed payload without team and channel is a mismatch, never a wildcard (SECURITY.md).
+    draft = flow.ready_draft()
+    value = flow.button_value(draft, ids.ACTION_APPROVE) or ""
+    for drop in (("team",), ("channel", "container"), ("team", "channel", "container")):
+        payload = signing.block_actions_payload(
+            action_id=ids.ACTION_APPROVE,
+            value=value,
+            trigger_id=flow.slack.new_trigger_id(),
+            user_id=EDITOR,
+            channel_id=CHANNEL,
+            message_ts=draft.bot_message_ts or "1.0",
+            response_url=flow.slack.new_response_url(),
+        )
+        for name in drop:
+            payload.pop(name)
+        flow.last_response_url = payload["response_url"]
+        assert flow.send(signing.interactivity_request(payload, SECRET)).status == 200
+        assert wait_for(flow.answers, message="the refusal") == [NOT_FOUND]
+    assert flow.draft(draft.id).state == "ready"
+
+    # A modal submission names no channel itself: the channel comes from the metadata the
+    # modal was opened with. Without it (or without a team) nothing is edited.
+    flow.click(ids.ACTION_EDIT, draft, user=EDITOR)
+    modal = wait_for(flow.slack.views, message="the edit modal")[-1]
+    values = {ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: "Foreign text."}}
+    no_channel = {**modal, "private_metadata": f"{draft.id}:1"}
+    with capture_logs() as logs:
+        flow.submit(no_channel, values)
+        payload = signing.view_submission_payload(
+            view=modal, values=values, trigger_id=flow.slack.new_trigger_id(), user_id=EDITOR
+        )
+        payload.pop("team")
+        assert flow.send(signing.interactivity_request(payload, SECRET)).status == 200
+        wait_for(
+            lambda: len([e for e in logs if e["event"] == "review.foreign_draft"]) == 2,
+            message="both refusals",
+        )
+    stored = flow.draft(draft.id)
+    assert (stored.state, stored.current_revision) == ("ready", 1)
+    history = flow.store.history(draft.id)
+    assert history is not None
+    assert not [e for e in history.audit if e.action in ("draft.approved", "draft.edited")]

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.socket_mode import SocketModeClient
@@ -24,6 +25,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.slack import ids
+from bot.slack.app import Services, build_app, build_services
 from bot.store import Store
 from tests.fakes import slack_signing as signing
 from tests.fakes.anthropic_api import FakeAnthropic
@@ -31,7 +33,15 @@ from tests.fakes.bot_process import BotProcess
 from tests.fakes.news_site import NewsSite
 from tests.fakes.slack_api import FakeSlackAPI, iter_texts
 from tests.fakes.socket_mode import OP_CLOSE, OP_TEXT, FakeSocketMode, encode_frame
-from tests.slack.conftest import ARTICLE_HTML, CHANNEL, EDITOR, REPORTER, TOKEN, wait_for
+from tests.slack.conftest import (
+    ARTICLE_HTML,
+    CHANNEL,
+    EDITOR,
+    REPORTER,
+    TOKEN,
+    make_settings,
+    wait_for,
+)
 
 APP_TOKEN = "xapp-1-A0NEWSBOT-1-socket-test"
 
@@ -144,7 +154,10 @@ def test_newsbot_socket_summarizes_a_link_answers_a_command_and_takes_an_approva
             assert socket_mode.wait_ack(click_id)["envelope_id"] == click_id
             with Store(database) as store:
                 wait_for(
-                    lambda: (d := store.get_draft(approve["value"])) and d.state == "approved",
+                    lambda: (
+                        (d := store.get_draft(ids.parse_action_value(approve["value"])[0]))
+                        and d.state == "approved"
+                    ),
                     15.0,
                     "the draft to be approved",
                 )
@@ -159,6 +172,61 @@ def test_newsbot_socket_summarizes_a_link_answers_a_command_and_takes_an_approva
     assert any(e.get("event") == "socket.connecting" for e in bot.lines)
     assert any(e.get("event") == "workers.stopped" for e in bot.lines)
     assert connection.ended.wait(5), "the client closed its connection on the way out"
+
+
+@pytest.fixture
+def socket_bot(
+    fakes: tuple[FakeSlackAPI, FakeSocketMode, NewsSite], tmp_path: Path
+) -> Iterator[Services]:
+    """The bot in this process, connected through Bolt's ``SocketModeHandler`` as in
+    ``newsbot socket`` (bot/cli/serve.py's run_socket), with its summary workers running."""
+    slack, socket_mode, _site = fakes
+    with FakeAnthropic() as model:
+        settings = make_settings(tmp_path, slack, model, slack_app_token=APP_TOKEN)
+        with Store.from_settings(settings) as store:
+            store.upgrade()
+            services = build_services(settings, store=store)
+            handler = SocketModeHandler(build_app(services), APP_TOKEN)
+            services.workers.start()
+            try:
+                handler.connect()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
+                socket_mode.wait_connected()
+                yield services
+            finally:
+                handler.close()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
+                services.workers.stop()
+
+
+PAYLOAD_WORD_CASES = {
+    "url_path": ("/payload-rocket-launch", "", {}),
+    "url_query": ("/rocket-launch", "?utm=payload", {}),
+    "channel_name": ("/story", "", {"channel_name": "payload-desk"}),
+    "user_name": ("/story", "", {"user_name": "payload.reporter"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PAYLOAD_WORD_CASES))
+def test_a_command_with_the_word_payload_is_answered_in_socket_mode(
+    fakes: tuple[FakeSlackAPI, FakeSocketMode, NewsSite], socket_bot: Services, case: str
+) -> None:
+    # Socket Mode hands Bolt the command as a JSON object (no form parsing); the same
+    # sentence and summary as over HTTP (tests/slack/test_flow_command_home.py).
+    slack, socket_mode, site = fakes
+    path, query, names = PAYLOAD_WORD_CASES[case]
+    site.add(path + query, ARTICLE_HTML)
+    url = site.url(path) + query
+    response_url = slack.new_response_url()
+    fields = _command_fields(url, response_url, slack.new_trigger_id())
+    fields.update(names)
+    ack = socket_mode.wait_ack(socket_mode.send_command(fields))["payload"]
+    assert ack["response_type"] == "ephemeral"
+    assert ack["text"].startswith(":hourglass_flowing_sand: Summarizing")
+    [preview] = wait_for(lambda: slack.responses(response_url), 15.0, "the preview")
+    assert "Millbrook" in "\n".join(iter_texts(preview["blocks"]))
+    draft = socket_bot.store.get_draft(preview["blocks"][-1]["elements"][0]["value"])
+    assert draft is not None and (draft.url, draft.reporter_id) == (url, REPORTER)
+    [fetched] = site.requests_for(path)
+    assert fetched.path == path + query
 
 
 # --- The fake itself ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -198,3 +199,68 @@ def test_every_human_action_is_refused_outside_its_source_states(store: Store, a
         if outcome.draft.state == "queued":
             # out of the way, so the next draft_in claims its own draft
             assert store.reject(draft.id, "cleanup").won
+
+
+def test_reject_and_retract_name_the_revision_the_editor_saw(store: Store) -> None:
+    ready = draft_in(store, "ready")
+    assert store.edit(ready.id, editor_id="U_REP", base_revision=1, bullets=["Neu."]).won
+    refused = store.reject(ready.id, "U_EDITOR", "alt", base_revision=1)
+    assert not refused.won and refused.draft is not None and refused.draft.state == "ready"
+    assert store.approve(ready.id, editor_id="U_EDITOR", editor_name=None, revision=2).won
+    stale = store.retract(ready.id, "U_EDITOR", revision=1)
+    assert not stale.won and stale.draft is not None and stale.draft.state == "approved"
+    assert store.retract(ready.id, "U_EDITOR", revision=2).won
+    history = store.history(ready.id)
+    assert history is not None
+    assert [a.action for a in history.audit].count("draft.rejected") == 0
+
+
+def test_an_edit_and_an_approval_of_the_old_revision_racing_from_threads(store: Store) -> None:
+    """The compare-and-set is in the UPDATE: whoever commits second sees the other's change,
+    so an approval of revision 1 never approves (or sends) the edit it did not see."""
+    for _ in range(12):
+        _race_edit_and_approval(store)
+
+
+def _race_edit_and_approval(store: Store) -> None:
+    ready = draft_in(store, "ready")
+    barrier = threading.Barrier(2)
+    results: dict[str, Outcome] = {}
+
+    def edit() -> None:
+        barrier.wait()
+        results["edit"] = store.edit(
+            ready.id, editor_id="U_REP", base_revision=1, bullets=["Unseen text."]
+        )
+
+    def approve() -> None:
+        barrier.wait()
+        results["approve"] = store.approve(
+            ready.id, editor_id="U_EDITOR", editor_name=None, revision=1, payload={"r": 1}
+        )
+
+    threads = [threading.Thread(target=edit), threading.Thread(target=approve)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (results["edit"].won, results["approve"].won) in ((True, False), (False, True))
+    stored = store.get_draft(ready.id)
+    history = store.history(ready.id)
+    assert stored is not None and history is not None
+    if results["approve"].won:
+        assert (stored.state, stored.approved_revision, stored.current_revision) == (
+            "approved",
+            1,
+            1,
+        )
+        [delivery] = history.deliveries
+        assert delivery.revision == 1
+    else:
+        assert (stored.state, stored.current_revision, stored.approved_revision) == (
+            "ready",
+            2,
+            None,
+        )
+        assert history.deliveries == ()
+    store.reject(ready.id, "U_EDITOR")  # out of the way of the next round's helper

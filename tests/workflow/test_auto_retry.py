@@ -21,7 +21,6 @@ from bot.summarizer import HouseStyle
 from bot.summarizer.errors import ModelOutputInvalid, ModelRefused, ModelUnavailable
 from bot.workflow.drafts import (
     AUTO_RETRY_CODES,
-    Actor,
     DraftWorkflow,
     Failure,
     SummaryWorkers,
@@ -30,7 +29,7 @@ from bot.workflow.drafts import (
 )
 from tests.slack.conftest import wait_for
 from tests.store.conftest import FakeClock
-from tests.workflow.test_drafts import REPORTER, Articles, Notes, Summaries, World
+from tests.workflow.test_drafts import REPORTER, Articles, Notes, Summaries, World, actor
 
 
 class FailureNotes(Notes):
@@ -110,7 +109,7 @@ def test_a_model_storm_is_retried_by_itself_until_the_cap_then_failed(world: Wor
     assert len(world.summaries.instructions) == 4  # the model was asked four times
     # Retry by hand still works, with a fresh budget.
     world.summaries.error = None
-    assert world.workflow.retry(draft.id, Actor(REPORTER))
+    assert world.workflow.retry(draft.id, actor(REPORTER))
     assert world.work() is not None
     done = world.store.get_draft(draft.id)
     assert done is not None and done.state == "ready" and done.auto_retries == 0
@@ -233,7 +232,7 @@ def test_retry_while_waiting_tries_at_once(world: World) -> None:
     world.summaries.error = ModelUnavailable("overloaded")
     world.work()
     world.summaries.error = None
-    assert world.workflow.retry(draft.id, Actor(REPORTER))
+    assert world.workflow.retry(draft.id, actor(REPORTER))
     assert ("changed", (draft.id, "queued")) in world.notes.calls
     assert world.work() is not None  # due now, no clock advance
     stored = world.store.get_draft(draft.id)

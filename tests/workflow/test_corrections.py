@@ -12,7 +12,7 @@ from typing import Any
 from bot.publisher import RetryPolicy, WebhookClient
 from bot.store import Delivery, DraftHistory, Store
 from bot.workflow.audit import timeline
-from bot.workflow.drafts import Actor, SummaryWorkers
+from bot.workflow.drafts import SummaryWorkers
 from bot.workflow.publishing import ApprovalPayloads, PublishWorker
 from tests.slack.conftest import wait_for
 from tests.store.conftest import FakeClock
@@ -22,7 +22,7 @@ from tests.workflow.publish_support import (
     approved_delivery,
     closed_port_url,
 )
-from tests.workflow.test_drafts import EDITOR, REPORTER, World, world
+from tests.workflow.test_drafts import EDITOR, REPORTER, World, actor, world
 
 __all__ = ["world"]  # the fixture, shared with test_drafts
 
@@ -32,7 +32,7 @@ def _publish(world: World) -> str:
     world.workflow.payloads = ApprovalPayloads(world.store, heading="Summary", disclaimer="AI")
     [draft] = world.message("1.1", "https://news.example/a")
     world.work()
-    assert world.workflow.approve(draft.id, Actor(EDITOR, name="Eva"))
+    assert world.workflow.approve(draft.id, actor(EDITOR, name="Eva"), revision=1)
     _deliver(world.store)
     published = world.store.get_draft(draft.id)
     assert published is not None and published.state == "published"
@@ -63,23 +63,24 @@ def test_an_edit_after_publishing_is_a_correction_sent_as_summary_updated(world:
 
     # The reporter may edit a draft under review, but not correct published text.
     assert not world.workflow.save_edit(
-        draft_id, Actor(REPORTER), base_revision=1, bullets=["Wrong."]
+        draft_id, actor(REPORTER), base_revision=1, bullets=["Wrong."]
     )
     assert _refusals(world) == ["review.not_editor_correct"]
-    assert world.workflow.open_review(draft_id, Actor(REPORTER), action="edit") is None
-    assert world.workflow.open_review(draft_id, Actor(EDITOR), action="edit") is not None
+    assert world.workflow.open_review(draft_id, actor(REPORTER), action="edit", revision=1) is None
+    editing = world.workflow.open_review(draft_id, actor(EDITOR), action="edit", revision=1)
+    assert editing is not None
 
     assert world.workflow.save_edit(
-        draft_id, Actor(EDITOR), base_revision=1, bullets=["The vote was 14 to 5."]
+        draft_id, actor(EDITOR), base_revision=1, bullets=["The vote was 14 to 5."]
     )
     ready = world.store.get_draft(draft_id)
     assert ready is not None and ready.state == "ready"
     assert (ready.current_revision, ready.approved_revision) == (2, 1)
     # Rejecting a correction would orphan the CMS's copy.
-    assert not world.workflow.reject(draft_id, Actor(EDITOR))
+    assert not world.workflow.reject(draft_id, actor(EDITOR), base_revision=2)
     assert _refusals(world)[-1] == "review.published"
 
-    assert world.workflow.approve(draft_id, Actor(EDITOR, name="Eva"))
+    assert world.workflow.approve(draft_id, actor(EDITOR, name="Eva"), revision=2)
     updated = _deliver(world.store)
     assert updated.event_type == "summary.updated" and updated.revision == 2
     assert updated.webhook_id != approved.webhook_id
@@ -100,11 +101,11 @@ def test_retract_is_for_editors_sends_summary_retracted_once_and_ends_the_draft(
     world: World,
 ) -> None:
     draft_id = _publish(world)
-    assert not world.workflow.retract(draft_id, Actor(REPORTER))
+    assert not world.workflow.retract(draft_id, actor(REPORTER), revision=1)
     assert _refusals(world) == ["review.not_editor_retract"]
 
-    assert world.workflow.retract(draft_id, Actor(EDITOR, name="Eva"))
-    assert not world.workflow.retract(draft_id, Actor(EDITOR))  # a double click
+    assert world.workflow.retract(draft_id, actor(EDITOR, name="Eva"), revision=1)
+    assert not world.workflow.retract(draft_id, actor(EDITOR), revision=1)  # a double click
     assert world.notes.of("refuse")[-1] == (EDITOR, "review.already_retracted", EDITOR)
     retracted = world.store.get_draft(draft_id)
     assert retracted is not None and retracted.state == "retracted"
@@ -122,14 +123,16 @@ def test_retract_is_for_editors_sends_summary_retracted_once_and_ends_the_draft(
     after = world.store.get_draft(draft_id)
     assert after is not None and after.state == "retracted"
     for action in ("edit", "regenerate", "reject"):
-        assert world.workflow.open_review(draft_id, Actor(EDITOR), action=action) is None
-    assert not world.workflow.approve(draft_id, Actor(EDITOR))
+        assert (
+            world.workflow.open_review(draft_id, actor(EDITOR), action=action, revision=1) is None
+        )
+    assert not world.workflow.approve(draft_id, actor(EDITOR), revision=1)
 
 
 def test_a_draft_under_first_review_cannot_be_retracted(world: World) -> None:
     [draft] = world.message("1.1", "https://news.example/a")
     world.work()
-    assert not world.workflow.retract(draft.id, Actor(EDITOR))
+    assert not world.workflow.retract(draft.id, actor(EDITOR), revision=1)
     assert world.store.retract(draft.id, EDITOR).won is False  # the store refuses too
     stored = world.store.get_draft(draft.id)
     assert stored is not None and stored.state == "ready"

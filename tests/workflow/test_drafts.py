@@ -29,6 +29,13 @@ from tests.store.conftest import FakeClock
 
 EDITOR = "U0EDITOR"
 REPORTER = "U0REPORTER"
+
+
+def actor(user_id: str, name: str | None = None) -> Actor:
+    """Someone clicking in the workspace (T1) and channel (C1) of the drafts below."""
+    return Actor(user_id, name=name, channel="C1", team_id="T1")
+
+
 TEXT = (
     "The city council of Millbrook on Tuesday approved a plan to build a new public library. "
     "The vote was 14 to 5. Mayor Helen Okafor said the library would open in 2028. "
@@ -226,8 +233,9 @@ def test_the_older_of_two_drafts_of_a_link_is_summarized_the_newer_points_to_it(
 def test_regenerate_reuses_the_stored_article_and_passes_the_instruction(world: World) -> None:
     [draft] = world.message("1.1", "https://news.example/a")
     world.work()
-    actor = Actor(REPORTER)
-    assert world.workflow.regenerate(draft.id, actor, instruction="shorter", base_revision=1)
+    assert world.workflow.regenerate(
+        draft.id, actor(REPORTER), instruction="shorter", base_revision=1
+    )
     world.work()
     assert world.articles.fetched == ["https://news.example/a"]
     assert world.summaries.instructions == [None, "shorter"]
@@ -239,11 +247,11 @@ def test_regenerate_reuses_the_stored_article_and_passes_the_instruction(world: 
 def test_approval_needs_an_editor_and_happens_once(world: World) -> None:
     [draft] = world.message("1.1", "https://news.example/a")
     world.work()
-    assert not world.workflow.approve(draft.id, Actor(REPORTER))
+    assert not world.workflow.approve(draft.id, actor(REPORTER), revision=1)
     assert world.notes.of("refuse") == [(REPORTER, "review.not_editor", None)]
-    assert world.workflow.approve(draft.id, Actor(EDITOR, name="Eddie"))
-    assert not world.workflow.approve(draft.id, Actor("U0OTHER"))
-    assert not world.workflow.approve(draft.id, Actor(EDITOR))
+    assert world.workflow.approve(draft.id, actor(EDITOR, name="Eddie"), revision=1)
+    assert not world.workflow.approve(draft.id, actor("U0OTHER"), revision=1)
+    assert not world.workflow.approve(draft.id, actor(EDITOR), revision=1)
     assert world.notes.of("refuse")[-1] == (EDITOR, "review.already_approved", EDITOR)
     stored = world.store.get_draft(draft.id)
     assert stored is not None and stored.approved_by_name == "Eddie"
@@ -252,10 +260,10 @@ def test_approval_needs_an_editor_and_happens_once(world: World) -> None:
 def test_an_edit_based_on_an_old_revision_is_refused(world: World) -> None:
     [draft] = world.message("1.1", "https://news.example/a")
     world.work()
-    editor = Actor(EDITOR)
+    editor = actor(EDITOR)
     assert world.workflow.save_edit(draft.id, editor, base_revision=1, bullets=["Edited."])
     assert not world.workflow.save_edit(draft.id, editor, base_revision=1, bullets=["Old."])
-    assert world.notes.of("refuse")[-1] == (EDITOR, "review.changed", None)
+    assert world.notes.of("refuse")[-1] == (EDITOR, "review.stale", None)
     revision = world.store.get_revision(draft.id)
     assert revision is not None and revision.bullets == ("Edited.",)
     assert any(c["kind"] == "count" for c in revision.checks)  # 1 bullet, house style 2
@@ -264,10 +272,11 @@ def test_an_edit_based_on_an_old_revision_is_refused(world: World) -> None:
 def test_others_may_not_change_the_draft(world: World) -> None:
     [draft] = world.message("1.1", "https://news.example/a")
     world.work()
-    outsider = Actor("U0OUTSIDER")
-    assert world.workflow.open_review(draft.id, outsider, action="edit") is None
-    assert world.workflow.open_review(draft.id, Actor(REPORTER), action="reject") is None
-    assert world.workflow.open_review(draft.id, Actor(REPORTER), action="edit") is not None
+    outsider = actor("U0OUTSIDER")
+    assert world.workflow.open_review(draft.id, outsider, action="edit", revision=1) is None
+    reporter = actor(REPORTER)
+    assert world.workflow.open_review(draft.id, reporter, action="reject", revision=1) is None
+    assert world.workflow.open_review(draft.id, reporter, action="edit", revision=1) is not None
     assert [key for _, key, _ in world.notes.of("refuse")] == [
         "review.not_allowed",
         "review.not_editor",

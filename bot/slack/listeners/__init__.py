@@ -15,7 +15,7 @@ import structlog
 from slack_bolt import App, BoltResponse
 
 from bot.logs import get_logger
-from bot.slack import ids
+from bot.slack import ids, mapping
 from bot.slack.listeners import actions, commands, events, home, views
 
 if TYPE_CHECKING:
@@ -56,9 +56,10 @@ def bind_request_context(
     draft_id = None
     actions_ = body.get("actions") or []
     if actions_:
-        draft_id = actions_[0].get("value")
+        draft_id = ids.parse_action_value(str(actions_[0].get("value") or "")).draft_id or None
     elif body.get("view"):
-        draft_id = str(body["view"].get("private_metadata") or "").partition(":")[0] or None
+        metadata = str(body["view"].get("private_metadata") or "")
+        draft_id = mapping.parse_modal_metadata(metadata).draft_id or None
     context = {
         "team": team,
         "channel": channel,

@@ -1,7 +1,9 @@
 """Buttons: Approve, Edit, Regenerate, Reject, Retry, Retry publishing, Retract, Post for review,
 Dismiss.
 
-Every button carries only the draft id. Each listener acks first; the modal buttons then
+Every button carries ids only: the draft id, and for the review buttons the revision the card
+showed (:func:`bot.slack.ids.action_value`), so an editor approves exactly the text they saw.
+Each listener acks first; the modal buttons then
 check permission and state (two quick database reads) and open their modal at once, because
 a ``trigger_id`` expires about 3 s after the click and can be used only once
 (https://docs.slack.dev/interactivity/handling-user-interaction). Refusals are one private
@@ -52,9 +54,14 @@ def _team(body: dict[str, Any]) -> str | None:
     return str(value) if value else None
 
 
-def _draft_id(body: dict[str, Any]) -> str:
+def _value(body: dict[str, Any]) -> ids.ActionValue:
+    """The clicked button's draft id and revision (None for buttons of older cards)."""
     actions = body.get("actions") or [{}]
-    return str(actions[0].get("value") or "")
+    return ids.parse_action_value(str(actions[0].get("value") or ""))
+
+
+def _draft_id(body: dict[str, Any]) -> str:
+    return _value(body).draft_id
 
 
 def register(app: App, services: Services) -> None:
@@ -64,12 +71,18 @@ def register(app: App, services: Services) -> None:
     lang = services.lang
 
     def open_modal(body: dict[str, Any], actor: Actor, build: Callable[[Review], Any]) -> None:
-        review = workflow.open_review(_draft_id(body), actor, action=_ACTION_NAMES[_action(body)])
+        value = _value(body)
+        review = workflow.open_review(
+            value.draft_id, actor, action=_ACTION_NAMES[_action(body)], revision=value.revision
+        )
         if review is None:
             return
         view = build(review)
-        number = review.revision.number if review.revision else None
-        view["private_metadata"] = mapping.modal_metadata(review.draft.id, number)
+        # The submission is checked against this revision and this channel (a view_submission
+        # names no channel of its own).
+        view["private_metadata"] = mapping.modal_metadata(
+            review.draft.id, value.revision, channel=actor.channel, thread_ts=actor.thread_ts
+        )
         try:
             client.views_open(trigger_id=body["trigger_id"], view=view)
         except SlackApiError as exc:
@@ -117,7 +130,10 @@ def register(app: App, services: Services) -> None:
         ack()
         actor = actor_from(body)
         name = services.names.name(actor.user_id, fallback=actor.name)
-        workflow.approve(_draft_id(body), Actor(**{**_fields(actor), "name": name}))
+        value = _value(body)
+        workflow.approve(
+            value.draft_id, Actor(**{**_fields(actor), "name": name}), revision=value.revision
+        )
 
     @app.action(ids.ACTION_RETRY)
     def on_retry(ack: Ack, body: dict[str, Any]) -> None:
@@ -135,7 +151,10 @@ def register(app: App, services: Services) -> None:
         ack()
         actor = actor_from(body)
         name = services.names.name(actor.user_id, fallback=actor.name)
-        workflow.retract(_draft_id(body), Actor(**{**_fields(actor), "name": name}))
+        value = _value(body)
+        workflow.retract(
+            value.draft_id, Actor(**{**_fields(actor), "name": name}), revision=value.revision
+        )
 
     @app.action(ids.ACTION_POST_FOR_REVIEW)
     def on_post_for_review(ack: Ack, body: dict[str, Any]) -> None:

@@ -2,8 +2,10 @@
 
 Edit errors go back in the ``ack`` as ``response_action: errors`` keyed by block id, which
 Slack shows under the input (https://docs.slack.dev/surfaces/modals#displaying_errors); the
-modal stays open. ``private_metadata`` holds ``<draft id>:<revision the user saw>``, so an
-edit or regeneration based on an outdated text is refused instead of overwriting.
+modal stays open. ``private_metadata`` holds the draft id, the revision the modal was opened on
+and the channel it was opened from (:func:`bot.slack.mapping.modal_metadata`), so an edit,
+regeneration or rejection based on an outdated text is refused instead of overwriting, and a
+submission is matched against the draft's workspace and channel.
 """
 
 from __future__ import annotations
@@ -19,15 +21,21 @@ if TYPE_CHECKING:
     from bot.slack.app import Services
 
 
-def _actor(body: dict[str, Any]) -> Actor:
+def _actor(body: dict[str, Any], modal: mapping.ModalContext) -> Actor:
     user = body.get("user") or {}
     team = body.get("team")
     team_id = team.get("id") if isinstance(team, dict) else None
     return Actor(
         user_id=str(user.get("id") or ""),
         name=user.get("name") or user.get("username"),
+        channel=modal.channel,
+        thread_ts=modal.thread_ts,
         team_id=str(team_id) if team_id else None,
     )
+
+
+def _modal(view: dict[str, Any]) -> mapping.ModalContext:
+    return mapping.parse_modal_metadata(str(view.get("private_metadata") or ""))
 
 
 def _values(view: dict[str, Any]) -> dict[str, Any]:
@@ -47,27 +55,32 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors=dict(submission.errors))
             return
         ack()
-        draft_id, revision = mapping.parse_modal_metadata(str(view.get("private_metadata") or ""))
-        if revision is None:
-            current = services.store.get_draft(draft_id)
-            revision = current.current_revision if current else None
+        modal = _modal(view)
         workflow.save_edit(
-            draft_id, _actor(body), base_revision=revision or 0, bullets=submission.bullets
+            modal.draft_id,
+            _actor(body, modal),
+            base_revision=modal.revision,
+            bullets=submission.bullets,
         )
 
     @app.view(ids.CALLBACK_REGENERATE)
     def on_regenerate_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         ack()
-        draft_id, revision = mapping.parse_modal_metadata(str(view.get("private_metadata") or ""))
+        modal = _modal(view)
         workflow.regenerate(
-            draft_id,
-            _actor(body),
+            modal.draft_id,
+            _actor(body, modal),
             instruction=blocks.read_regenerate_instruction(_values(view)),
-            base_revision=revision,
+            base_revision=modal.revision,
         )
 
     @app.view(ids.CALLBACK_REJECT)
     def on_reject_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         ack()
-        draft_id, _revision = mapping.parse_modal_metadata(str(view.get("private_metadata") or ""))
-        workflow.reject(draft_id, _actor(body), reason=blocks.read_reject_reason(_values(view)))
+        modal = _modal(view)
+        workflow.reject(
+            modal.draft_id,
+            _actor(body, modal),
+            reason=blocks.read_reject_reason(_values(view)),
+            base_revision=modal.revision,
+        )

@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from bot.server import HttpServer, Router
 from bot.settings import Settings, load_settings
+from bot.slack import ids
 from bot.slack.app import Services, build_app, build_services
 from bot.slack.repair import CardRepairer
 from bot.store import Draft, Store
@@ -195,6 +196,11 @@ class Flow:
         [draft] = self.drafts(ts)
         ready = self.wait_state(draft.id, "ready")
         wait_for(lambda: self.draft(draft.id).bot_message_ts, message="the draft message")
+        # The card with its buttons (they name the revision) is shown after the state changes.
+        wait_for(
+            lambda: self.button_value(self.draft(draft.id), ids.ACTION_APPROVE),
+            message="the draft card's buttons",
+        )
         return self.draft(ready.id)
 
     def last_modal(self) -> dict[str, Any]:

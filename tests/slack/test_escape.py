@@ -83,9 +83,10 @@ def test_escape_round_trips_and_leaves_nothing_live(text: str) -> None:
     escaped = escape_mrkdwn(text)
     assert "<" not in escaped and ">" not in escaped
     assert not _DANGLING_ENTITY.search(escaped)
-    assert _unescape(escaped).replace(WORD_JOINER, "") == text.replace("\r\n", "\n").replace(
-        "\r", "\n"
-    )
+    # Word joiners are what escaping inserts, so the round trip is compared without them (an
+    # input that holds one itself, as hypothesis found, is no different).
+    expected = text.replace("\r\n", "\n").replace("\r", "\n").replace(WORD_JOINER, "")
+    assert _unescape(escaped).replace(WORD_JOINER, "") == expected
 
 
 def test_truncate_keeps_short_text_and_cuts_long_text_with_an_ellipsis() -> None:

@@ -1,4 +1,5 @@
-"""``newsbot serve`` / ``socket`` fail fast: every missing variable named at once, and a wrong\n``SLACK_API_URL`` or refused ``SLACK_BOT_TOKEN`` named in one sentence before anything serves."""
+"""``newsbot serve`` / ``socket`` fail fast: every missing variable named at once, and a wrong
+``SLACK_API_URL`` or refused ``SLACK_BOT_TOKEN`` named in one sentence before anything serves."""
 
 from __future__ import annotations
 
@@ -137,18 +138,20 @@ def test_nothing_answering_at_slack_api_url(
 
 
 @pytest.mark.parametrize(
-    ("status", "body", "content_type"),
-    [(200, b"<html>CMS</html>", "text/html"), (404, b"Not Found", "text/plain"), (200, b"{}", "application/json")],
+    "answer",
+    [
+        (200, b"<html>CMS</html>", "text/html"),
+        (404, b"Not Found", "text/plain"),
+        (200, b"{}", "application/json"),
+    ],
 )
 def test_a_server_that_is_not_slack(
-    status: int,
-    body: bytes,
-    content_type: str,
+    answer: tuple[int, bytes, str],
     bot_env: None,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    with StaticHTTP(status, body, content_type) as other:
+    with StaticHTTP(*answer) as other:
         monkeypatch.setenv("SLACK_API_URL", other.url + "/api/")
         sentence = _refused(["serve", "--port", "0"], capsys)
     assert sentence.startswith(f"No Slack Web API answers at {other.url}/api/.")

@@ -36,7 +36,7 @@ class StaticHTTP:
                 self.end_headers()
                 self.wfile.write(fake.body)
 
-            do_GET = do_POST = _answer  # noqa: N815  # the names http.server dispatches to
+            do_GET = do_POST = _answer  # the names http.server dispatches to
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True

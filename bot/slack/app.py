@@ -28,6 +28,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
+from bot.i18n.labels import SummaryLabels
 from bot.logs import get_logger
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -117,8 +118,7 @@ def build_services(
         client,
         store,
         lang=settings.bot_language,
-        disclaimer=settings.summary_disclaimer,
-        extractive_disclaimer=settings.summary_extractive_disclaimer,
+        labels=SummaryLabels.from_settings(settings),
         publishing=payloads is not None,
         max_retries=settings.slack_max_retries,
     )

@@ -23,6 +23,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.webhook import WebhookClient
 
 from bot.i18n import t
+from bot.i18n.labels import SummaryLabels
 from bot.logs import get_logger
 from bot.slack import blocks, ids, mapping
 from bot.slack.escape import user_mention
@@ -47,16 +48,14 @@ class SlackNotifier:
         store: Store,
         *,
         lang: str = "en",
-        disclaimer: str = "",
-        extractive_disclaimer: str = "",
+        labels: SummaryLabels | None = None,
         publishing: bool = False,
         max_retries: int = 3,
     ) -> None:
         self.client = client
         self.store = store
         self.lang = lang
-        self.disclaimer = disclaimer
-        self.extractive_disclaimer = extractive_disclaimer
+        self.labels = labels or SummaryLabels(fallback_language=lang)
         self.publishing = publishing
         self.max_retries = max_retries
         self._permalinks: dict[tuple[str, str], str] = {}
@@ -245,8 +244,7 @@ class SlackNotifier:
         return mapping.draft_view(
             draft,
             revision,
-            disclaimer=self.disclaimer,
-            extractive_disclaimer=self.extractive_disclaimer,
+            labels=self.labels,
             publish_status=status,
         )
 

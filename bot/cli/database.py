@@ -40,12 +40,17 @@ def parse_database_url(raw: str) -> URL:
     from bot.store.engine import normalize_url
 
     try:
-        return normalize_url(raw)
+        url = normalize_url(raw)
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            # Each pooled connection would get its own empty database (bot.store.engine).
+            raise ValueError("sqlite needs a file")
+        return url
     except (ArgumentError, ValueError) as exc:
         # Only the exception's type: SQLAlchemy's parse error quotes the whole URL, password too.
         detail = type(exc).__name__
         scheme = raw.split("://", 1)[0].strip() if "://" in raw else ""
-        if scheme and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum():
+        supported = scheme.split("+", 1)[0] in ("sqlite", "postgresql", "postgres")
+        if scheme and not supported and scheme.replace("+", "").replace("-", "").isalnum():
             raise DatabaseUrlUnsupported(detail, scheme=f"{scheme}://") from None
         raise DatabaseUrlInvalid(detail) from None
 

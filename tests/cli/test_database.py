@@ -52,13 +52,20 @@ def test_an_unsupported_scheme_is_named(
     assert PASSWORD not in err
 
 
-def test_a_value_that_is_no_url_is_named(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    "value",
+    [f"newsbot:{PASSWORD}@localhost", "sqlite://", "sqlite:///:memory:", "sqlite+pysqlcipher:///x"],
+)
+def test_a_value_that_is_no_usable_url_is_named(
+    value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"newsbot:{PASSWORD}@localhost")
-    code, err = _run(["db", "current"], capsys)
+    monkeypatch.setenv("DATABASE_URL", value)
+    code, err = _run(["db", "upgrade"], capsys)
     assert code == EXIT_CONFIG
-    assert "DATABASE_URL is not a database URL" in err
+    assert err.strip().splitlines()[-1] == (
+        "DATABASE_URL is not a database URL. Use sqlite:///path/to/newsbot.db or "
+        "postgresql://user:password@host:5432/database."
+    )
     assert PASSWORD not in err
 
 

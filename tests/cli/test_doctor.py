@@ -180,7 +180,8 @@ def test_a_webhook_on_a_dead_port_fails(
     port = _closed_port()
     monkeypatch.setenv("PUBLISH_WEBHOOK_URL", f"{scheme}://127.0.0.1:{port}/hooks/newsbot")
     assert main(["doctor"]) == 1
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and "crashed" not in out
     assert "[ok]   Webhook DNS: 127.0.0.1 → 127.0.0.1" in out
     assert (
         f"[FAIL] Webhook connect: nothing answers at 127.0.0.1:{port} (connection refused)" in out
@@ -223,7 +224,8 @@ def test_a_base_url_that_is_not_the_messages_api(
     with StaticHTTP(*answer) as other:
         monkeypatch.setenv("ANTHROPIC_BASE_URL", other.url)
         assert main(["doctor"]) == 1
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and "crashed" not in out
     assert (
         f"[FAIL] Model API: ANTHROPIC_BASE_URL ({other.url}) answers, but not as the Claude "
         "Messages API" in out

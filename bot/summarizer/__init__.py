@@ -20,15 +20,7 @@ from bot.summarizer.errors import (
 from bot.summarizer.extractive import ExtractiveSummarizer
 from bot.summarizer.factory import FallbackSummarizer, build_summarizer
 from bot.summarizer.prompts import PromptSet
-from bot.summarizer.types import (
-    Check,
-    Draft,
-    Evidence,
-    HouseStyle,
-    Summarizer,
-    Timings,
-    Usage,
-)
+from bot.summarizer.types import Check, Draft, Evidence, HouseStyle, Summarizer, Timings, Usage
 
 __all__ = [
     "ArticleTooShort",

@@ -24,11 +24,6 @@ DEFAULT_MODEL = "claude-haiku-5-5"
 DEFAULT_USER_AGENT = (
     "newsbot/0.1 (Slack summary bot for newsrooms; +https://github.com/newsbot-dev/newsbot)"
 )
-DEFAULT_HEADING = "Zusammenfassung"
-DEFAULT_DISCLAIMER = (
-    "Diese Zusammenfassung wurde mit Hilfe künstlicher Intelligenz erstellt "
-    "und von der Redaktion geprüft."
-)
 
 
 class ConfigError(Exception):
@@ -98,8 +93,11 @@ class Settings(BaseSettings):
     summary_bullets: int = Field(default=3, ge=2, le=5)
     summary_max_words_per_bullet: int = Field(default=30, ge=8, le=80)
     summary_language: str | None = None  # None: the article's language
-    summary_heading: str = DEFAULT_HEADING
-    summary_disclaimer: str = DEFAULT_DISCLAIMER
+    # Unset: the catalogue's heading and disclaimers (bot/i18n/summarizer.py) in the summary's
+    # language, or in BOT_LANGUAGE for a language it lacks (it has en and de). Set: this text
+    # for every summary; set but empty: none shown.
+    summary_heading: str | None = None
+    summary_disclaimer: str | None = None
     summary_input_token_budget: int = Field(default=6000, ge=500)
     summary_max_output_tokens: int = Field(default=1024, ge=128)
     summary_fallback_engine: Literal["none", "extractive"] = "none"
@@ -107,9 +105,7 @@ class Settings(BaseSettings):
     # toward max_tokens (platform.claude.com/docs/en/models/haiku-5-5/whats-new-haiku-5-5).
     # None: not sent, for models without effort support (e.g. claude-haiku-4-5).
     summary_effort: Literal["low", "medium", "high"] | None = "low"
-    summary_extractive_disclaimer: str = (
-        "Automatisch aus den ersten Sätzen des Artikels zusammengestellt, nicht von einer KI."
-    )
+    summary_extractive_disclaimer: str | None = None  # as SUMMARY_DISCLAIMER, for lead drafts
     summary_prompt_dir: str | None = None  # None: the repository's prompts/ folder
     # USD per million tokens: input, output, 5-minute cache write, cache read. Defaults: Claude
     # Haiku 5.5 for prompts up to 100,000 tokens (platform.claude.com/docs/en/models/haiku-5-5/

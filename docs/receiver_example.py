@@ -11,11 +11,12 @@ A real CMS would keep ``seen`` and ``summaries`` in its database, not in memory.
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import json
 import os
-import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -94,7 +95,25 @@ def make_server(
     return ThreadingHTTPServer((host, port), Handler)
 
 
-if __name__ == "__main__":
-    server = make_server(os.environ["WEBHOOK_SECRET"], Inbox(), port=int(sys.argv[1]))
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description="Receive newsbot's signed webhooks on 127.0.0.1:PORT.",
+        epilog="WEBHOOK_SECRET (whsec_..., several separated by spaces while rotating) must "
+        "be set in the environment.",
+    )
+    parser.add_argument("port", type=int, metavar="PORT", help="port to listen on, e.g. 8080")
+    args = parser.parse_args(argv)
+    secrets = os.environ.get("WEBHOOK_SECRET", "").strip()
+    if not secrets:
+        parser.error("set WEBHOOK_SECRET to the secret newsbot signs with (whsec_...)")
+    try:
+        server = make_server(secrets, Inbox(), port=args.port)
+    except OSError as exc:
+        parser.error(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}")
     print(f"listening on http://127.0.0.1:{server.server_address[1]}/")
-    server.serve_forever()
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends it quietly
+        server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

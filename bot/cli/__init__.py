@@ -8,10 +8,12 @@ people are printed as one sentence on stderr; tracebacks go to the log only.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from bot.cli import audit, db, doctor, extract, purge, serve, summarize
+from bot.cli.errors import SetupError
 from bot.domain import UserFacingError
 from bot.i18n import sentence_for
 from bot.logs import configure_logging, get_logger
@@ -26,6 +28,8 @@ _QUIET_COMMANDS = frozenset({"extract", "summarize", "db", "audit", "purge", "do
 EXIT_REFUSED = 1
 EXIT_CONFIG = 2
 EXIT_INTERNAL = 3
+# What a shell reports for a process ended by SIGPIPE (128 + 13), as `git log | head -1` gives.
+EXIT_BROKEN_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,8 +58,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     log = get_logger("bot.cli")
     try:
         code: int = args.handler(args, settings)
+        # Flush here, not at exit: a reader that went away (`| head -1`) is noticed below.
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _stdout_closed()
     except ConfigError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except SetupError as exc:
+        log.info("command.refused", command=args.command, code=exc.code, detail=exc.detail)
+        print(sentence_for(exc, settings.bot_language), file=sys.stderr)
         return EXIT_CONFIG
     except UserFacingError as exc:
         log.info("command.refused", command=args.command, code=exc.code, detail=exc.detail)
@@ -68,3 +80,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(sentence_for(RuntimeError(), settings.bot_language), file=sys.stderr)
         return EXIT_INTERNAL
     return code
+
+
+def _stdout_closed() -> int:
+    """The reader of stdout went away: not a crash. Python's recipe
+    (https://docs.python.org/3/library/signal.html#note-on-sigpipe): point stdout at devnull, so
+    the flush at interpreter exit cannot raise BrokenPipeError again, and exit quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (tests capture it)
+        pass
+    finally:
+        os.close(devnull)
+    return EXIT_BROKEN_PIPE

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any, TextIO
 
+from bot.cli.database import open_store
 from bot.settings import ConfigError, Settings
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -63,7 +64,6 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.store import Store
     from bot.workflow import audit
 
     parser: argparse.ArgumentParser = args.audit_parser
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.draft_id is None and args.format == "text":
         parser.error("--format text needs a DRAFT_ID")
     out = sys.stdout
-    with Store.from_settings(settings) as store:
+    with open_store(settings, create=False) as store:
         if not store.is_current():
             raise ConfigError(
                 "the database schema is missing or out of date; run `newsbot db upgrade` first"

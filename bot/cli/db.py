@@ -9,6 +9,7 @@ import argparse
 import sys
 from typing import Any
 
+from bot.cli.database import open_store
 from bot.settings import Settings
 
 
@@ -34,20 +35,18 @@ def register(sub: Any) -> None:
 
 
 def run_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.store import Store
     from bot.store.engine import safe_url
 
-    with Store.from_settings(settings) as store:
+    with open_store(settings, create=True) as store:
         revision = store.upgrade()
     print(f"database {safe_url(store.url)} is at revision {revision}", file=sys.stdout)
     return 0
 
 
 def run_current(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.store import Store
     from bot.store.migrate import head_revision
 
-    with Store.from_settings(settings) as store:
+    with open_store(settings, create=False) as store:
         revision = store.schema_revision()
     head = head_revision()
     state = "up to date" if revision == head else f"behind: newest is {head}"

@@ -5,8 +5,9 @@ Read-only by design: it posts nothing, writes nothing and migrates nothing. It a
 response header, https://github.com/slack-ruby/slack-ruby-client/issues/378), counts the tokens
 of a one-line prompt with the model API (``messages.count_tokens``: proves the key, base URL and
 model id without paying for a completion,
-https://platform.claude.com/docs/en/build-with-claude/token-counting), reads the database's
-schema revision, and resolves the webhook host and completes a TLS handshake with it (no HTTP
+https://platform.claude.com/docs/en/build-with-claude/token-counting), renders every prompt
+template the way a summary request does, reads the database's schema revision, and resolves
+the webhook host and connects to it (a TCP connection, and a TLS handshake for https; no HTTP
 request, so the CMS sees nothing). Exit 0 when nothing failed (warnings allowed), else 1.
 """
 
@@ -45,6 +46,7 @@ _PROBE_TIMEOUT_S: Final = 10.0
 
 Resolver = Callable[[str, int], Sequence[str]]
 TlsProbe = Callable[[str, int, str], str]
+ConnectProbe = Callable[[str, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,12 @@ def resolve_host(host: str, port: int) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
+def tcp_connect(address: str, port: int) -> None:
+    """Open (and close) a TCP connection to ``address:port``; OSError when nothing answers."""
+    with socket.create_connection((address, port), timeout=_PROBE_TIMEOUT_S):
+        pass
+
+
 def tls_handshake(address: str, port: int, server_name: str) -> str:
     """Complete a verified TLS handshake with ``address`` for ``server_name``; the TLS version."""
     context = ssl.create_default_context()
@@ -88,16 +96,26 @@ class Doctor:
         *,
         resolve: Resolver = resolve_host,
         tls_probe: TlsProbe = tls_handshake,
+        connect_probe: ConnectProbe = tcp_connect,
         required_scopes: Sequence[str] = REQUIRED_SCOPES,
     ) -> None:
         self.settings = settings
         self._resolve = resolve
         self._tls_probe = tls_probe
+        self._connect_probe = connect_probe
         self._required_scopes = tuple(required_scopes)
 
     def run(self) -> list[Check]:
         checks: list[Check] = []
-        for step in (self.configuration, self.database, self.slack, self.model, self.webhook):
+        steps = (
+            self.configuration,
+            self.database,
+            self.slack,
+            self.prompts,
+            self.model,
+            self.webhook,
+        )
+        for step in steps:
             try:
                 checks.extend(step())
             except Exception:
@@ -194,11 +212,18 @@ class Doctor:
     # --- database -----------------------------------------------------------------------------
 
     def database(self) -> Iterator[Check]:
-        from bot.store import Store  # SQLAlchemy only when this check runs
-        from bot.store.engine import normalize_url, safe_url  # same
+        from bot.cli.database import parse_database_url  # SQLAlchemy only when this check runs
+        from bot.cli.errors import SetupError
+        from bot.i18n import sentence_for
+        from bot.store import Store  # same
+        from bot.store.engine import safe_url  # same
         from bot.store.migrate import head_revision  # same
 
-        url = normalize_url(self.settings.database_url)
+        try:
+            url = parse_database_url(self.settings.database_url)
+        except SetupError as exc:
+            yield Check("Database", "fail", "DATABASE_URL is not supported", sentence_for(exc))
+            return
         shown = safe_url(url)
         if url.get_backend_name() == "sqlite":
             path = url.database
@@ -301,45 +326,34 @@ class Doctor:
             return
         import anthropic  # the SDK is heavy; only when this check runs
 
-        from bot.summarizer.client import make_client  # same
+        from bot.summarizer.client import (  # same
+            checked_token_count,
+            is_foreign_error,
+            make_client,
+        )
+        from bot.summarizer.errors import NotMessagesApi  # same
 
         model = self.settings.anthropic_model
         client = make_client(self.settings)
+        not_the_api = Check(
+            "Model API",
+            "fail",
+            f"ANTHROPIC_BASE_URL ({client.base_url}) answers, but not as the Claude Messages API",
+            "set ANTHROPIC_BASE_URL to the API's root, without /v1 (or unset it to use "
+            "https://api.anthropic.com)",
+        )
         try:
-            counted = client.messages.count_tokens(
-                model=model, messages=[{"role": "user", "content": "newsbot doctor"}]
+            counted = checked_token_count(
+                client.messages.count_tokens(
+                    model=model, messages=[{"role": "user", "content": "newsbot doctor"}]
+                ),
+                base_url=client.base_url,
             )
-        except anthropic.AuthenticationError:
-            yield Check(
-                "Model API",
-                "fail",
-                "the API key was refused (401)",
-                "create a new key and set ANTHROPIC_API_KEY",
-            )
-            return
-        except anthropic.PermissionDeniedError:
-            yield Check(
-                "Model API",
-                "fail",
-                "the key may not use this API or model (403)",
-                "check the key's workspace and permissions in the Anthropic console",
-            )
-            return
-        except anthropic.NotFoundError:
-            yield Check(
-                "Model API",
-                "fail",
-                f"model {model} is unknown (404)",
-                "set ANTHROPIC_MODEL to a current model id",
-            )
+        except NotMessagesApi:
+            yield not_the_api
             return
         except anthropic.APIStatusError as exc:
-            yield Check(
-                "Model API",
-                "fail",
-                f"the API answered {exc.status_code}",
-                "check https://status.anthropic.com and ANTHROPIC_BASE_URL",
-            )
+            yield not_the_api if is_foreign_error(exc) else _status_check(exc, model)
             return
         except anthropic.APIConnectionError as exc:
             yield Check(
@@ -352,7 +366,7 @@ class Doctor:
         yield Check(
             "Model API",
             "ok",
-            f"model {model} answers (a test prompt counts {counted.input_tokens} tokens)",
+            f"model {model} answers (a test prompt counts {counted} tokens)",
         )
 
     # --- webhook ------------------------------------------------------------------------------
@@ -397,6 +411,12 @@ class Doctor:
             return
         yield Check("Webhook DNS", "ok", f"{host} → {', '.join(addresses[:4])}")
         if parts.scheme != "https":
+            try:
+                self._connect_probe(addresses[0], port)
+            except OSError as exc:
+                yield _no_answer(where, exc)
+                return
+            yield Check("Webhook connect", "ok", f"{where} accepts connections")
             yield Check(
                 "Webhook TLS",
                 "warn",
@@ -414,15 +434,121 @@ class Doctor:
                 "install a certificate for this host name from a public CA",
             )
             return
+        except (ConnectionRefusedError, TimeoutError) as exc:
+            yield _no_answer(where, exc)
+            return
         except (OSError, ssl.SSLError) as exc:
             yield Check(
                 "Webhook TLS",
                 "fail",
                 f"{where}: no TLS connection ({type(exc).__name__})",
-                "check that the CMS listens on this port and egress is allowed",
+                "check that the CMS speaks https on this port and egress is allowed",
             )
             return
         yield Check("Webhook TLS", "ok", f"{where}: {version}, certificate valid")
+
+    # --- prompts ------------------------------------------------------------------------------
+
+    def prompts(self) -> Iterator[Check]:
+        """Render every template as a summary request does (with an editor's wish and a
+        correction, so the optional templates render too); a missing, unreadable or empty
+        template, or a placeholder nobody fills, fails here instead of on every summary."""
+        from bot.domain import Article
+        from bot.summarizer import HouseStyle
+        from bot.summarizer.claude import build_request, prepare_article  # the SDK is heavy
+        from bot.summarizer.prompts import TEMPLATE_FILES, PromptError, PromptSet
+
+        s = self.settings
+        where = s.summary_prompt_dir or "the prompts shipped with newsbot"
+        # Without a key the extractive fallback serves alone and needs no prompt.
+        needed = s.anthropic_api_key is not None or s.summary_fallback_engine != "extractive"
+        status: Status = "fail" if needed else "warn"
+        fix = (
+            "restore the template (see prompts/README.md), or set SUMMARY_PROMPT_DIR to a "
+            "folder holding all of " + ", ".join(TEMPLATE_FILES.values())
+            if s.summary_prompt_dir
+            else "reinstall newsbot: its prompt templates are missing or damaged"
+        )
+        try:
+            prompts = PromptSet.load(s.summary_prompt_dir)
+            empty = [TEMPLATE_FILES[name] for name in TEMPLATE_FILES if not getattr(prompts, name)]
+            if empty:
+                yield Check(
+                    "Prompts", status, f"empty template(s) in {where}: " + ", ".join(empty), fix
+                )
+                return
+            style = HouseStyle.from_settings(s)
+            sample = Article(
+                url="https://example.org/doctor",
+                final_url="https://example.org/doctor",
+                title="newsbot doctor",
+                text="The council approved the budget on Tuesday.",
+                language="en",
+            )
+            prepared = prepare_article(
+                sample, prompts, style, budget_tokens=s.summary_input_token_budget
+            )
+            build_request(
+                prompts, style, prepared, instruction="shorter", correction="it was too long."
+            )
+        except PromptError as exc:
+            yield Check("Prompts", status, f"{where}: {exc.detail}", fix)
+            return
+        yield Check(
+            "Prompts",
+            "ok",
+            f"all {len(TEMPLATE_FILES)} templates render (prompt version {prompts.version})",
+        )
+
+
+def _no_answer(where: str, exc: OSError) -> Check:
+    """The line for a webhook host:port where nothing accepts a connection."""
+    if isinstance(exc, ConnectionRefusedError):
+        detail = f"nothing answers at {where} (connection refused)"
+    elif isinstance(exc, TimeoutError):
+        detail = f"nothing answers at {where} within {_PROBE_TIMEOUT_S:.0f} s"
+    else:
+        detail = f"cannot connect to {where} ({type(exc).__name__})"
+    return Check(
+        "Webhook connect",
+        "fail",
+        detail,
+        "check the host and port in PUBLISH_WEBHOOK_URL, that the CMS receiver runs, and that "
+        "a firewall lets this machine connect",
+    )
+
+
+def _status_check(exc: Any, model: str) -> Check:
+    """The checklist line for an error status from the Messages API itself."""
+    import anthropic  # the SDK is heavy; only when the model check runs
+
+    if isinstance(exc, anthropic.AuthenticationError):
+        return Check(
+            "Model API",
+            "fail",
+            "the API key was refused (401)",
+            "create a new key and set ANTHROPIC_API_KEY",
+        )
+    if isinstance(exc, anthropic.PermissionDeniedError):
+        return Check(
+            "Model API",
+            "fail",
+            "the key may not use this API or model (403)",
+            "check the key's workspace and permissions in the Anthropic console",
+        )
+    if isinstance(exc, anthropic.NotFoundError):
+        return Check(
+            "Model API",
+            "fail",
+            f"model {model} is unknown (404)",
+            "set ANTHROPIC_MODEL to a current model id",
+        )
+    return Check(
+        "Model API",
+        "fail",
+        f"the API answered {exc.status_code}",
+        "check https://status.anthropic.com and ANTHROPIC_BASE_URL",
+    )
 
 
 def _header(headers: Any, name: str) -> str | None:

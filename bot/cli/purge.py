@@ -12,6 +12,7 @@ import argparse
 import sys
 from typing import Any
 
+from bot.cli.database import open_store
 from bot.settings import ConfigError, Settings
 
 
@@ -33,13 +34,12 @@ def register(sub: Any) -> None:
 
 
 def run_purge(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.store import Store
     from bot.workflow.retention import purge
 
     days = settings.retention_days if args.days is None else args.days
     if days < 0:
         raise ConfigError("--days must be 0 or more")
-    with Store.from_settings(settings) as store:
+    with open_store(settings, create=False) as store:
         if not store.is_current():
             raise ConfigError(
                 "the database schema is not up to date: run `newsbot db upgrade` first"

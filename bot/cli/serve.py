@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import re
 import signal
 import threading
 from collections.abc import Iterator
@@ -26,6 +27,8 @@ from bot.logs import get_logger
 from bot.settings import ConfigError, Settings
 
 if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
     from bot.slack.app import Services
     from bot.store import Store
 
@@ -52,9 +55,9 @@ def register(sub: Any) -> None:
 
 def prepare_store(settings: Settings) -> Store:
     """The store, at the newest schema (SQLite upgraded here; PostgreSQL must be already)."""
-    from bot.store import Store
+    from bot.cli.database import open_store
 
-    store = Store.from_settings(settings)
+    store = open_store(settings, create=True)
     if not store.is_current():
         if store.backend == "sqlite":
             store.upgrade()
@@ -63,6 +66,44 @@ def prepare_store(settings: Settings) -> Store:
                 "the database schema is not up to date: run `newsbot db upgrade` first"
             )
     return store
+
+
+# auth.test's answers that mean the token itself is wrong: invalid_auth ("Invalid authentication
+# token"), not_authed ("No authentication token provided"), account_inactive ("token is for a
+# deleted user or team") (slackhq/slack-api-docs, methods/auth.test.json), and token_revoked
+# ("...or the app has been removed", methods/auth.revoke.json).
+_TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
+# Slack's error codes are snake_case words; anything else (slack_sdk's "Received a response in a
+# non-JSON format: …", or no code at all) means the server at SLACK_API_URL is not Slack.
+_SLACK_ERROR_CODE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def connect_slack(settings: Settings) -> WebClient:
+    """The Web API client, after one ``auth.test`` proving SLACK_API_URL and SLACK_BOT_TOKEN.
+
+    Before anything is served, so a wrong URL or token ends the start with one sentence naming
+    the setting instead of a traceback (and Bolt's own ``auth.test`` then finds a good token).
+    """
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
+    from bot.cli.errors import SlackStartFailed, SlackTokenRefused, SlackUnreachable
+    from bot.slack.app import build_web_client
+
+    client = build_web_client(settings)
+    url = settings.slack_api_url
+    try:
+        client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        detail = f"auth.test: HTTP {exc.response.status_code}, error {error!r}"
+        if not isinstance(error, str) or not _SLACK_ERROR_CODE.fullmatch(error):
+            raise SlackUnreachable(detail, url=url) from None
+        if error in _TOKEN_ERRORS:
+            raise SlackTokenRefused(detail, error=error) from None
+        raise SlackStartFailed(detail, error=error) from None
+    except (SlackClientError, OSError) as exc:  # refused, timed out, no such host, TLS
+        raise SlackUnreachable(f"auth.test: {type(exc).__name__}: {exc}", url=url) from None
+    return client
 
 
 @contextmanager
@@ -175,7 +216,13 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings.require("slack_bot_token", "slack_signing_secret", *_summary_needs(settings))
     load_language_model()
     port = args.port if args.port is not None else settings.port
-    services = build_services(settings, store=prepare_store(settings))
+    store = prepare_store(settings)
+    try:
+        client = connect_slack(settings)
+    except BaseException:
+        store.close()
+        raise
+    services = build_services(settings, store=store, client=client)
     app = build_app(services)
     server = HttpServer(
         Router(app, services.store.ping, services.metrics.render),
@@ -202,7 +249,13 @@ def run_socket(args: argparse.Namespace, settings: Settings) -> int:
     settings.require("slack_bot_token", "slack_app_token", *_summary_needs(settings))
     assert settings.slack_app_token is not None
     load_language_model()
-    services = build_services(settings, store=prepare_store(settings))
+    store = prepare_store(settings)
+    try:
+        client = connect_slack(settings)
+    except BaseException:
+        store.close()
+        raise
+    services = build_services(settings, store=store, client=client)
     app = build_app(services)
     handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
     with running(settings, services), stop_on_sigterm():

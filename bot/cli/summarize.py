@@ -25,7 +25,8 @@ def register(sub: Any) -> None:
         description="Fetch URL (or read a local HTML or plain-text FILE), summarize it in the "
         "house style and print heading, bullets, disclaimer, the automatic checks (as "
         "warnings), evidence, tokens and cost. Needs ANTHROPIC_API_KEY unless --engine "
-        "extractive. On a refusal: one sentence on stderr, exit 1.",
+        "extractive or SUMMARY_FALLBACK_ENGINE=extractive. On a refusal: one sentence on "
+        "stderr, exit 1.",
     )
     parser.add_argument("source", metavar="URL|FILE")
     parser.add_argument(
@@ -34,8 +35,9 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--engine",
         choices=("claude", "extractive"),
-        default="claude",
-        help="claude (default) or extractive: the article's lead sentences, offline, no AI",
+        default=None,
+        help="claude or extractive (the article's lead sentences, offline, no AI); default: "
+        "as the bot does, Claude with SUMMARY_FALLBACK_ENGINE when the model is unavailable",
     )
     parser.add_argument(
         "--instruction",

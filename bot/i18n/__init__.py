@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from bot.domain import UserFacingError
-from bot.i18n import articles, audit, common, publisher, review, slack, summarizer
+from bot.i18n import articles, audit, cli, common, publisher, review, slack, summarizer
 
 Language = Literal["en", "de"]
 LANGUAGES: tuple[Language, ...] = ("en", "de")
 
-_MODULES = (common, articles, summarizer, slack, publisher, review, audit)
+_MODULES = (common, articles, summarizer, slack, publisher, review, audit, cli)
 
 
 def _merge() -> dict[str, Mapping[str, str]]:

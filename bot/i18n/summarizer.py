@@ -30,6 +30,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Summaries aren't working because the bot isn't set up correctly. An administrator needs to fix it.",
         "de": "Zusammenfassungen funktionieren nicht, weil der Bot nicht richtig eingerichtet ist. Ein Administrator muss das beheben.",
     },
+    "error.summary_not_messages_api": {
+        "en": "Summaries aren't working: the server at ANTHROPIC_BASE_URL answers, but not as the Claude Messages API. An administrator needs to correct ANTHROPIC_BASE_URL (its root, without /v1) or unset it to use Anthropic's API.",
+        "de": "Zusammenfassungen funktionieren nicht: Der Server unter ANTHROPIC_BASE_URL antwortet, aber nicht als Claude-Messages-API. Ein Administrator muss ANTHROPIC_BASE_URL korrigieren (die Wurzel, ohne /v1) oder entfernen, um Anthropics API zu nutzen.",
+    },
     # --- checks (params: text, and the named ones) ---------------------------------------------
     "check.number": {
         "en": "Number not found in the article: {text}",
@@ -62,6 +66,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check.truncated": {
         "en": "The article was long: only its first {text} paragraphs were summarized.",
         "de": "Der Artikel war lang: Nur seine ersten {text} Absätze wurden zusammengefasst.",
+    },
+    # --- a summary's own labels (SUMMARY_HEADING, SUMMARY_DISCLAIMER and
+    # SUMMARY_EXTRACTIVE_DISCLAIMER override them), in the summary's language ------------------
+    "summary.heading": {
+        "en": "Summary",
+        "de": "Zusammenfassung",
+    },
+    "summary.disclaimer": {
+        "en": "This summary was written with the help of artificial intelligence and checked by the newsroom.",
+        "de": "Diese Zusammenfassung wurde mit Hilfe künstlicher Intelligenz erstellt und von der Redaktion geprüft.",
+    },
+    "summary.extractive_disclaimer": {
+        "en": "Put together automatically from the article's first sentences, not by an AI.",
+        "de": "Automatisch aus den ersten Sätzen des Artikels zusammengestellt, nicht von einer KI.",
     },
     # --- newsbot summarize ---------------------------------------------------------------------
     "summary.warnings": {

@@ -14,14 +14,17 @@ runs in :class:`~bot.workflow.drafts.SummaryWorkers`, so acks are not starved by
 from __future__ import annotations
 
 import contextvars
+import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
+from bot.i18n.labels import SummaryLabels
 from bot.logs import get_logger
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -119,8 +122,7 @@ def build_services(
         client,
         store,
         lang=settings.bot_language,
-        disclaimer=settings.summary_disclaimer,
-        extractive_disclaimer=settings.summary_extractive_disclaimer,
+        labels=SummaryLabels.from_settings(settings),
         publishing=payloads is not None,
         retry_handler=build_retry_handler(settings),
         timeout_s=settings.slack_timeout_s,
@@ -163,6 +165,22 @@ def build_services(
     )
 
 
+class _DropTokenUnusedWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and, as we hand it a configured
+    ``client`` (SLACK_API_URL, retries), warns on every start that the token "will be unused"
+    (slack_bolt/app/app.py: ``token = token or os.environ.get("SLACK_BOT_TOKEN")``). The client
+    carries that same token, so the warning says nothing: drop exactly that record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _quiet_bolt_token_warning() -> None:
+    bolt_app_logger = logging.getLogger("slack_bolt.App")  # Bolt's get_bolt_logger(App)
+    if not any(isinstance(f, _DropTokenUnusedWarning) for f in bolt_app_logger.filters):
+        bolt_app_logger.addFilter(_DropTokenUnusedWarning())
+
+
 def build_app(
     services: Services,
     *,
@@ -173,6 +191,7 @@ def build_app(
     from bot.slack import listeners  # noqa: PLC0415  # listeners import this module's types
 
     settings = services.settings
+    _quiet_bolt_token_warning()
     signing_secret = (
         settings.slack_signing_secret.get_secret_value()
         if settings.slack_signing_secret is not None

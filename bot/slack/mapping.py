@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.i18n.labels import SummaryLabels
 from bot.slack.views import (
     ArticleRef,
     CheckWarning,
@@ -76,11 +77,11 @@ def draft_view(
     draft: Draft,
     revision: Revision | None,
     *,
-    disclaimer: str = "",
-    extractive_disclaimer: str = "",
+    labels: SummaryLabels | None = None,
     publish_status: StatusView | str | None = None,
 ) -> DraftView:
-    """What the draft message shows for ``draft`` at ``revision`` (its current text)."""
+    """What the draft message shows for ``draft`` at ``revision`` (its current text); the
+    disclaimer follows the revision's language (``labels``)."""
     state = _state(draft)
     error = None
     if draft.state == "failed":
@@ -110,7 +111,9 @@ def draft_view(
         article=article_ref(draft),
         heading=revision.heading or "",
         bullets=tuple(revision.bullets),
-        disclaimer=extractive_disclaimer if extractive else disclaimer,
+        disclaimer=(labels or SummaryLabels()).disclaimer_for(
+            revision.language, extractive=extractive
+        ),
         language=revision.language,
         model=revision.model or "",
         prompt_version=revision.prompt_version or "",

@@ -26,6 +26,7 @@ from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.i18n import t
+from bot.i18n.labels import SummaryLabels
 from bot.logs import get_logger
 from bot.slack import blocks, ids, mapping
 from bot.slack.escape import user_mention
@@ -62,8 +63,7 @@ class SlackNotifier:
         store: Store,
         *,
         lang: str = "en",
-        disclaimer: str = "",
-        extractive_disclaimer: str = "",
+        labels: SummaryLabels | None = None,
         publishing: bool = False,
         retry_handler: RetryHandler | None = None,
         timeout_s: int = 10,
@@ -73,8 +73,7 @@ class SlackNotifier:
         self.client = client
         self.store = store
         self.lang = lang
-        self.disclaimer = disclaimer
-        self.extractive_disclaimer = extractive_disclaimer
+        self.labels = labels or SummaryLabels(fallback_language=lang)
         self.publishing = publishing
         self.retry_handler = retry_handler
         self.timeout_s = timeout_s
@@ -308,8 +307,7 @@ class SlackNotifier:
         return mapping.draft_view(
             draft,
             revision,
-            disclaimer=self.disclaimer,
-            extractive_disclaimer=self.extractive_disclaimer,
+            labels=self.labels,
             publish_status=status,
         )
 

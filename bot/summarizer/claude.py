@@ -26,7 +26,13 @@ from bot.domain import Article
 from bot.logs import get_logger
 from bot.settings import Settings
 from bot.summarizer.checks import ArticleIndex, language_checks, run_checks, word_count
-from bot.summarizer.client import RetryPolicy, call_with_retries, make_client, to_summary_error
+from bot.summarizer.client import (
+    RetryPolicy,
+    call_with_retries,
+    checked_message,
+    make_client,
+    to_summary_error,
+)
 from bot.summarizer.errors import ArticleTooShort, ModelOutputInvalid, ModelRefused, SummaryError
 from bot.summarizer.prompts import PromptSet
 from bot.summarizer.text import (
@@ -169,9 +175,7 @@ def prepare_article(
     *,
     budget_tokens: int,
 ) -> PreparedArticle:
-    paragraphs, removed = clean_paragraphs(
-        article.text, (style.disclaimer,) if style.disclaimer else ()
-    )
+    paragraphs, removed = clean_paragraphs(article.text, style.labels.ai_disclaimers())
     source_language = normalize_language(article.language)
     detected = None if source_language else detect_language(" ".join(paragraphs[:20])).language
     target = normalize_language(style.language) or source_language or detected or "en"
@@ -386,11 +390,11 @@ class ClaudeSummarizer:
             )
         checks_ms = (time.perf_counter() - checks_started) * 1000
         draft = Draft(
-            heading=self.style.heading,
+            heading=self.style.labels.heading_for(language),
             bullets=tuple(output.bullets),
             headline=output.headline or None,
             language=language,
-            disclaimer=self.style.disclaimer,
+            disclaimer=self.style.labels.disclaimer_for(language),
             model=self.model,
             prompt_version=self.prompts.version,
             engine="claude",
@@ -458,7 +462,7 @@ class ClaudeSummarizer:
 
         def once(timeout_s: float) -> Message:
             # No temperature/top_p/top_k: current models reject them (Haiku 5.5 migration guide).
-            return self._client.messages.create(
+            answer = self._client.messages.create(
                 model=self.model,
                 max_tokens=max_tokens,
                 system=list(system),
@@ -466,6 +470,8 @@ class ClaudeSummarizer:
                 output_config=output_config,
                 timeout=timeout_s,
             )
+            # Not retried: a server that is not the Messages API will not become one.
+            return checked_message(answer, base_url=self._client.base_url)
 
         try:
             return call_with_retries(once, self._retry, what="messages.create")

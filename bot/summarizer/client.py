@@ -18,6 +18,7 @@ from typing import TypeVar
 import anthropic
 import httpx2
 import tenacity
+from anthropic.types import Message, MessageTokensCount
 from anthropic.types.shared.contract_spend_limit_reached_error import (
     ContractSpendLimitReachedError,
 )
@@ -29,6 +30,7 @@ from bot.logs import get_logger
 from bot.settings import Settings
 from bot.summarizer.errors import (
     ModelUnavailable,
+    NotMessagesApi,
     SpendLimitReached,
     SummarizerMisconfigured,
     SummaryError,
@@ -230,11 +232,68 @@ def call_with_retries(call: Callable[[float], T], policy: RetryPolicy, *, what: 
     raise AssertionError("unreachable: tenacity either returns or re-raises")  # pragma: no cover
 
 
+# --- answers that are not the Messages API -------------------------------------------------------
+# The SDK builds response objects without validating them (it trusts the API): a base URL that
+# answers 200 with an HTML page or plain text comes back as a ``str``, with ``{}`` as a Message
+# whose fields are all None. So every answer is checked here, at the client boundary, before
+# any field is read.
+
+
+def checked_message(value: object, *, base_url: object) -> Message:
+    """``value`` if it is a usable Messages API answer, else :class:`NotMessagesApi`."""
+    if (
+        isinstance(value, Message)
+        and value.type == "message"
+        and isinstance(value.content, list)
+        and all(isinstance(getattr(block, "type", None), str) for block in value.content)
+        and value.usage is not None
+        and isinstance(value.usage.input_tokens, int)
+        and isinstance(value.usage.output_tokens, int)
+    ):
+        return value
+    raise NotMessagesApi(f"messages.create at {base_url} answered {_shape(value)}")
+
+
+def checked_token_count(value: object, *, base_url: object) -> int:
+    """The ``input_tokens`` of a ``count_tokens`` answer, else :class:`NotMessagesApi`."""
+    if isinstance(value, MessageTokensCount) and isinstance(value.input_tokens, int):
+        return value.input_tokens
+    raise NotMessagesApi(f"messages.count_tokens at {base_url} answered {_shape(value)}")
+
+
+def is_foreign_error(exc: BaseException) -> bool:
+    """An error status whose body is not the API's error shape, for a status retrying cannot fix.
+
+    The API's errors are "always returned as JSON, with a top-level error object that always
+    includes a type and message" (https://docs.anthropic.com/claude/reference/errors-and-rate-limits,
+    "Error shapes"). A 404 or 405 HTML page comes from some other server. 5xx pages are left to
+    the retry policy: a gateway in front of the real API sends those too.
+    """
+    if not isinstance(exc, anthropic.APIStatusError) or is_retryable(exc):
+        return False
+    body = exc.body
+    error = body.get("error") if isinstance(body, dict) else None
+    return not (
+        isinstance(body, dict)
+        and body.get("type") == "error"
+        and isinstance(error, dict)
+        and isinstance(error.get("type"), str)
+    )
+
+
+def _shape(value: object) -> str:
+    if isinstance(value, str):
+        return f"text ({len(value)} characters)"
+    return type(value).__name__
+
+
 def to_summary_error(exc: BaseException) -> SummaryError:
     """The typed, user-facing error for a final SDK failure (details stay in the log)."""
     detail = f"{type(exc).__name__}: status={_status(exc)} request_id={_request_id(exc)}"
     if isinstance(exc, anthropic.APIConnectionError):
         return ModelUnavailable(detail)
+    if is_foreign_error(exc):
+        return NotMessagesApi(detail)
     if isinstance(exc, anthropic.APIStatusError):
         if is_spend_limit(exc) or exc.status_code == 402:
             return SpendLimitReached(detail)

@@ -51,3 +51,10 @@ class SummarizerMisconfigured(SummaryError):
     """
 
     code = "summary_misconfigured"
+
+
+class NotMessagesApi(SummarizerMisconfigured):
+    """``ANTHROPIC_BASE_URL`` answers, but not as the Messages API (an HTML page, ``{}``, a
+    proxy's 404): a configuration error, never retried."""
+
+    code = "summary_not_messages_api"

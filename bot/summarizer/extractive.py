@@ -32,25 +32,23 @@ class ExtractiveSummarizer:
 
     engine = "extractive"
 
-    def __init__(self, style: HouseStyle, *, disclaimer: str, min_words: int = 80) -> None:
+    def __init__(
+        self, style: HouseStyle, *, disclaimer: str | None = None, min_words: int = 80
+    ) -> None:
+        """``disclaimer``: this text on every draft; None: the style's extractive disclaimer
+        in the article's language."""
         self.style = style
         self._disclaimer = disclaimer
         self._min_words = min_words
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ExtractiveSummarizer:
-        return cls(
-            HouseStyle.from_settings(settings),
-            disclaimer=settings.summary_extractive_disclaimer,
-            min_words=settings.min_article_words,
-        )
+        return cls(HouseStyle.from_settings(settings), min_words=settings.min_article_words)
 
     def summarize(self, article: Article, *, instruction: str | None = None) -> Draft:
         # ``instruction`` cannot change which sentences lead the article; it is ignored.
         started = time.perf_counter()
-        paragraphs, _removed = clean_paragraphs(
-            article.text, (self.style.disclaimer,) if self.style.disclaimer else ()
-        )
+        paragraphs, _removed = clean_paragraphs(article.text, self.style.labels.ai_disclaimers())
         text = "\n".join(paragraphs)
         words = len(text.split())
         if words < self._min_words:
@@ -71,11 +69,15 @@ class ExtractiveSummarizer:
         checks_ms = (time.perf_counter() - checks_started) * 1000
         log.info("summary.drafted", url=article.url, engine="extractive", bullets=len(bullets))
         return Draft(
-            heading=self.style.heading,
+            heading=self.style.labels.heading_for(language),
             bullets=tuple(bullets),
             headline=None,
             language=language,
-            disclaimer=self._disclaimer,
+            disclaimer=(
+                self._disclaimer
+                if self._disclaimer is not None
+                else self.style.labels.disclaimer_for(language, extractive=True)
+            ),
             model=None,
             prompt_version=None,
             engine="extractive",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from bot.domain import Article
+from bot.i18n.labels import SummaryLabels
 from bot.settings import Settings
 
 CheckKind = Literal[
@@ -22,8 +23,7 @@ class HouseStyle:
     bullets: int = 3
     max_words_per_bullet: int = 30
     language: str | None = None  # None: the article's language
-    heading: str = "Zusammenfassung"
-    disclaimer: str = ""
+    labels: SummaryLabels = field(default_factory=SummaryLabels)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HouseStyle:
@@ -31,8 +31,7 @@ class HouseStyle:
             bullets=settings.summary_bullets,
             max_words_per_bullet=settings.summary_max_words_per_bullet,
             language=(settings.summary_language or "").strip().lower() or None,
-            heading=settings.summary_heading,
-            disclaimer=settings.summary_disclaimer,
+            labels=SummaryLabels.from_settings(settings),
         )
 
 

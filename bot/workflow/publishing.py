@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final, Protocol
 
+from bot.i18n.labels import SummaryLabels
 from bot.logs import get_logger
 from bot.publisher import (
     APPROVED,
@@ -462,14 +463,19 @@ class ApprovalPayloads:
         self,
         store: Store,
         *,
-        heading: str,
-        disclaimer: str,
+        heading: str | None = None,
+        disclaimer: str | None = None,
         extractive_disclaimer: str | None = None,
+        fallback_language: str = "en",
     ) -> None:
+        """Each label None: the catalogue's, in the approved text's language (SummaryLabels)."""
         self.store = store
-        self.heading = heading
-        self.disclaimer = disclaimer
-        self.extractive_disclaimer = extractive_disclaimer or disclaimer
+        self.labels = SummaryLabels(
+            heading=heading,
+            disclaimer=disclaimer,
+            extractive_disclaimer=extractive_disclaimer,
+            fallback_language=fallback_language,
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings, store: Store) -> ApprovalPayloads | None:
@@ -481,6 +487,7 @@ class ApprovalPayloads:
             heading=settings.summary_heading,
             disclaimer=settings.summary_disclaimer,
             extractive_disclaimer=settings.summary_extractive_disclaimer,
+            fallback_language=settings.bot_language,
         )
 
     def builder(
@@ -549,6 +556,7 @@ class ApprovalPayloads:
         basis = self._ai_basis(revision)
         extractive = basis is not None and basis.engine == "extractive"
         ref = self._article_ref(draft)
+        language = revision.language or draft.article_language
         thread_ts = draft.thread_ts or draft.bot_message_ts or draft.message_ts
         if not thread_ts:
             raise ValueError("an approved draft needs a Slack thread")
@@ -558,9 +566,9 @@ class ApprovalPayloads:
             article=ref,
             summary=SummaryText(
                 bullets=revision.bullets,
-                heading=revision.heading or self.heading,
-                disclaimer=self.extractive_disclaimer if extractive else self.disclaimer,
-                language=revision.language or draft.article_language,
+                heading=revision.heading or self.labels.heading_for(language),
+                disclaimer=self.labels.disclaimer_for(language, extractive=extractive),
+                language=language,
             ),
             provenance=Provenance(
                 model=(basis.model or basis.author) if basis is not None else "unknown",

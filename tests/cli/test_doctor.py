@@ -15,10 +15,14 @@ from bot.cli import main
 from bot.cli.doctor import Check, Doctor, report
 from bot.settings import load_settings
 from bot.store import Store
+from bot.summarizer.prompts import DEFAULT_PROMPT_DIR, TEMPLATE_FILES
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.static_http import StaticHTTP
+from tests.fakes.webhook_receiver import WebhookReceiver
 
 TOKEN = "xoxb-doctor-token"
+WEBHOOK_SECRET = "whsec_c2VjcmV0c2VjcmV0c2VjcmV0"
 
 
 @pytest.fixture
@@ -31,8 +35,17 @@ def fakes() -> Iterator[tuple[FakeSlackAPI, FakeAnthropic]]:
 
 
 @pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    with WebhookReceiver(WEBHOOK_SECRET) as running:
+        yield running
+
+
+@pytest.fixture
 def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fakes: tuple[FakeSlackAPI, FakeAnthropic]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fakes: tuple[FakeSlackAPI, FakeAnthropic],
+    receiver: WebhookReceiver,
 ) -> Path:
     """A healthy configuration: every check can pass; returns the database file."""
     slack, model = fakes
@@ -47,8 +60,8 @@ def env(
         "ANTHROPIC_BASE_URL": model.base_url,
         "DATABASE_URL": f"sqlite:///{db}",
         "EDITOR_USER_IDS": "U0EDITOR",
-        "PUBLISH_WEBHOOK_URL": "http://127.0.0.1:9/hooks/newsbot",
-        "PUBLISH_WEBHOOK_SECRET": "whsec_c2VjcmV0c2VjcmV0c2VjcmV0",
+        "PUBLISH_WEBHOOK_URL": receiver.url,
+        "PUBLISH_WEBHOOK_SECRET": WEBHOOK_SECRET,
     }.items():
         monkeypatch.setenv(name, value)
     return db
@@ -61,7 +74,10 @@ def _closed_port() -> int:
 
 
 def test_healthy_setup_passes_and_touches_nothing(
-    env: Path, fakes: tuple[FakeSlackAPI, FakeAnthropic], capsys: pytest.CaptureFixture[str]
+    env: Path,
+    fakes: tuple[FakeSlackAPI, FakeAnthropic],
+    receiver: WebhookReceiver,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     slack, model = fakes
     size = env.stat().st_size
@@ -72,8 +88,12 @@ def test_healthy_setup_passes_and_touches_nothing(
     assert "[ok]   Model API: model claude-haiku-5-5 answers" in out
     assert "[ok]   Database: sqlite:///" in out and "is current" in out
     assert "[ok]   Webhook DNS: 127.0.0.1 → 127.0.0.1" in out
-    assert "[warn] Webhook TLS: 127.0.0.1:9 is plain http" in out
+    where = f"127.0.0.1:{receiver.port}"
+    assert f"[ok]   Webhook connect: {where} accepts connections" in out
+    assert f"[warn] Webhook TLS: {where} is plain http" in out
+    assert f"[ok]   Prompts: all {len(TEMPLATE_FILES)} templates render (prompt version " in out
     assert "0 failed" in out
+    assert receiver.requests == []  # a TCP connection only: the CMS saw no request
     # Read-only: one auth.test, one token count, no completion, no database write.
     assert [c.method for c in slack.calls()] == ["auth.test"]
     assert [r.path for r in model.requests] == ["/v1/messages/count_tokens"]
@@ -148,3 +168,134 @@ def test_report_exit_code_counts_only_failures() -> None:
     assert report([Check("a", "ok", "x"), Check("b", "warn", "y", "do z")], out=sink) == 0
     assert "fix: do z" in sink.getvalue()
     assert report([Check("a", "fail", "x", "fix it")], out=sink) == 1
+
+
+# --- the webhook: something must answer at host:port ---------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_webhook_on_a_dead_port_fails(
+    scheme: str, env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = _closed_port()
+    monkeypatch.setenv("PUBLISH_WEBHOOK_URL", f"{scheme}://127.0.0.1:{port}/hooks/newsbot")
+    assert main(["doctor"]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and "crashed" not in out
+    assert "[ok]   Webhook DNS: 127.0.0.1 → 127.0.0.1" in out
+    assert (
+        f"[FAIL] Webhook connect: nothing answers at 127.0.0.1:{port} (connection refused)" in out
+    )
+    assert "fix: check the host and port in PUBLISH_WEBHOOK_URL, that the CMS receiver runs" in out
+    assert "1 failed" in out
+
+
+def test_a_webhook_that_times_out_says_so(env: Path) -> None:
+    settings = load_settings(publish_webhook_url="http://cms.example.org:8080/hook")
+
+    def black_hole(address: str, port: int) -> None:
+        raise TimeoutError("timed out")
+
+    checks = list(
+        Doctor(settings, resolve=lambda h, p: ["192.0.2.7"], connect_probe=black_hole).webhook()
+    )
+    assert [c.status for c in checks] == ["ok", "fail"]
+    assert checks[1].detail == "nothing answers at cms.example.org:8080 within 10 s"
+
+
+# --- the model API: answering is not enough, it must be the Messages API -----------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        (200, b"<html><body>Welcome to our CMS</body></html>", "text/html"),
+        (200, b"{}", "application/json"),
+        (404, b"<html>Not Found</html>", "text/html"),
+        (404, b'{"detail": "Not Found"}', "application/json"),
+    ],
+)
+def test_a_base_url_that_is_not_the_messages_api(
+    answer: tuple[int, bytes, str],
+    env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with StaticHTTP(*answer) as other:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", other.url)
+        assert main(["doctor"]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and "crashed" not in out
+    assert (
+        f"[FAIL] Model API: ANTHROPIC_BASE_URL ({other.url}) answers, but not as the Claude "
+        "Messages API" in out
+    )
+    assert "fix: set ANTHROPIC_BASE_URL to the API's root, without /v1" in out
+    assert "tokens)" not in out  # never "a test prompt counts None tokens"
+    assert "1 failed" in out
+
+
+# --- the prompt templates: every one renders ----------------------------------------------------
+
+
+def _prompt_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "prompts"
+    folder.mkdir()
+    for filename in TEMPLATE_FILES.values():
+        (folder / filename).write_text(
+            (DEFAULT_PROMPT_DIR / filename).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    return folder
+
+
+def _prompt_check(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    assert main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "1 failed" in out
+    lines = out.splitlines()
+    index = next(i for i, line in enumerate(lines) if " Prompts: " in line)
+    return lines[index : index + 2]
+
+
+def test_a_missing_template_fails_with_its_fix(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _prompt_copy(tmp_path)
+    (folder / "summary-correction.md").unlink()
+    monkeypatch.setenv("SUMMARY_PROMPT_DIR", str(folder))
+    line, fix = _prompt_check(capsys)
+    assert line.startswith(f"[FAIL] Prompts: {folder}: cannot read prompt template ")
+    assert "summary-correction.md" in line
+    assert fix.strip().startswith("fix: restore the template (see prompts/README.md)")
+
+
+def test_a_template_with_an_unknown_placeholder_fails(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _prompt_copy(tmp_path)
+    task = folder / "summary-task.md"
+    task.write_text(task.read_text(encoding="utf-8") + "\nTone: {{tone}}\n", encoding="utf-8")
+    monkeypatch.setenv("SUMMARY_PROMPT_DIR", str(folder))
+    line, _fix = _prompt_check(capsys)
+    assert line == f"[FAIL] Prompts: {folder}: prompt placeholder(s) without a value: tone"
+
+
+def test_an_empty_template_fails(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _prompt_copy(tmp_path)
+    (folder / "summary-editor-request.md").write_text("\n", encoding="utf-8")
+    monkeypatch.setenv("SUMMARY_PROMPT_DIR", str(folder))
+    line, _fix = _prompt_check(capsys)
+    assert line == f"[FAIL] Prompts: empty template(s) in {folder}: summary-editor-request.md"
+
+
+def test_an_unsupported_database_url_is_a_failed_check(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "mysql://newsbot:s3cret@db.example/newsbot")
+    assert main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "[FAIL] Database: DATABASE_URL is not supported" in out
+    assert "fix: DATABASE_URL uses mysql://, which newsbot does not support." in out
+    assert "s3cret" not in out and "crashed" not in out

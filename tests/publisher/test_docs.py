@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -104,3 +107,34 @@ def test_example_receiver_refuses_forgeries_and_odd_payloads(
     with urllib3.PoolManager() as pool:
         huge = pool.request("POST", url, headers={"Content-Length": "2000000"}, body=b"")
     assert huge.status == 413
+
+
+def test_the_receiver_example_without_arguments_prints_its_usage() -> None:
+    done = subprocess.run(  # noqa: S603  # our own interpreter and the docs' script
+        [sys.executable, str(DOCS / "receiver_example.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "WEBHOOK_SECRET"},
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith("usage: receiver_example.py [-h] PORT\n")
+    assert "the following arguments are required: PORT" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_receiver_example_names_a_missing_secret_and_a_bad_port(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("WEBHOOK_SECRET", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        example.main(["8080"])
+    assert exited.value.code == 2
+    assert "error: set WEBHOOK_SECRET to the secret newsbot signs with" in capsys.readouterr().err
+    monkeypatch.setenv("WEBHOOK_SECRET", SECRET)
+    with pytest.raises(SystemExit) as exited:
+        example.main(["eighty"])
+    assert exited.value.code == 2
+    assert "argument PORT: invalid int value: 'eighty'" in capsys.readouterr().err

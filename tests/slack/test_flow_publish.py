@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -248,3 +249,96 @@ def test_retract_sends_summary_retracted_once_and_the_buttons_go(
     assert body["data"]["retraction"]["editor_id"] == EDITOR
     assert len(receiver.deliveries) == 2
     assert len({r.webhook_id for r in receiver.requests}) == 2
+
+
+# --- the heading and disclaimer follow the summary's language ------------------------------------
+
+EN_DISCLAIMER = (
+    "This summary was written with the help of artificial intelligence and checked by the newsroom."
+)
+DE_DISCLAIMER = (
+    "Diese Zusammenfassung wurde mit Hilfe künstlicher Intelligenz erstellt und von der "
+    "Redaktion geprüft."
+)
+GERMAN_PAGE = (Path(__file__).parents[1] / "fixtures" / "articles" / "de-news.html").read_text(
+    encoding="utf-8"
+)
+
+
+def _first_card(flow: Flow, draft_id: str) -> list[dict[str, Any]]:
+    """The blocks of the first summary card the thread showed for this draft (the progress
+    message posted before it has no summary): what people saw first."""
+    ts = flow.draft(draft_id).bot_message_ts
+    shown = [
+        c.args.get("blocks") or []
+        for c in flow.slack.calls()
+        if (c.method == "chat.postMessage" and c.response.get("ts") == ts)
+        or (c.method == "chat.update" and c.args.get("ts") == ts)
+    ]
+    revision = flow.store.get_revision(draft_id, 1)
+    assert revision is not None
+    first_words = revision.bullets[0][:30]
+    cards = [blocks for blocks in shown if first_words in _texts(blocks)]
+    assert cards, "the draft's summary was never shown"
+    first: list[dict[str, Any]] = cards[0]
+    return first
+
+
+def _headers(blocks: list[dict[str, Any]]) -> list[str]:
+    return [b["text"]["text"] for b in blocks if b["type"] == "header"]
+
+
+def _approve_and_deliver(flow: Flow, receiver: WebhookReceiver, draft_id: str) -> dict[str, Any]:
+    flow.click(ids.ACTION_APPROVE, flow.draft(draft_id), user=EDITOR)
+    flow.wait_state(draft_id, "published")
+    [body] = _accepted(receiver, "summary.approved").values()
+    summary: dict[str, Any] = body["data"]["summary"]
+    return summary
+
+
+def test_an_english_article_gets_english_words_on_the_first_card_and_in_the_webhook(
+    flow: Flow, receiver: WebhookReceiver
+) -> None:
+    draft = flow.ready_draft()  # the flow's article is the Millbrook Gazette's, in English
+    card = _first_card(flow, draft.id)
+    assert _headers(card) == ["Summary"]
+    assert EN_DISCLAIMER in _texts(card)
+    assert "Zusammenfassung" not in _texts(card) and "künstlicher" not in _texts(card)
+    summary = _approve_and_deliver(flow, receiver, draft.id)
+    assert summary["language"] == "en"
+    assert summary["heading"] == "Summary"
+    assert summary["disclaimer"] == EN_DISCLAIMER
+
+
+def test_a_german_article_gets_german_words_on_the_first_card_and_in_the_webhook(
+    flow: Flow, receiver: WebhookReceiver
+) -> None:
+    flow.site.add("/geschichte", GERMAN_PAGE)
+    draft = flow.ready_draft(f"Neu: {flow.site.url('/geschichte')}")
+    card = _first_card(flow, draft.id)
+    assert _headers(card) == ["Zusammenfassung"]
+    assert DE_DISCLAIMER in _texts(card)
+    summary = _approve_and_deliver(flow, receiver, draft.id)
+    assert summary["language"] == "de"
+    assert summary["heading"] == "Zusammenfassung"
+    assert summary["disclaimer"] == DE_DISCLAIMER
+
+
+def test_configured_heading_and_disclaimer_win_over_the_language(
+    flow_factory: Callable[..., Flow], receiver: WebhookReceiver
+) -> None:
+    flow = flow_factory(
+        publish_webhook_url=receiver.url,
+        publish_webhook_secret=SECRET,
+        publish_poll_s=0.1,
+        summary_heading="Kurz gesagt",
+        summary_disclaimer="Mit KI erstellt, von Menschen geprüft.",
+    )
+    draft = flow.ready_draft()  # English article, German house labels
+    card = _first_card(flow, draft.id)
+    assert _headers(card) == ["Kurz gesagt"]
+    assert "Mit KI erstellt, von Menschen geprüft." in _texts(card)
+    assert EN_DISCLAIMER not in _texts(card)
+    summary = _approve_and_deliver(flow, receiver, draft.id)
+    assert summary["heading"] == "Kurz gesagt"
+    assert summary["disclaimer"] == "Mit KI erstellt, von Menschen geprüft."

@@ -21,7 +21,9 @@ from bot.summarizer import (
     SpendLimitReached,
     SummarizerMisconfigured,
 )
+from bot.summarizer.errors import NotMessagesApi
 from tests.fakes.anthropic_api import FakeAnthropic, Reply, thinking_block
+from tests.fakes.static_http import StaticHTTP
 from tests.summarizer.conftest import SEED_BULLETS, Sleeps
 
 Build = Callable[..., ClaudeSummarizer]
@@ -447,3 +449,38 @@ def test_default_responder_gives_plausible_drafts_with_zero_configuration(
     assert draft.bullets[0].startswith("The city council of Millbrook")
     assert draft.language == "en"
     assert draft.checks == ()
+
+
+# --- a base URL that answers, but is not the Messages API -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(raw_body="{}"),  # the SDK builds a Message whose fields are all None
+        Reply(raw_body='{"id": "msg_1", "type": "message", "content": "text", "usage": {}}'),
+        Reply(raw_body='"just a string"'),
+    ],
+)
+def test_an_answer_that_is_no_message_is_refused_at_the_boundary(
+    reply: Reply,
+    fake: FakeAnthropic,
+    seed: Article,
+    make_summarizer: Callable[..., ClaudeSummarizer],
+) -> None:
+    fake.script(reply)
+    with pytest.raises(NotMessagesApi) as caught:
+        make_summarizer(anthropic_max_attempts=4).summarize(seed)
+    assert len(fake.message_requests) == 1  # not retried
+    assert "ANTHROPIC_BASE_URL" in sentence_for(caught.value)
+    assert not caught.value.retryable
+
+
+def test_a_gateway_error_page_is_still_retried(
+    seed: Article, make_summarizer: Callable[..., ClaudeSummarizer]
+) -> None:
+    with StaticHTTP(503, b"<html>503 Service Temporarily Unavailable</html>") as gateway:
+        summarizer = make_summarizer(anthropic_base_url=gateway.url, anthropic_max_attempts=2)
+        with pytest.raises(ModelUnavailable):
+            summarizer.summarize(seed)
+    assert gateway.paths == ["/v1/messages", "/v1/messages"]

@@ -70,7 +70,9 @@ def test_fallback_takes_over_when_claude_is_unavailable(fake: FakeAnthropic, see
     with capture_logs() as logs:
         draft = summarizer.summarize(seed)
     assert draft.engine == "extractive" and not draft.ai_generated
-    assert draft.disclaimer == settings.summary_extractive_disclaimer
+    assert draft.disclaimer == (
+        "Automatisch aus den ersten Sätzen des Artikels zusammengestellt, nicht von einer KI."
+    )  # the catalogue's, in the German article's language
     assert [e["code"] for e in logs if e["event"] == "summary.fallback"] == ["summary_unavailable"]
 
     assert summarizer.summarize(seed).engine == "claude"  # Claude is back: no fallback

@@ -98,8 +98,7 @@ def register(app: App, services: Services) -> None:
         return mapping.draft_view(
             review.draft,
             review.revision,
-            disclaimer=notifier.disclaimer,
-            extractive_disclaimer=notifier.extractive_disclaimer,
+            labels=notifier.labels,
         )
 
     @app.action(ids.ACTION_EDIT)

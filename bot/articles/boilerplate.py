@@ -138,6 +138,17 @@ _WEAK_TOKENS = _tokens(
     "tag cloud",
     "tags",
 )
+# Hover cards and tooltips: hidden until the pointer rests on a link, then shown beside it. Their
+# text (a person's full name, job, links to other stories, "MORE") is glued into the sentence
+# around the link when the page is read as text. Prefix match: "tooltiptext", "rollover-block".
+# A class naming the trigger ("has-tooltip", "tooltip-trigger") marks visible text instead.
+_TOOLTIP = re.compile(r"(?<![a-z])(?:rollover|tool-?tip|hover-?card|popover|hover-?box)")
+_TOOLTIP_TRIGGER = re.compile(
+    r"(?:has|with|show|open)-(?:rollover|tool-?tip|hover-?card|popover)"
+    r"|(?:rollover|tool-?tip|hover-?card|popover)s?-?(?:trigger|toggle|link|anchor|target|handle)"
+)
+# Inline styles that hide an element (shown later by script, or never).
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _STRONG = re.compile(rf"(?<![a-z])(?:{_STRONG_TOKENS})(?![a-z])")
 _WEAK = re.compile(rf"(?<![a-z])(?:{_WEAK_TOKENS})(?![a-z])")
 _WEAK_MAX_CHARS = 500
@@ -159,6 +170,7 @@ _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", "strong", 
 _BLOCK_PARENTS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "div", "section"})
 _PARAGRAPHS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd"})
 _INLINE = frozenset({"b", "strong", "em", "i", "u", "span", "small", "sup", "sub", "font", "mark"})
+_INLINE_FLOW = _INLINE | {"a", "abbr", "cite", "q", "label", "time", "dfn", "ins", "del", "s"}
 
 # --- phrase vocabulary ---------------------------------------------------------------------------
 # Lines that announce links to other articles ("Lesen Sie auch: …"). Phrases may be followed by
@@ -362,6 +374,8 @@ def _link_density(element: HtmlElement) -> float:
 def _classify(attributes: str) -> str | None:
     """``strong``, ``weak`` or ``linky`` for a "class id" string (cached: pages repeat them)."""
     words = _CAMEL.sub("-", attributes).lower()
+    if _TOOLTIP.search(words) and not _TOOLTIP_TRIGGER.search(words):
+        return "tooltip"
     if _STRONG.search(words):
         return "strong"
     if _WEAK.search(words):
@@ -372,10 +386,13 @@ def _classify(attributes: str) -> str | None:
 
 
 def _chrome_kind(element: HtmlElement) -> str | None:
-    """``"strong"`` or ``"weak"`` when the element's tag, role or class names mark it as chrome."""
+    """``"strong"``, ``"weak"``, ``"hidden"`` or ``"tooltip"`` when the element's tag, attributes,
+    role or class names mark it as chrome."""
     tag = element.tag
     if tag in _CHROME_TAGS:
         return "strong"
+    if _is_hidden(element):
+        return "hidden"
     role = element.get("role")
     if role and role.lower() in _CHROME_ROLES:
         return "strong"
@@ -388,6 +405,28 @@ def _chrome_kind(element: HtmlElement) -> str | None:
     if kind == "linky":
         return "strong" if _link_density(element) >= 0.5 else None
     return kind
+
+
+def _is_hidden(element: HtmlElement) -> bool:
+    """Hidden text inside a sentence's flow: an inline element, or any element in a paragraph,
+    marked with the ``hidden`` attribute, an inline style hiding it, or ``aria-hidden`` on more
+    than a glyph (a drop cap or an icon stays: it is part of a word or no text at all).
+
+    Hidden *blocks* stay: galleries, tabs and accordions hide parts of the article until a click
+    (removing them, or a page's ``<template>`` blocks, lost article text on the benchmark).
+    """
+    if element.tag not in _INLINE_FLOW:
+        parent = element.getparent()
+        if parent is None or parent.tag not in _PARAGRAPHS:
+            return False
+    if element.get("hidden") is not None:
+        return True
+    style = element.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    if element.get("aria-hidden") == "true":
+        return len("".join(element.itertext()).split()) >= 3
+    return False
 
 
 _NOT_PROSE = frozenset({"script", "style", "noscript", "a", "template", "textarea"})
@@ -421,6 +460,7 @@ class _Page:
                 parent = element.getparent()
                 if parent is not None and parent.tag not in _NOT_PROSE:
                     self._add(parent, len(tail.strip()), score)
+        self._keep_tooltip_wrappers()
         self.total = self.mass.get(root, 0)
         self.spine: set[HtmlElement] = set()
         if score:
@@ -428,6 +468,21 @@ class _Page:
             while anchor is not None:
                 self.spine.add(anchor)
                 anchor = anchor.getparent()
+
+    def _keep_tooltip_wrappers(self) -> None:
+        """A tooltip-named element holding another one wraps the visible link and its card
+        (``<span class=rollover><a>Name</a><span class=rollover-block>card</span></span>``):
+        only the inner card goes."""
+        tooltips = {e for e, kind in self.candidates if kind == "tooltip"}
+        if not tooltips:
+            return
+        wrappers: set[HtmlElement] = set()
+        for element in tooltips:
+            for ancestor in element.iterancestors():
+                if ancestor in tooltips:
+                    wrappers.add(ancestor)
+        if wrappers:
+            self.candidates = [(e, k) for e, k in self.candidates if e not in wrappers]
 
     def _add(self, holder: HtmlElement, size: int, score: dict[HtmlElement, int]) -> None:
         if size <= _PROSE_CHARS:
@@ -599,6 +654,11 @@ def _norm(text: str) -> str:
 
 def is_disclaimer(line: str) -> bool:
     return bool(_AI_HINT.search(line) and _AI_DISCLAIMER.search(line))
+
+
+def is_date_line(line: str) -> bool:
+    """A line that is only a date, a time or a "published/updated" stamp."""
+    return _is_date_line(line)
 
 
 def _is_date_line(line: str) -> bool:

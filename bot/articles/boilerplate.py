@@ -186,7 +186,8 @@ _TEASER_PHRASES = (
     r"passend zum thema",
     r"weitere (?:artikel|beiträge|nachrichten|meldungen|themen)",
     r"(?:empfohlene|ähnliche|verwandte) (?:beiträge|artikel|themen)",
-    r"hier geht(?:'s| es) zu",
+    r"hier geht(?:'s| es) zu[mr]?",
+    r"(?:\.\.\.|…) ?weiter zu",
     r"siehe auch",
     r"lust auf mehr",
     r"entdecke weitere",
@@ -283,7 +284,11 @@ _PROMPT = re.compile(
     r"|javascript (?:ist )?(?:deaktiviert|disabled)"
     r"|(?:enable|aktiviere[n]?(?: sie)?(?: bitte)?) javascript|veralteten browser"
     r"|outdated browser|browser (?:is not|wird nicht) (?:supported|unterstützt)"
-    r"|hazte (?:miembro|socio)|suscr[ií]bete|subskrypcj|abonnez-vous|inscreva-se"
+    r"|delivered to your inbox|by subscribing to (?:our|the)\b|sign up here|\brss[- ]feed abonnieren"
+    r"|(?:jetzt|ab sofort|ab heute) (?:\w+ )?(?:am kiosk|im handel)|hier (?:zu )?bestellen"
+    r"|(?:wurde|was) (?:erfolgreich )?(?:\w+ )?(?:hinzugefügt|added to (?:your|the) (?:cart|basket))"
+    r"|\badded to (?:your|the) (?:cart|basket)"
+    r"|hazte (?:miembro|socio)|suscr[ií]b(?:ete|irse)|subskrypcj|abonnez-vous|inscreva-se"
     r"|assine (?:já|agora)|iscriviti)",
     re.IGNORECASE,
 )
@@ -306,6 +311,7 @@ _LABEL = re.compile(
     r"^(?:(?:presse)?kontakt|ansprechpartner(?:in)?|weitere informationen|zusatzinformationen"
     r"|originalpublikation|media contact|press contact|contact|further information"
     r"|more information|release date|last modified|kategorien?|category|categories|tags?"
+    r"|telefon|tel\.?|phone|fax|e-?mail"
     r"|schlagw(?:ö|oe)rter|filed under|posted in|veröffentlichung|veröffentlicht in)\s*(?::|$)"
     r"|^(?:anzeige|werbung|advertisement|sponsored|gesponsert|publicidad|reklama)\b"
     r"|affiliate[- ]links?|(?:earn|receive) (?:a )?commission|provision (?:erhalten|bekommen)"
@@ -322,7 +328,8 @@ _MONTHS = (
 )
 _DATE_WORDS = re.compile(
     rf"\b(?:{_MONTHS}|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday"
-    r"|wednesday|thursday|friday|saturday|sunday|uhr|am|um|on|at|updated?|aktualisiert"
+    r"|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+    r"|uhr|am|um|on|at|updated?|aktualisiert"
     r"|veröffentlicht|published|posted|stand|zuletzt|last|modified|geändert|erstellt|created"
     r"|release|date|datum|vor|ago|minuten?|stunden?|tagen|minutes?|hours?|days?|h|min|gmt|utc"
     r"|cet|cest|mez|mesz|est|edt|pst|pdt|[ap]\.?m\.?)\b",
@@ -336,9 +343,10 @@ _DATE_NAMES = re.compile(
 )
 # Numbers with a date or time separator: 12.01.2021, 19:49, 2021-01-12, 12/01.
 _DATE_STAMP = re.compile(
-    r"(?<![\d.,])(?:\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})\b|\d{1,2}:\d{2}\b|\d{4}-\d{2}(?:-\d{2})?\b)"
+    r"(?<![\d.,])(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})\b|\d{1,2}:\d{2}(?:\b|[ap]m\b)"
+    r"|\d{4}-\d{2}(?:-\d{2})?\b)"
 )
-_DATE_NUMBERS = re.compile(r"\d{1,4}(?:[./:\-]\d{1,4}){0,3}\.?")
+_DATE_NUMBERS = re.compile(r"\d{1,4}(?:[./:\-]\d{1,4}){0,3}\.?(?:[ap]m\b)?", re.IGNORECASE)
 
 # --- tree pass -----------------------------------------------------------------------------------
 
@@ -689,6 +697,41 @@ def _is_meta_line(line: str) -> bool:
     return len(segments) >= 2 and any(_is_date_line(segment) for segment in segments)
 
 
+# A byline on its own line: "Von Max Muster, NDR", "By Jane Doe and John Roe", optionally after a
+# date stamp ("5:45 AM PST 11/19/2019 by Jane Doe") or before one ("By Jane Doe | Nov. 19").
+_BYLINE_WORD = re.compile(r"(?:^|\s)(?:von|by|text|texte|text und fotos?|par|por|di)\s*:?\s+", re.I)
+_NAME_SEPARATORS = re.compile(r"\s*(?:[,;/&]|\s(?:und|and|et|y|e|sowie)\s)\s*", re.IGNORECASE)
+_NAME_PARTICLES = frozenset(
+    {"von", "van", "der", "den", "de", "la", "le", "di", "da", "del", "du", "el", "al", "zu", "ter"}
+)
+_BYLINE_MAX_WORDS = 16
+
+
+def _is_byline(line: str) -> bool:
+    if len(line.split()) > _BYLINE_MAX_WORDS or line.endswith(("?", "!", ":")):
+        return False
+    match = _BYLINE_WORD.search(line)
+    if match is None:
+        return False
+    before = line[: match.start()].strip(" |·•-–—,")
+    if before and not _is_date_line(before):
+        return False
+    segments = _SEGMENTS.split(line[match.end() :].strip())
+    names, dates = segments[0].rstrip(" ."), segments[1:]
+    if not names or not all(_is_date_line(d) for d in dates):
+        return False
+    for part in _NAME_SEPARATORS.split(names):
+        words = part.split()
+        if not 1 <= len(words) <= 5 or _is_date_line(part):
+            return False
+        for word in words:
+            if word.lower() in _NAME_PARTICLES or _AGENCY.fullmatch(word):
+                continue
+            if not word[:1].isupper():
+                return False
+    return True
+
+
 def junk_reason(line: str) -> str | None:
     """Why a line of extracted text is page chrome, or ``None`` if it may be article text."""
     words = len(line.split())
@@ -706,6 +749,8 @@ def junk_reason(line: str) -> str | None:
         return "credit"
     if words <= 12 and _LABEL.search(line):
         return "label"
+    if words <= _BYLINE_MAX_WORDS and _is_byline(line):
+        return "byline"
     if line.startswith("|"):
         return None  # a table row (trafilatura writes tables as "| cell | cell |")
     if words <= 8 and _is_date_line(line):
@@ -732,14 +777,24 @@ def _is_headline(line: str, titles: Sequence[str]) -> bool:
     return False
 
 
+_KICKER_LINE_WORDS = 6
+
+
 def clean_lines(lines: Sequence[str], titles: Sequence[str | None] = ()) -> list[str]:
-    """Drop chrome lines from extracted text, and headline lines (any of ``titles``) on top."""
+    """Drop chrome lines from extracted text, and headline lines (any of ``titles``) on top,
+    with a short kicker line ("Review", "Interne Unterlagen im Netz") right above the headline."""
     kept: list[str] = []
     known = [_comparable(t) for t in titles if t]
-    for raw in lines:
-        line = _norm(raw)
-        if not line:
-            continue
+    normed = [line for line in (_norm(raw) for raw in lines) if line]
+    skip = 0
+    if known:
+        for index, line in enumerate(normed[:3]):
+            if _is_headline(line, known):
+                skip = index + 1
+                break
+            if len(line.split()) > _KICKER_LINE_WORDS or line.endswith((".", "!", "?")):
+                break
+    for line in normed[skip:]:
         if not kept and known and _is_headline(line, known):
             continue
         if junk_reason(line) is None:

@@ -530,7 +530,9 @@ def prune_chrome(tree: HtmlElement, url: str | None = None) -> int:
         _drop(element)  # document order: a removed ancestor takes its descendants along
     # Pass 2: wording and link-only blocks, on what is left.
     second = [e for e in _phrase_chrome(root, page) if not page.protected(e)]
-    second.extend(_link_blocks(root, url))
+    links = list(_link_blocks(root, url))
+    second.extend(links)
+    second.extend(e for e in _teaser_cards(root, url, links) if not page.protected(e))
     for element in second:
         _drop(element)
     return len(doomed) + len(second)
@@ -602,6 +604,44 @@ def _link_blocks(root: HtmlElement, url: str | None) -> Iterable[HtmlElement]:
 
 
 _NOT_ARTICLE_LINKS = ("#", "mailto:", "tel:", "javascript:")
+_CARD_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div")
+_CARD_MAX_CHARS = 400
+_SNIPPET_MAX_CHARS = 300
+
+
+def _teaser_cards(
+    root: HtmlElement, url: str | None, link_blocks: Sequence[HtmlElement]
+) -> Iterable[HtmlElement]:
+    """Teasers for other articles that are more than a link line: a link wrapping a headline
+    and its snippet (``<a href=other><h3>…</h3><p>…</p></a>``), and the snippet paragraph right
+    after a heading that only links elsewhere (removed by :func:`_link_blocks`) in a small box.
+    """
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(_NOT_ARTICLE_LINKS) or _is_own(href, url):
+            continue
+        if not any(a.find(f".//{tag}") is not None for tag in _CARD_BLOCKS):
+            continue
+        if _text_len(a) <= _CARD_MAX_CHARS:
+            yield a
+    for block in link_blocks:
+        if block.tag not in {"h2", "h3", "h4", "h5", "h6"}:
+            continue
+        snippet = block.getnext()
+        parent = block.getparent()
+        if (
+            snippet is not None
+            and parent is not None
+            and snippet.tag == "p"
+            and _text_len(snippet) <= _SNIPPET_MAX_CHARS
+            and _text_len(parent) <= _CARD_MAX_CHARS + _SNIPPET_MAX_CHARS
+        ):
+            yield snippet
+
+
+def _is_own(href: str, url: str | None) -> bool:
+    """``href`` points at the page itself (or is a fragment of it)."""
+    return _strip_fragment(_join(url, href)) == _strip_fragment(url)
 
 
 def _path(url: str | None) -> str | None:

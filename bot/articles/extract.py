@@ -214,6 +214,7 @@ def _metadata(
     title = (
         _without_site(ld.headline if ld else None, sites)
         or (headings[0][0] if len(headings) == 1 else None)
+        or _without_site(_og_title(tree) or _page_title(tree), sites)
         or _without_site(tags.title, sites)
         or _without_site(extract_title(tree), sites)
     )
@@ -318,6 +319,16 @@ def _title_variants(tree: HtmlElement, ld: jsonld.JsonLdArticle | None) -> list[
     if ld is not None and ld.headline:
         variants.append(ld.headline)
     return [v for v in variants if v]
+
+
+def _og_title(tree: HtmlElement) -> str | None:
+    meta = tree.find(".//meta[@property='og:title']")
+    return str(meta.get("content") or "") or None if meta is not None else None
+
+
+def _page_title(tree: HtmlElement) -> str | None:
+    title = tree.find(".//title")
+    return title.text_content() if title is not None else None
 
 
 def _h1_parts(tree: HtmlElement) -> list[tuple[str, str | None]]:

@@ -284,10 +284,10 @@ _PROMPT = re.compile(
     r"|javascript (?:ist )?(?:deaktiviert|disabled)"
     r"|(?:enable|aktiviere[n]?(?: sie)?(?: bitte)?) javascript|veralteten browser"
     r"|outdated browser|browser (?:is not|wird nicht) (?:supported|unterstützt)"
-    r"|delivered to your inbox|by subscribing to (?:our|the)\b|sign up here|\brss[- ]feed abonnieren"
-    r"|(?:jetzt|ab sofort|ab heute) (?:\w+ )?(?:am kiosk|im handel)|hier (?:zu )?bestellen"
-    r"|(?:wurde|was) (?:erfolgreich )?(?:\w+ )?(?:hinzugefügt|added to (?:your|the) (?:cart|basket))"
-    r"|\badded to (?:your|the) (?:cart|basket)"
+    r"|delivered to your inbox|by subscribing to (?:our|the)\b|sign up here"
+    r"|\brss[- ]feed abonnieren|(?:jetzt|ab sofort|ab heute) (?:\w+ )?(?:am kiosk|im handel)"
+    r"|hier (?:zu )?bestellen"
+    r"|(?:wurde|was) (?:erfolgreich )?(?:\w+ )?hinzugefügt|\badded to (?:your|the) (?:cart|basket)"
     r"|hazte (?:miembro|socio)|suscr[ií]b(?:ete|irse)|subskrypcj|abonnez-vous|inscreva-se"
     r"|assine (?:já|agora)|iscriviti)",
     re.IGNORECASE,
@@ -739,7 +739,9 @@ def _is_meta_line(line: str) -> bool:
 
 # A byline on its own line: "Von Max Muster, NDR", "By Jane Doe and John Roe", optionally after a
 # date stamp ("5:45 AM PST 11/19/2019 by Jane Doe") or before one ("By Jane Doe | Nov. 19").
-_BYLINE_WORD = re.compile(r"(?:^|\s)(?:von|by|text|texte|text und fotos?|par|por|di)\s*:?\s+", re.I)
+_BYLINE_WORD = re.compile(
+    r"(?:^|\s)(?:von|by|text|texte|text und fotos?|par|por|di)\s*:?\s+", re.IGNORECASE
+)
 _NAME_SEPARATORS = re.compile(r"\s*(?:[,;/&]|\s(?:und|and|et|y|e|sowie)\s)\s*", re.IGNORECASE)
 _NAME_PARTICLES = frozenset(
     {"von", "van", "der", "den", "de", "la", "le", "di", "da", "del", "du", "el", "al", "zu", "ter"}

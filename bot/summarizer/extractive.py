@@ -30,7 +30,8 @@ _BYLINE = re.compile(
 )
 _PROMOTION = re.compile(
     r"\bam kiosk\b|\bhier (?:zu )?bestellen|\bjetzt (?:bestellen|abonnieren|testen|anmelden)"
-    r"|\babonnieren sie\b|\bnewsletter\b|\bsign up (?:for|to|here|now)\b|\bsubscribe (?:to|now|here)\b"
+    r"|\babonnieren sie\b|\bnewsletter\b|\bsign up (?:for|to|here|now)\b"
+    r"|\bsubscribe (?:to|now|here)\b"
     r"|\bdelivered to your inbox\b|\b(?:follow us|folgen sie uns)\b",
     re.IGNORECASE,
 )

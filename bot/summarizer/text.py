@@ -276,9 +276,7 @@ def _quoted_spans(paragraph: str) -> list[tuple[int, int]]:
         if closers is None:
             index += 1
             continue
-        end = next(
-            (i for i in range(index + 1, len(paragraph)) if paragraph[i] in closers), None
-        )
+        end = next((i for i in range(index + 1, len(paragraph)) if paragraph[i] in closers), None)
         if end is None:
             index += 1
             continue

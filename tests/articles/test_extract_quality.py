@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from lxml.html import fromstring
+from lxml.html import HtmlElement, fromstring
 
 from bot.articles import boilerplate
 from bot.articles.extract import extract_article
@@ -28,9 +28,7 @@ def hovercard() -> Article:
 
 @pytest.fixture(scope="module")
 def kicker() -> Article:
-    return extract_article(
-        (PAGES / "de-kicker.html").read_text("utf-8"), url=DE_URL, min_words=50
-    )
+    return extract_article((PAGES / "de-kicker.html").read_text("utf-8"), url=DE_URL, min_words=50)
 
 
 # --- hover cards and hidden text -----------------------------------------------------------------
@@ -62,6 +60,7 @@ def test_hidden_inline_text_is_dropped_in_the_tree() -> None:
         "</article></body></html>"
     )
     boilerplate.prune_chrome(tree, "https://news.example/a")
+    assert isinstance(tree, HtmlElement)
     text = tree.text_content()
     assert "note for editors" not in text
     assert "Hidden caption" not in text
@@ -87,7 +86,11 @@ def test_kicker_is_split_from_the_headline(kicker: Article) -> None:
 @pytest.mark.parametrize(
     ("head", "h1", "title"),
     [
-        ('<meta property="og:site_name" content="Spiegel Online">', "", "Ein Satz – SPIEGEL ONLINE"),
+        (
+            '<meta property="og:site_name" content="Spiegel Online">',
+            "",
+            "Ein Satz – SPIEGEL ONLINE",
+        ),
         ("", "", "Ein Satz - beispiel.de"),
         ("", "", "BEISPIEL|Ein Satz"),
         ("", "", "Ein Satz – 31.10.2023, 10.19 Uhr"),
@@ -151,7 +154,10 @@ def test_publisher_listed_as_json_ld_author_is_left_out() -> None:
     ld = {
         "@type": "NewsArticle",
         "headline": "Royal news",
-        "author": [{"@type": "Person", "name": "Rob Example"}, {"@type": "Organization", "name": "CNN"}],
+        "author": [
+            {"@type": "Person", "name": "Rob Example"},
+            {"@type": "Organization", "name": "CNN"},
+        ],
         "publisher": {"@type": "Organization", "name": "CNN"},
     }
     page = (
@@ -172,10 +178,12 @@ def test_teaser_card_for_another_article_is_removed_from_the_tree() -> None:
         "<div class='item'><h3><a href='/news/2-other'>Second other story</a></h3>"
         "<p>Its snippet, also about something else entirely.</p></div>"
         "<article><h2><a href='https://news.example/this#top'>This story</a></h2>"
-        "<p>The article's own text, long enough to be the body of the page. " * 5
+        "<p>The article's own text, long enough to be the body of the page. "
+        * 5
         + "</p></article></main></body></html>"
     )
     boilerplate.prune_chrome(tree, "https://news.example/this")
+    assert isinstance(tree, HtmlElement)
     text = tree.text_content()
     assert "Other story" not in text and "Snippet of the other story" not in text
     assert "Second other story" not in text and "Its snippet" not in text

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 # --- markup vocabulary ---------------------------------------------------------------------------
@@ -604,7 +605,10 @@ def _link_blocks(root: HtmlElement, url: str | None) -> Iterable[HtmlElement]:
 
 
 _NOT_ARTICLE_LINKS = ("#", "mailto:", "tel:", "javascript:")
-_CARD_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div")
+# Links that wrap headings or paragraphs: teaser cards (inline links never do).
+_CARD_LINKS = XPath(
+    ".//a[@href][.//h1 or .//h2 or .//h3 or .//h4 or .//h5 or .//h6 or .//p or .//div]"
+)
 _CARD_MAX_CHARS = 400
 _SNIPPET_MAX_CHARS = 300
 
@@ -616,11 +620,12 @@ def _teaser_cards(
     and its snippet (``<a href=other><h3>…</h3><p>…</p></a>``), and the snippet paragraph right
     after a heading that only links elsewhere (removed by :func:`_link_blocks`) in a small box.
     """
-    for a in root.iter("a"):
+    found = _CARD_LINKS(root)
+    for a in found if isinstance(found, list) else []:
+        if not isinstance(a, HtmlElement):
+            continue
         href = (a.get("href") or "").strip()
         if not href or href.startswith(_NOT_ARTICLE_LINKS) or _is_own(href, url):
-            continue
-        if not any(a.find(f".//{tag}") is not None for tag in _CARD_BLOCKS):
             continue
         if _text_len(a) <= _CARD_MAX_CHARS:
             yield a

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 # --- markup vocabulary ---------------------------------------------------------------------------
@@ -138,6 +139,17 @@ _WEAK_TOKENS = _tokens(
     "tag cloud",
     "tags",
 )
+# Hover cards and tooltips: hidden until the pointer rests on a link, then shown beside it. Their
+# text (a person's full name, job, links to other stories, "MORE") is glued into the sentence
+# around the link when the page is read as text. Prefix match: "tooltiptext", "rollover-block".
+# A class naming the trigger ("has-tooltip", "tooltip-trigger") marks visible text instead.
+_TOOLTIP = re.compile(r"(?<![a-z])(?:rollover|tool-?tip|hover-?card|popover|hover-?box)")
+_TOOLTIP_TRIGGER = re.compile(
+    r"(?:has|with|show|open)-(?:rollover|tool-?tip|hover-?card|popover)"
+    r"|(?:rollover|tool-?tip|hover-?card|popover)s?-?(?:trigger|toggle|link|anchor|target|handle)"
+)
+# Inline styles that hide an element (shown later by script, or never).
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _STRONG = re.compile(rf"(?<![a-z])(?:{_STRONG_TOKENS})(?![a-z])")
 _WEAK = re.compile(rf"(?<![a-z])(?:{_WEAK_TOKENS})(?![a-z])")
 _WEAK_MAX_CHARS = 500
@@ -159,6 +171,7 @@ _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", "strong", 
 _BLOCK_PARENTS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "div", "section"})
 _PARAGRAPHS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd"})
 _INLINE = frozenset({"b", "strong", "em", "i", "u", "span", "small", "sup", "sub", "font", "mark"})
+_INLINE_FLOW = _INLINE | {"a", "abbr", "cite", "q", "label", "time", "dfn", "ins", "del", "s"}
 
 # --- phrase vocabulary ---------------------------------------------------------------------------
 # Lines that announce links to other articles ("Lesen Sie auch: …"). Phrases may be followed by
@@ -174,7 +187,8 @@ _TEASER_PHRASES = (
     r"passend zum thema",
     r"weitere (?:artikel|beiträge|nachrichten|meldungen|themen)",
     r"(?:empfohlene|ähnliche|verwandte) (?:beiträge|artikel|themen)",
-    r"hier geht(?:'s| es) zu",
+    r"hier geht(?:'s| es) zu[mr]?",
+    r"(?:\.\.\.|…) ?weiter zu",
     r"siehe auch",
     r"lust auf mehr",
     r"entdecke weitere",
@@ -271,7 +285,11 @@ _PROMPT = re.compile(
     r"|javascript (?:ist )?(?:deaktiviert|disabled)"
     r"|(?:enable|aktiviere[n]?(?: sie)?(?: bitte)?) javascript|veralteten browser"
     r"|outdated browser|browser (?:is not|wird nicht) (?:supported|unterstützt)"
-    r"|hazte (?:miembro|socio)|suscr[ií]bete|subskrypcj|abonnez-vous|inscreva-se"
+    r"|delivered to your inbox|by subscribing to (?:our|the)\b|sign up here"
+    r"|\brss[- ]feed abonnieren|(?:jetzt|ab sofort|ab heute) (?:\w+ )?(?:am kiosk|im handel)"
+    r"|hier (?:zu )?bestellen"
+    r"|(?:wurde|was) (?:erfolgreich )?(?:\w+ )?hinzugefügt|\badded to (?:your|the) (?:cart|basket)"
+    r"|hazte (?:miembro|socio)|suscr[ií]b(?:ete|irse)|subskrypcj|abonnez-vous|inscreva-se"
     r"|assine (?:já|agora)|iscriviti)",
     re.IGNORECASE,
 )
@@ -294,6 +312,7 @@ _LABEL = re.compile(
     r"^(?:(?:presse)?kontakt|ansprechpartner(?:in)?|weitere informationen|zusatzinformationen"
     r"|originalpublikation|media contact|press contact|contact|further information"
     r"|more information|release date|last modified|kategorien?|category|categories|tags?"
+    r"|telefon|tel\.?|phone|fax|e-?mail"
     r"|schlagw(?:ö|oe)rter|filed under|posted in|veröffentlichung|veröffentlicht in)\s*(?::|$)"
     r"|^(?:anzeige|werbung|advertisement|sponsored|gesponsert|publicidad|reklama)\b"
     r"|affiliate[- ]links?|(?:earn|receive) (?:a )?commission|provision (?:erhalten|bekommen)"
@@ -310,7 +329,8 @@ _MONTHS = (
 )
 _DATE_WORDS = re.compile(
     rf"\b(?:{_MONTHS}|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday"
-    r"|wednesday|thursday|friday|saturday|sunday|uhr|am|um|on|at|updated?|aktualisiert"
+    r"|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+    r"|uhr|am|um|on|at|updated?|aktualisiert"
     r"|veröffentlicht|published|posted|stand|zuletzt|last|modified|geändert|erstellt|created"
     r"|release|date|datum|vor|ago|minuten?|stunden?|tagen|minutes?|hours?|days?|h|min|gmt|utc"
     r"|cet|cest|mez|mesz|est|edt|pst|pdt|[ap]\.?m\.?)\b",
@@ -324,9 +344,10 @@ _DATE_NAMES = re.compile(
 )
 # Numbers with a date or time separator: 12.01.2021, 19:49, 2021-01-12, 12/01.
 _DATE_STAMP = re.compile(
-    r"(?<![\d.,])(?:\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})\b|\d{1,2}:\d{2}\b|\d{4}-\d{2}(?:-\d{2})?\b)"
+    r"(?<![\d.,])(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})\b|\d{1,2}:\d{2}(?:\b|[ap]m\b)"
+    r"|\d{4}-\d{2}(?:-\d{2})?\b)"
 )
-_DATE_NUMBERS = re.compile(r"\d{1,4}(?:[./:\-]\d{1,4}){0,3}\.?")
+_DATE_NUMBERS = re.compile(r"\d{1,4}(?:[./:\-]\d{1,4}){0,3}\.?(?:[ap]m\b)?", re.IGNORECASE)
 
 # --- tree pass -----------------------------------------------------------------------------------
 
@@ -362,6 +383,8 @@ def _link_density(element: HtmlElement) -> float:
 def _classify(attributes: str) -> str | None:
     """``strong``, ``weak`` or ``linky`` for a "class id" string (cached: pages repeat them)."""
     words = _CAMEL.sub("-", attributes).lower()
+    if _TOOLTIP.search(words) and not _TOOLTIP_TRIGGER.search(words):
+        return "tooltip"
     if _STRONG.search(words):
         return "strong"
     if _WEAK.search(words):
@@ -372,10 +395,13 @@ def _classify(attributes: str) -> str | None:
 
 
 def _chrome_kind(element: HtmlElement) -> str | None:
-    """``"strong"`` or ``"weak"`` when the element's tag, role or class names mark it as chrome."""
+    """``"strong"``, ``"weak"``, ``"hidden"`` or ``"tooltip"`` when the element's tag, attributes,
+    role or class names mark it as chrome."""
     tag = element.tag
     if tag in _CHROME_TAGS:
         return "strong"
+    if _is_hidden(element):
+        return "hidden"
     role = element.get("role")
     if role and role.lower() in _CHROME_ROLES:
         return "strong"
@@ -388,6 +414,28 @@ def _chrome_kind(element: HtmlElement) -> str | None:
     if kind == "linky":
         return "strong" if _link_density(element) >= 0.5 else None
     return kind
+
+
+def _is_hidden(element: HtmlElement) -> bool:
+    """Hidden text inside a sentence's flow: an inline element, or any element in a paragraph,
+    marked with the ``hidden`` attribute, an inline style hiding it, or ``aria-hidden`` on more
+    than a glyph (a drop cap or an icon stays: it is part of a word or no text at all).
+
+    Hidden *blocks* stay: galleries, tabs and accordions hide parts of the article until a click
+    (removing them, or a page's ``<template>`` blocks, lost article text on the benchmark).
+    """
+    if element.tag not in _INLINE_FLOW:
+        parent = element.getparent()
+        if parent is None or parent.tag not in _PARAGRAPHS:
+            return False
+    if element.get("hidden") is not None:
+        return True
+    style = element.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    if element.get("aria-hidden") == "true":
+        return len("".join(element.itertext()).split()) >= 3
+    return False
 
 
 _NOT_PROSE = frozenset({"script", "style", "noscript", "a", "template", "textarea"})
@@ -421,6 +469,7 @@ class _Page:
                 parent = element.getparent()
                 if parent is not None and parent.tag not in _NOT_PROSE:
                     self._add(parent, len(tail.strip()), score)
+        self._keep_tooltip_wrappers()
         self.total = self.mass.get(root, 0)
         self.spine: set[HtmlElement] = set()
         if score:
@@ -428,6 +477,21 @@ class _Page:
             while anchor is not None:
                 self.spine.add(anchor)
                 anchor = anchor.getparent()
+
+    def _keep_tooltip_wrappers(self) -> None:
+        """A tooltip-named element holding another one wraps the visible link and its card
+        (``<span class=rollover><a>Name</a><span class=rollover-block>card</span></span>``):
+        only the inner card goes."""
+        tooltips = {e for e, kind in self.candidates if kind == "tooltip"}
+        if not tooltips:
+            return
+        wrappers: set[HtmlElement] = set()
+        for element in tooltips:
+            for ancestor in element.iterancestors():
+                if ancestor in tooltips:
+                    wrappers.add(ancestor)
+        if wrappers:
+            self.candidates = [(e, k) for e, k in self.candidates if e not in wrappers]
 
     def _add(self, holder: HtmlElement, size: int, score: dict[HtmlElement, int]) -> None:
         if size <= _PROSE_CHARS:
@@ -467,7 +531,9 @@ def prune_chrome(tree: HtmlElement, url: str | None = None) -> int:
         _drop(element)  # document order: a removed ancestor takes its descendants along
     # Pass 2: wording and link-only blocks, on what is left.
     second = [e for e in _phrase_chrome(root, page) if not page.protected(e)]
-    second.extend(_link_blocks(root, url))
+    links = list(_link_blocks(root, url))
+    second.extend(links)
+    second.extend(e for e in _teaser_cards(root, url, links) if not page.protected(e))
     for element in second:
         _drop(element)
     return len(doomed) + len(second)
@@ -539,6 +605,48 @@ def _link_blocks(root: HtmlElement, url: str | None) -> Iterable[HtmlElement]:
 
 
 _NOT_ARTICLE_LINKS = ("#", "mailto:", "tel:", "javascript:")
+# Links that wrap headings or paragraphs: teaser cards (inline links never do).
+_CARD_LINKS = XPath(
+    ".//a[@href][.//h1 or .//h2 or .//h3 or .//h4 or .//h5 or .//h6 or .//p or .//div]"
+)
+_CARD_MAX_CHARS = 400
+_SNIPPET_MAX_CHARS = 300
+
+
+def _teaser_cards(
+    root: HtmlElement, url: str | None, link_blocks: Sequence[HtmlElement]
+) -> Iterable[HtmlElement]:
+    """Teasers for other articles that are more than a link line: a link wrapping a headline
+    and its snippet (``<a href=other><h3>…</h3><p>…</p></a>``), and the snippet paragraph right
+    after a heading that only links elsewhere (removed by :func:`_link_blocks`) in a small box.
+    """
+    found = _CARD_LINKS(root)
+    for a in found if isinstance(found, list) else []:
+        if not isinstance(a, HtmlElement):
+            continue
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(_NOT_ARTICLE_LINKS) or _is_own(href, url):
+            continue
+        if _text_len(a) <= _CARD_MAX_CHARS:
+            yield a
+    for block in link_blocks:
+        if block.tag not in {"h2", "h3", "h4", "h5", "h6"}:
+            continue
+        snippet = block.getnext()
+        parent = block.getparent()
+        if (
+            snippet is not None
+            and parent is not None
+            and snippet.tag == "p"
+            and _text_len(snippet) <= _SNIPPET_MAX_CHARS
+            and _text_len(parent) <= _CARD_MAX_CHARS + _SNIPPET_MAX_CHARS
+        ):
+            yield snippet
+
+
+def _is_own(href: str, url: str | None) -> bool:
+    """``href`` points at the page itself (or is a fragment of it)."""
+    return _strip_fragment(_join(url, href)) == _strip_fragment(url)
 
 
 def _path(url: str | None) -> str | None:
@@ -601,6 +709,11 @@ def is_disclaimer(line: str) -> bool:
     return bool(_AI_HINT.search(line) and _AI_DISCLAIMER.search(line))
 
 
+def is_date_line(line: str) -> bool:
+    """A line that is only a date, a time or a "published/updated" stamp."""
+    return _is_date_line(line)
+
+
 def _is_date_line(line: str) -> bool:
     """A line that is only a date, a time or a "published/updated" stamp."""
     if len(line) > 60:
@@ -629,6 +742,43 @@ def _is_meta_line(line: str) -> bool:
     return len(segments) >= 2 and any(_is_date_line(segment) for segment in segments)
 
 
+# A byline on its own line: "Von Max Muster, NDR", "By Jane Doe and John Roe", optionally after a
+# date stamp ("5:45 AM PST 11/19/2019 by Jane Doe") or before one ("By Jane Doe | Nov. 19").
+_BYLINE_WORD = re.compile(
+    r"(?:^|\s)(?:von|by|text|texte|text und fotos?|par|por|di)\s*:?\s+", re.IGNORECASE
+)
+_NAME_SEPARATORS = re.compile(r"\s*(?:[,;/&]|\s(?:und|and|et|y|e|sowie)\s)\s*", re.IGNORECASE)
+_NAME_PARTICLES = frozenset(
+    {"von", "van", "der", "den", "de", "la", "le", "di", "da", "del", "du", "el", "al", "zu", "ter"}
+)
+_BYLINE_MAX_WORDS = 16
+
+
+def _is_byline(line: str) -> bool:
+    if len(line.split()) > _BYLINE_MAX_WORDS or line.endswith(("?", "!", ":")):
+        return False
+    match = _BYLINE_WORD.search(line)
+    if match is None:
+        return False
+    before = line[: match.start()].strip(" |·•-–—,")
+    if before and not _is_date_line(before):
+        return False
+    segments = _SEGMENTS.split(line[match.end() :].strip())
+    names, dates = segments[0].rstrip(" ."), segments[1:]
+    if not names or not all(_is_date_line(d) for d in dates):
+        return False
+    for part in _NAME_SEPARATORS.split(names):
+        words = part.split()
+        if not 1 <= len(words) <= 5 or _is_date_line(part):
+            return False
+        for word in words:
+            if word.lower() in _NAME_PARTICLES or _AGENCY.fullmatch(word):
+                continue
+            if not word[:1].isupper():
+                return False
+    return True
+
+
 def junk_reason(line: str) -> str | None:
     """Why a line of extracted text is page chrome, or ``None`` if it may be article text."""
     words = len(line.split())
@@ -646,6 +796,8 @@ def junk_reason(line: str) -> str | None:
         return "credit"
     if words <= 12 and _LABEL.search(line):
         return "label"
+    if words <= _BYLINE_MAX_WORDS and _is_byline(line):
+        return "byline"
     if line.startswith("|"):
         return None  # a table row (trafilatura writes tables as "| cell | cell |")
     if words <= 8 and _is_date_line(line):
@@ -672,14 +824,24 @@ def _is_headline(line: str, titles: Sequence[str]) -> bool:
     return False
 
 
+_KICKER_LINE_WORDS = 6
+
+
 def clean_lines(lines: Sequence[str], titles: Sequence[str | None] = ()) -> list[str]:
-    """Drop chrome lines from extracted text, and headline lines (any of ``titles``) on top."""
+    """Drop chrome lines from extracted text, and headline lines (any of ``titles``) on top,
+    with a short kicker line ("Review", "Interne Unterlagen im Netz") right above the headline."""
     kept: list[str] = []
     known = [_comparable(t) for t in titles if t]
-    for raw in lines:
-        line = _norm(raw)
-        if not line:
-            continue
+    normed = [line for line in (_norm(raw) for raw in lines) if line]
+    skip = 0
+    if known:
+        for index, line in enumerate(normed[:3]):
+            if _is_headline(line, known):
+                skip = index + 1
+                break
+            if len(line.split()) > _KICKER_LINE_WORDS or line.endswith((".", "!", "?")):
+                break
+    for line in normed[skip:]:
         if not kept and known and _is_headline(line, known):
             continue
         if junk_reason(line) is None:

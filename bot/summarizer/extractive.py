@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from bot.domain import Article
@@ -21,6 +22,19 @@ log = get_logger(__name__)
 
 # A "sentence" this short is a dateline, a caption or a heading glued to the text.
 _MIN_SENTENCE_WORDS = 6
+# Lines that are no lead sentence even when extraction let them through (it removes most):
+# a byline ("Von Max Muster und Eva Roth, NDR", "By Jane Doe"), a credit, a promotion.
+_BYLINE = re.compile(
+    r"^(?i:von|by|text|fotos?|photos?|bilder?)\s*:?\s+"
+    r"(?:(?:[A-ZÄÖÜÀ-Ý][\w.'’-]*|von|van|de|der|den|da|di|del|la|le|zu|und|and|&|,)\s*){1,16}$"
+)
+_PROMOTION = re.compile(
+    r"\bam kiosk\b|\bhier (?:zu )?bestellen|\bjetzt (?:bestellen|abonnieren|testen|anmelden)"
+    r"|\babonnieren sie\b|\bnewsletter\b|\bsign up (?:for|to|here|now)\b"
+    r"|\bsubscribe (?:to|now|here)\b"
+    r"|\bdelivered to your inbox\b|\b(?:follow us|folgen sie uns)\b",
+    re.IGNORECASE,
+)
 
 
 class ExtractiveSummarizer:
@@ -56,7 +70,7 @@ class ExtractiveSummarizer:
         language = normalize_language(article.language) or detect_language(text).language or "en"
         bullets: list[str] = []
         for sentence in split_sentences(text, language):
-            if len(sentence.split()) < _MIN_SENTENCE_WORDS:
+            if len(sentence.split()) < _MIN_SENTENCE_WORDS or not _is_lead(sentence):
                 continue
             bullets.append(_shorten(sentence, self.style.max_words_per_bullet))
             if len(bullets) == self.style.bullets:
@@ -87,6 +101,11 @@ class ExtractiveSummarizer:
             usage=None,
             timings=Timings(prepare_ms=prepare_ms, model_ms=0.0, checks_ms=checks_ms),
         )
+
+
+def _is_lead(sentence: str) -> bool:
+    """False for a byline or a promotion line, which never make a bullet."""
+    return not (_BYLINE.match(sentence) or _PROMOTION.search(sentence))
 
 
 def _shorten(sentence: str, max_words: int) -> str:

@@ -260,12 +260,45 @@ _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'“”»«’)\]]*\s+")
 _OPENERS = "\"'„“»«‚‘([–-"
 
 
+# Quotation marks: opening mark -> the marks that may close it (English “…”, German „…“ and »…«,
+# French and Swiss «…», straight "…").
+_QUOTE_CLOSERS = {"“": "”", "„": "“”", "»": "«", "«": "»", '"': '"'}
+# A quotation longer than this (an unclosed mark, a whole interview answer) may be split.
+_MAX_QUOTE_CHARS = 400
+
+
+def _quoted_spans(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of each closed quotation in ``paragraph`` up to ``_MAX_QUOTE_CHARS`` long."""
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(paragraph):
+        closers = _QUOTE_CLOSERS.get(paragraph[index])
+        if closers is None:
+            index += 1
+            continue
+        end = next((i for i in range(index + 1, len(paragraph)) if paragraph[i] in closers), None)
+        if end is None:
+            index += 1
+            continue
+        if end - index <= _MAX_QUOTE_CHARS:
+            spans.append((index, end))
+        index = end + 1
+    return spans
+
+
 def split_sentences(text: str, language: str | None = None) -> list[str]:
-    """Split news text into sentences, keeping abbreviations and German ordinals intact."""
+    """Split news text into sentences, keeping abbreviations and German ordinals intact.
+
+    A quotation stays whole: a quoted tweet ("… in SD. We are here to Get. It. OUT," she wrote)
+    is one sentence with its attribution.
+    """
     sentences: list[str] = []
     for paragraph in text.split("\n"):
         start = 0
+        quotes = _quoted_spans(paragraph) if any(q in paragraph for q in _QUOTE_CLOSERS) else []
         for match in _BOUNDARY.finditer(paragraph):
+            if any(open_ < match.start() < close for open_, close in quotes):
+                continue
             before = paragraph[start : match.start()]
             after = paragraph[match.end() :]
             first = after.lstrip(_OPENERS)[:1]

@@ -85,3 +85,18 @@ def test_language_detection_by_stop_words() -> None:
         detect_language("The government presented a plan for the city on Tuesday.").language == "en"
     )
     assert detect_language("12345").language is None
+
+
+def test_a_quotation_is_not_split_into_sentences() -> None:
+    tweet = "“Meth is IN SD. We are here to Get. It. OUT,” Noem tweeted Monday."
+    assert split_sentences(f"{tweet} She did not stop there.", "en") == [
+        tweet,
+        "She did not stop there.",
+    ]
+    german = "Er sagte: „Das ist gut. Wir machen weiter.“ Dann ging er."
+    assert split_sentences(german, "de") == [
+        "Er sagte: „Das ist gut. Wir machen weiter.“",
+        "Dann ging er.",
+    ]
+    # An unclosed mark does not swallow the rest of the paragraph.
+    assert split_sentences("Then „unclosed. Next one.", "de") == ["Then „unclosed.", "Next one."]

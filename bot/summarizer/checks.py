@@ -1,8 +1,12 @@
-"""Deterministic checks on a draft, shown beside the buttons, and per-bullet evidence.
+"""Deterministic checks on a draft, shown beside each bullet, and per-bullet evidence.
 
-They run on every draft, AI-written or edited by a human, and flag what needs a human look:
-numbers, quotes and names that the article does not contain, chatbot artefacts, a wrong
-language, too many or too long bullets. They never change the text.
+They run on every draft, AI-written or edited by a human, and flag what needs a human look.
+Each bullet is first tied to its supporting sentence(s) in the article (content words and
+figures, IDF-weighted); then its numbers, quotes and speakers are checked against *those*
+sentences (a figure from elsewhere in the article is still wrong here), its names against
+the whole article (German compounds and hyphens split into parts), its wording for chatbot
+artefacts and its negations against the supporting sentence. They never change the text.
+All module-level tables are immutable, so the checks are safe from any thread.
 """
 
 from __future__ import annotations
@@ -10,18 +14,19 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from types import MappingProxyType
 
 from bot.domain import Article
 from bot.summarizer.text import (
     DETECTABLE,
     WORD,
     clean_paragraphs,
-    content_stems,
     detect_language,
     normalize_language,
     split_sentences,
@@ -54,7 +59,9 @@ _SCALES = {
 _NUMBER_WORDS = {
     "de": {
         "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
-        "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "zwanzig": 20, "dreißig": 30,
+        "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14,
+        "fünfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19,
+        "zwanzig": 20, "dreißig": 30,
         "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70, "achtzig": 80,
         "neunzig": 90, "hundert": 100, "einhundert": 100, "tausend": 1000,
         "eintausend": 1000, "zehntausend": 10_000, "hunderttausend": 100_000,
@@ -62,12 +69,25 @@ _NUMBER_WORDS = {
     },
     "en": {
         "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-        "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30,
+        "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+        "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+        "twenty": 20, "thirty": 30,
         "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
         "hundred": 100, "thousand": 1000, "dozen": 12,
     },
 }
+# Words just before a figure that make it approximate ("rund 45.000", "more than 9,000").
+_HEDGES = frozenset((
+    "rund", "etwa", "ca", "circa", "zirka", "knapp", "fast", "beinahe", "nahezu", "annähernd",
+    "gut", "über", "mehr", "unter", "weniger", "rd", "mindestens", "bis", "ungefähr",
+    "about", "around", "roughly", "nearly", "almost", "some", "approximately", "approx",
+    "over", "more", "under", "less", "fewer", "least", "up", "close", "just", "estimated",
+))
 # fmt: on
+_SCALES_RO = MappingProxyType({k: MappingProxyType(v) for k, v in _SCALES.items()})
+_NUMBER_WORDS_RO = MappingProxyType({k: MappingProxyType(v) for k, v in _NUMBER_WORDS.items()})
+del _SCALES, _NUMBER_WORDS
+_HEDGE_TOLERANCE = Decimal("0.1")  # a hedged figure may be 10 % off the article's
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +95,21 @@ class NumberMention:
     span: str
     values: frozenset[Decimal]  # what the mention may mean (scale applied)
     base_values: frozenset[Decimal]  # the figure without its scale word
+    start: int = 0
+    end: int = 0
+    quantum: Decimal = Decimal(1)  # the figure's last digit, scale applied (4.2 Mio. → 100000)
+    hedged: bool = False  # "rund", "about", "more than" … just before it
+
+    @property
+    def year_like(self) -> bool:
+        return all(v == v.to_integral_value() and 1900 <= v <= 2100 for v in self.base_values)
 
 
-def _scale_table(language: str | None) -> dict[str, int]:
-    if language in _SCALES:
-        return _SCALES[language]
-    return {**_SCALES["de"], **_SCALES["en"]}
+@lru_cache(maxsize=16)
+def _scale_table(language: str | None) -> Mapping[str, int]:
+    if language is not None and language in _SCALES_RO:
+        return _SCALES_RO[language]
+    return MappingProxyType({**_SCALES_RO["de"], **_SCALES_RO["en"]})
 
 
 def _readings(figure: str, language: str | None = None) -> set[Decimal]:
@@ -120,10 +149,10 @@ def _readings(figure: str, language: str | None = None) -> set[Decimal]:
 
 
 @lru_cache(maxsize=16)
-def _word_table(language: str | None) -> dict[str, int]:
-    if language in _NUMBER_WORDS:
-        return _NUMBER_WORDS[language]
-    return {**_NUMBER_WORDS["de"], **_NUMBER_WORDS["en"]}
+def _word_table(language: str | None) -> Mapping[str, int]:
+    if language is not None and language in _NUMBER_WORDS_RO:
+        return _NUMBER_WORDS_RO[language]
+    return MappingProxyType({**_NUMBER_WORDS_RO["de"], **_NUMBER_WORDS_RO["en"]})
 
 
 @lru_cache(maxsize=16)
@@ -134,6 +163,32 @@ def _word_pattern(language: str | None) -> re.Pattern[str]:
         r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])(?:(?=\s+([^\W\d_]+)))?",
         re.IGNORECASE,
     )
+
+
+_HEDGE_WINDOW = re.compile(r"([^\W\d_]+)\.?\s*([^\W\d_]+)?\.?\s*[$€£¥]?\s*$")
+
+
+def _hedged(text: str, start: int) -> bool:
+    """True if one of the two words before ``start`` makes the figure approximate."""
+    match = _HEDGE_WINDOW.search(text[max(0, start - 30) : start])
+    if not match:
+        return False
+    return any(word and word.casefold() in _HEDGES for word in match.groups())
+
+
+def _quantum(figure: str, language: str | None, exponent: int) -> Decimal:
+    """The unit of the figure's last written digit, scaled: 44.2 → 0.1, 5,7 Mrd. → 10**8."""
+    digits = re.sub(r"[\u00a0\u202f'’ ]", "", figure)
+    decimals = 0
+    marks = [m for m in ".," if m in digits]
+    if len(marks) == 2:
+        decimals = len(digits) - max(digits.rfind("."), digits.rfind(",")) - 1
+    elif marks:
+        parts = digits.split(marks[0])
+        own_group_mark = {"de": ".", "en": ","}.get(language or "")
+        if len(parts) == 2 and not (len(parts[1]) == 3 and own_group_mark in (None, marks[0])):
+            decimals = len(parts[1])
+    return Decimal(10) ** (exponent - decimals)
 
 
 def find_numbers(text: str, language: str | None, *, words: bool = True) -> list[NumberMention]:
@@ -149,12 +204,24 @@ def find_numbers(text: str, language: str | None, *, words: bool = True) -> list
             exponent = scales[word[:-1].casefold()]
         if exponent is not None:
             values = frozenset((value * Decimal(10) ** exponent).normalize() for value in base)
-            span = match.group(0)
+            span = match.group(0).strip()
+            end = match.start() + len(match.group(0).rstrip())
             consumed.append((match.start(), match.end()))
         else:
             values = base
             span = figure
-        mentions.append(NumberMention(span.strip(), values, base))
+            end = match.end(1)
+        mentions.append(
+            NumberMention(
+                span,
+                values,
+                base,
+                match.start(),
+                end,
+                _quantum(figure, language, exponent or 0),
+                _hedged(text, match.start()),
+            )
+        )
     if words:
         table = _word_table(language)
         pattern = _word_pattern(language)
@@ -165,16 +232,48 @@ def find_numbers(text: str, language: str | None, *, words: bool = True) -> list
             value = Decimal(table[match.group(1).casefold()])
             scale = match.group(2)
             exponent = scales.get(scale.casefold()) if scale else None
+            hedged = _hedged(text, match.start())
             if exponent is not None:
                 scaled = frozenset({(value * Decimal(10) ** exponent).normalize()})
                 skip_until = match.end(2)
                 span = text[match.start() : skip_until]
-                mentions.append(NumberMention(span, scaled, frozenset({value})))
+                quantum = Decimal(10) ** exponent
+                mentions.append(
+                    NumberMention(
+                        span, scaled, frozenset({value}), match.start(), skip_until, quantum, hedged
+                    )
+                )
             else:
                 mentions.append(
-                    NumberMention(match.group(1), frozenset({value}), frozenset({value}))
+                    NumberMention(
+                        match.group(1),
+                        frozenset({value}),
+                        frozenset({value}),
+                        match.start(),
+                        match.end(1),
+                        Decimal(1),
+                        hedged,
+                    )
                 )
+    mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def number_matches(mention: NumberMention, pool: Collection[Decimal]) -> bool:
+    """True if ``pool`` holds what ``mention`` says: the same value, the value rounded to the
+    mention's last digit (44 for 44.2, "5,7 Mrd." for 5.73 billion), or, for a hedged figure
+    ("rund 45.000", "more than 9,000"), a value within 10 %."""
+    if any(value in pool for value in mention.values):
+        return True
+    half = mention.quantum / 2
+    for value in mention.values:
+        for candidate in pool:
+            difference = abs(candidate - value)
+            if difference <= half and (value != 0 or candidate == 0):
+                return True
+            if mention.hedged and difference <= abs(candidate) * _HEDGE_TOLERANCE:
+                return True
+    return False
 
 
 def _article_numbers(article: Article, text: str, language: str | None) -> set[Decimal]:
@@ -204,6 +303,7 @@ _QUOTE = re.compile(
 )
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.\.\.)\s*")
 _FOLD_MAP = str.maketrans({"’": "'", "‘": "'", "´": "'", "`": "'", "–": "-", "—": "-", "‑": "-"})
+_QUOTE_MARKS = '„“”"»«‚‘‹›'
 
 
 def fold(text: str) -> str:
@@ -211,56 +311,271 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).translate(_FOLD_MAP).split()).casefold()
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    """A quotation in a text: its words as written and where it stands (marks included)."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def folded(self) -> str:
+        return fold(self.text)
+
+
+def find_quote_spans(text: str) -> list[QuoteSpan]:
+    spans = []
+    for match in _QUOTE.finditer(text):
+        spans.append(QuoteSpan(next(g for g in match.groups() if g), match.start(), match.end()))
+    return spans
+
+
 def find_quotes(text: str) -> list[str]:
-    return [next(group for group in match.groups() if group) for match in _QUOTE.finditer(text)]
+    return [span.text for span in find_quote_spans(text)]
+
+
+def _fragments(quote: str) -> list[str]:
+    fragments = [fold(part).strip(" ,.;:!?-") for part in _ELLIPSIS.split(quote)]
+    return [f for f in fragments if f]
 
 
 def quote_in_article(quote: str, folded_article: str) -> bool:
     """True when every fragment of ``quote`` (split at ellipses) occurs verbatim in the article."""
-    fragments = [fold(part).strip(" ,.;:!?-") for part in _ELLIPSIS.split(quote)]
-    fragments = [f for f in fragments if f]
+    fragments = _fragments(quote)
     return bool(fragments) and all(f in folded_article for f in fragments)
+
+
+# Negation cues. "nor"/"noch" are left out: they pair with "neither"/"weder" (one negation).
+_NEGATIONS = frozenset(
+    (
+        "not",
+        "no",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nowhere",
+        "cannot",
+        "without",
+        "nicht",
+        "nichts",
+        "kein",
+        "keine",
+        "keinen",
+        "keinem",
+        "keiner",
+        "keines",
+        "keinerlei",
+        "nie",
+        "niemals",
+        "niemand",
+        "niemanden",
+        "nirgends",
+        "weder",
+        "ohne",
+    )
+)
+
+
+def _is_negation(word: str) -> bool:
+    folded = word.casefold().replace("’", "'")
+    return folded in _NEGATIONS or folded.endswith("n't")
+
+
+def negated_source(
+    quote: str, folded_article: str, article_quotes: Sequence[QuoteSpan]
+) -> str | None:
+    """The article's wording when ``quote`` occurs in it only right after a negation.
+
+    "Everyone will succeed" is in "Not everyone will succeed" word for word, yet says the
+    opposite. Returns the article's quotation (or its words) for the flag, else None.
+    """
+    fragments = _fragments(quote)
+    if not fragments or _is_negation((WORD.findall(fragments[0]) or [""])[0]):
+        return None
+    first = fragments[0]
+    position = folded_article.find(first)
+    negated_at = -1
+    while position >= 0:
+        before = folded_article[max(0, position - 60) : position]
+        cut = max(before.rfind(mark) for mark in _QUOTE_MARKS + ".!?:;")
+        words = WORD.findall(before[cut + 1 :])[-3:]
+        if not any(_is_negation(word) for word in words):
+            return None  # the words also stand without a negation
+        negated_at = position
+        position = folded_article.find(first, position + 1)
+    if negated_at < 0:
+        return None
+    for span in article_quotes:
+        folded = span.folded
+        index = folded.find(first)
+        if index > 0 and any(_is_negation(w) for w in WORD.findall(folded[:index])[-3:]):
+            return span.text
+    return None
 
 
 # --- names --------------------------------------------------------------------------------------
 
 _NAME_SEPARATOR = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?:;…]\W*$")
+# fmt: off
+# Heads of German institution names ("Bundesnetzagentur", "Kartellamt", "Stadtwerke"): an
+# unknown compound ending in one names an organisation, not a thing.
+_INSTITUTION_HEADS = (
+    "agentur", "amt", "ämter", "behörde", "ministerium", "gericht", "bank", "kasse", "konzern",
+    "verband", "verbund", "werk", "werke", "partei", "institut", "zentrale", "kommission",
+    "stiftung", "gesellschaft", "kammer", "union", "polizei", "anwaltschaft", "dienst",
+    "gruppe", "holding", "versicherung", "akademie", "universität", "hochschule", "klinik",
+    "klinikum", "verein", "parlament", "senat", "betriebe", "bahnen", "akademie", "rundfunk",
+)
+# Endings of German common nouns. A capitalised word the article lacks that ends otherwise
+# ("Merz", "Siemens", "Lufthansa", "Olaf") is more likely a name than a paraphrase.
+_NOUN_ENDINGS = (
+    "ung", "heit", "keit", "schaft", "tion", "sion", "ität", "ismus", "nis", "tum", "ling",
+    "chen", "lein", "er", "erin", "entin", "antin", "istin", "ärin", "ern", "en", "e", "el",
+    "ie", "ik", "ur", "ent", "ant", "enz", "anz", "um", "or", "ei", "ist", "at", "ät", "eur",
+    "age", "ine", "chef", "ag", "ug", "ieg", "kt", "ht", "ft", "rt", "st", "nd", "ng", "ss",
+    "ß", "ck", "tz", "ld", "ahl", "eil", "ahn", "ohn", "aum", "eis", "ies",
+)
+# fmt: on
+_FUGEN = ("s", "es", "n", "en", "er", "e")
+_INFLECTIONS = ("", "s", "es", "n", "en", "e", "er", "ern", "in", "innen", "'s")
 
 
 def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def _present(word: str, words: set[str], stems: set[str], language: str) -> bool:
-    folded = fold(word)
-    candidates = {folded, folded.removesuffix("'s"), folded.removesuffix("s")}
-    if candidates & words:
+def _acronym(word: str) -> bool:
+    return sum(ch.isupper() for ch in word) >= 2 or any(ch.isdigit() for ch in word)
+
+
+def _institution(word: str) -> bool:
+    folded = word.casefold()
+    return any(
+        folded.endswith(head) and len(folded) >= len(head) + 3 for head in _INSTITUTION_HEADS
+    )
+
+
+def _name_shaped(word: str) -> bool:
+    """A capitalised German word that does not end like a common noun."""
+    folded = word.casefold()
+    return not folded.endswith(_NOUN_ENDINGS)
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The article's words (casefolded), their stems, and sorted lists for affix look-ups."""
+
+    language: str
+    words: frozenset[str]
+    stems: frozenset[str]
+    forward: tuple[str, ...]  # sorted words
+    backward: tuple[str, ...]  # sorted reversed words
+
+    @classmethod
+    def build(cls, text: str, language: str) -> Vocabulary:
+        tokens = WORD.findall(fold(text))
+        words = set(tokens)
+        for token in tokens:
+            if "-" in token:
+                words.update(part for part in token.split("-") if part)
+        return cls(
+            language,
+            frozenset(words),
+            frozenset(stem(word, language) for word in words),
+            tuple(sorted(words)),
+            tuple(sorted(word[::-1] for word in words)),
+        )
+
+    def has_prefix(self, prefix: str) -> bool:
+        i = bisect_left(self.forward, prefix)
+        return i < len(self.forward) and self.forward[i].startswith(prefix)
+
+    def has_suffix(self, suffix: str) -> bool:
+        reversed_suffix = suffix[::-1]
+        i = bisect_left(self.backward, reversed_suffix)
+        return i < len(self.backward) and self.backward[i].startswith(reversed_suffix)
+
+    def contains(self, word: str) -> bool:
+        """True if ``word`` (any case, inflected, in a compound) is the article's."""
+        folded = fold(word)
+        if not folded:
+            return True
+        if folded in self.words or stem(folded, self.language) in self.stems:
+            return True
+        for ending in ("'s", "s", "es", "n", "en", "e"):
+            if folded.endswith(ending) and folded[: -len(ending)] in self.words:
+                return True
+        if "-" in folded:
+            return all(self.contains(part) for part in folded.split("-") if part)
+        if self.language != "de" or len(folded) < 5:
+            return False
+        # German compounds: a word the article has inside a longer one ("Parade" in
+        # "Militärparade"), a longer form of an article word ("Geschäftsführerin"), or a
+        # compound of article words ("Musk-Firma" → "Muskfirma", "Gipfeltreffen").
+        if self.has_suffix(folded) or self.has_prefix(folded):
+            return True
+        return self._compound(folded, 0)
+
+    def _compound(self, word: str, depth: int) -> bool:
+        if depth > 3:
+            return False
+        for cut in range(len(word) - 3, 3, -1):
+            head, rest = word[:cut], word[cut:]
+            if not (head in self.words or stem(head, self.language) in self.stems):
+                continue
+            for fuge in ("", *_FUGEN):
+                if fuge and not rest.startswith(fuge):
+                    continue
+                tail = rest[len(fuge) :]
+                if len(tail) < 3:
+                    continue
+                if tail in self.words or stem(tail, self.language) in self.stems:
+                    return True
+                if any(
+                    tail.endswith(ending) and tail[: len(tail) - len(ending)] in self.words
+                    for ending in _INFLECTIONS
+                    if ending
+                ):
+                    return True
+                if self.has_suffix(tail) and len(tail) >= 4:
+                    return True
+                if self._compound(tail, depth + 1):
+                    return True
+        return False
+
+
+def _flag_word_de(part: str, *, compound_head: bool) -> bool:
+    """Whether a capitalised German word the article lacks is a name (flag) or a noun (not)."""
+    if _acronym(part) or _institution(part):
         return True
-    if stem(word, language) in stems:
-        return True
-    parts = [p for p in folded.split("-") if p]
-    return len(parts) > 1 and all(p in words for p in parts)
+    return not compound_head and _name_shaped(part)
 
 
 def find_absent_names(
-    text: str, words: set[str], stems: set[str], language: str, *, single_words: bool
+    text: str, vocabulary: Vocabulary, language: str, *, single_words: bool
 ) -> list[str]:
     """Runs of capitalised words (``Olaf Scholz``) with a word that the article lacks.
 
     Sentence-initial stop words ("Die", "The") are not part of a name. In languages that do
     not capitalise nouns, ``single_words`` also reports lone capitalised words mid-sentence.
+    In German, where every noun is capitalised, an unknown word is reported when it looks
+    like a name: an acronym, an institution ("…agentur", "…amt"), the first part of a
+    hyphenated compound ("AVV-…"), or a word that does not end like a common noun.
     """
     stops = stopwords(language)
-    tokens = list(WORD.finditer(text))
+    german = language == "de"
     runs: list[list[tuple[str, bool]]] = []
     current: list[tuple[str, bool]] = []
     previous_end = 0
-    for token in tokens:
+    for token in WORD.finditer(text):
         word = token.group()
         gap = text[previous_end : token.start()]
         before = text[: token.start()].rstrip()
-        initial = not before or bool(_SENTENCE_END.search(before))
+        initial = not before or bool(_SENTENCE_END.search(before)) or before[-1] in _QUOTE_MARKS
         contiguous = bool(current) and (gap == "" or _NAME_SEPARATOR.fullmatch(gap) is not None)
         if _capitalised(word):
             if not contiguous:
@@ -280,99 +595,236 @@ def find_absent_names(
         run = whole_run
         # A sentence-initial word that the article has in lower case ("Am", "Die") or a stop
         # word at either end ("Bleiben Sie", "I") is not part of a name.
-        while run and (fold(run[0][0]) in stops or (run[0][1] and fold(run[0][0]) in words)):
+        while run and (
+            fold(run[0][0]) in stops or (run[0][1] and fold(run[0][0]) in vocabulary.words)
+        ):
             run = run[1:]
         while run and fold(run[-1][0]) in stops:
             run = run[:-1]
         if not run:
             continue
-        if len(run) == 1 and not (single_words and not run[0][1]):
-            continue
-        if any(not _present(word, words, stems, language) for word, _ in run):
-            name = " ".join(word for word, _ in run)
-            if name not in absent:
-                absent.append(name)
+        if german:
+            flagged = False
+            for word, _initial in run:
+                parts = [p for p in word.split("-") if p]
+                for i, part in enumerate(parts):
+                    if not _capitalised(part) and i > 0:
+                        continue
+                    if vocabulary.contains(part):
+                        continue
+                    head = len(parts) > 1 and i == len(parts) - 1
+                    if _flag_word_de(part, compound_head=head):
+                        flagged = True
+            if not flagged:
+                continue
+        else:
+            if len(run) == 1 and not (single_words and not run[0][1]):
+                continue
+            if all(
+                vocabulary.contains(part)
+                for word, _ in run
+                for part in word.split("-")
+                if part and _capitalised(part)
+            ):
+                continue
+        name = " ".join(word for word, _ in run)
+        if name not in absent:
+            absent.append(name)
     return absent
+
+
+def _name_words(text: str, stops: frozenset[str]) -> frozenset[str]:
+    """Words that stand in names of people or bodies: capitalised runs of two or more words
+    ("Mayor Helen Okafor", "Präsident Wladimir Putin") minus their first word, and every
+    word of a two-word run. Casefolded, a trailing genitive "s" kept and removed."""
+    names: set[str] = set()
+    for sentence in text.split("\n"):
+        run: list[str] = []
+        for token in [*WORD.findall(sentence), ""]:
+            if token and _capitalised(token) and token.casefold() not in stops:
+                run.append(token)
+                continue
+            if len(run) >= 2:
+                for word in run[1:] if len(run) > 2 else run:
+                    folded = fold(word)
+                    names.add(folded)
+            run = []
+    return frozenset(names)
+
+
+def _bare(word: str) -> str:
+    folded = fold(word)
+    for ending in ("'s", "s"):
+        if folded.endswith(ending) and len(folded) > 3:
+            return folded[: -len(ending)]
+    return folded
 
 
 # --- artefacts ----------------------------------------------------------------------------------
 
+# Chatbot artefacts are recognised by kind, not by a list of phrases: talk about the summary,
+# the article or the model ("Here are the key points:", "Kurz zusammengefasst:", "Note: I
+# could not access …"), first or second person outside quotes (news copy has neither),
+# courtesy and offers, labels ending in a colon, Markdown, emoji and placeholders.
+_META = (
+    r"summar\w*|zusammen(?:fass\w*|gefasst)|key\s+(?:points?|takeaways?|facts|findings|details)"
+    r"|main\s+points?|highlights?|takeaways?|overview|überblick|fazit|kernpunkte?|kernaussagen?"
+    r"|(?:die\s+)?wichtigsten?\s+(?:punkte|fakten|infos?|informationen|aussagen|ergebnisse)"
+    r"|kurz(?:um|\s+gesagt|\s+gefasst)?|in\s+(?:short|brief|a\s+nutshell)|bottom\s+line"
+    r"|tl;?\s?dr|notes?|hinweis|anmerkung|disclaimer|stichpunkte|bullet\s*points?|in\s+kürze"
+    r"|auf\s+einen\s+blick|at\s+a\s+glance|das\s+wichtigste|the\s+gist|recap"
+)
 _ARTEFACTS = [
     re.compile(pattern, re.IGNORECASE | re.MULTILINE)
     for pattern in (
-        # German chatbot phrases
-        r"\bals\s+(?:eine?\s+)?KI\b",
-        r"\bals\s+(?:ein\s+)?(?:KI-)?Sprachmodell\b",
-        r"\bBleiben\s+Sie\s+dran\b",
-        r"\bHier\s+(?:ist|sind|finden\s+Sie)\s+(?:eine|die|Ihre)\s+(?:kurze\s+)?Zusammenfassung",
-        r"\bIch\s+hoffe,?\s+(?:das|dies)\s+hilft",
-        r"\bLassen\s+Sie\s+(?:mich|es\s+mich)\s+wissen\b",
-        r"\b(?:dieser|der)\s+Artikel\s+(?:berichtet|beschreibt|erklärt|behandelt|zeigt)\b",
-        r"\bZusammenfassend\b",
-        r"\bFazit:",
-        # English chatbot phrases
-        r"\bAs\s+an\s+AI\b",
-        r"\bas\s+a\s+(?:large\s+)?language\s+model\b",
-        r"\bStay\s+tuned\b",
-        r"\bHere(?:'s|’s|\s+is|\s+are)\s+(?:a|the|your)\s+(?:brief\s+|short\s+|quick\s+)?summary",
-        r"\bI\s+hope\s+(?:this|that)\s+helps\b",
-        r"\bLet\s+me\s+know\b",
-        r"\b(?:this|the)\s+article\s+(?:reports|describes|explains|discusses|covers)\b",
-        r"\bIn\s+(?:summary|conclusion)\b",
+        # A leading label about the text itself, ending in a colon ("Kurz zusammengefasst:")
+        rf"^\W*(?:[\w'’-]+\s+){{0,4}}?(?:{_META})(?:\s+[\w'’-]+){{0,4}}?\s*:",
+        # Meta-talk anywhere
+        r"\b(?:here|below)(?:'s|’s|\s+is|\s+are)\s+(?:a|an|the|your|some|my)\b[^.:!?]*",
+        r"\bhier\s+(?:ist|sind|finden\s+Sie|die|eine|kommt|folgt|folgen)\b[^.:!?]*",
+        rf"\b(?:in|zum|als)\s+(?:{_META})\b",
+        r"\b(?:zusammenfassend|abschließend|insgesamt\s+lässt\s+sich|to\s+sum\s+up|overall,)",
+        r"\b(?:dieser|der|diese|die)\s+(?:Artikel|Text|Beitrag|Bericht|Zusammenfassung)\s+"
+        r"(?:berichtet|beschreibt|erklärt|behandelt|zeigt|fasst|thematisiert|beleuchtet)\b",
+        r"\b(?:this|the)\s+(?:article|text|piece|story|summary)\s+"
+        r"(?:reports|describes|explains|discusses|covers|highlights|outlines|summari[sz]es)\b",
+        r"\b(?:full|original)\s+(?:article|text|study|report|source)\b",
+        r"\b(?:vollständige|vollen|ganzen|gesamten)\s+(?:Artikel|Text|Studie|Bericht|Quelle)\b",
+        # The model speaking about itself
+        r"\bas\s+an?\s+(?:AI|language\s+model|assistant)\b",
+        r"\b(?:large\s+)?language\s+model\b",
+        r"\bals\s+(?:eine?\s+)?(?:KI|Sprachmodell|Assistent\w*)\b",
+        r"\b(?:KI-)?Sprachmodell\b",
+        r"\bknowledge\s+cut-?off\b|\bWissensstand\b",
+        # Courtesy and offers
+        r"\bBleiben\s+Sie\s+dran\b|\bStay\s+tuned\b",
+        r"\bI\s+hope\s+(?:this|that)\s+helps\b|\bIch\s+hoffe\b",
+        r"\bLet\s+me\s+know\b|\bLassen\s+Sie\s+(?:mich|es\s+mich)\s+wissen\b",
+        r"\bfeel\s+free\b|\bzögern\s+Sie\s+nicht\b",
         r"\bTL;?DR\b",
-        r"^\s*(?:Sure|Certainly|Of\s+course|Gerne|Natürlich)\s*[!,.:]",
-        # Markdown and chat formatting
+        r"^\s*(?:Sure|Certainly|Of\s+course|Absolutely|Gerne|Natürlich|Klar|Okay)\s*[!,.:]",
+        # Markdown, chat formatting, placeholders
         r"^\s*#{1,6}\s+\S.*$",
-        r"\*\*[^*]+\*\*",
+        r"\*\*[^*]+\*\*|__[^_]+__",
         r"^\s*[-*•]\s+",
         r"\[[^\]]+\]\([^)]+\)",
+        r"\[(?:[^\]]{0,40})\]|\{\{?[^}]{0,40}\}\}?|<[^>]{1,40}>",
         r"`[^`]+`",
         r"[\U0001F300-\U0001FAFF\u2600-\u27BF]",
+        # A bullet that ends in a colon introduces something that is not there
+        r"\S[^.!?]{0,60}:\s*$",
     )
 ]
+# First and second person outside quotes: "I could not access …", "Ich konnte …", "you".
+_PERSON = {
+    "en": re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|me|my|myself|you|your|yours)\b"),
+    "de": re.compile(
+        r"\b(?:ich|mir|mich|meine?[rnms]?|Ihnen|Ihre?[rnms]?)\b|(?<=[a-zäöüß,] )Sie\b"
+    ),
+}
 
 
-def find_artefacts(text: str) -> list[str]:
+def find_artefacts(text: str, language: str | None = None) -> list[str]:
     found: list[str] = []
     for pattern in _ARTEFACTS:
         for match in pattern.finditer(text):
             span = match.group().strip()
             if span and span not in found:
                 found.append(span)
+    unquoted = _blank_quotes(text)
+    for lang in [language] if language in _PERSON else list(_PERSON):
+        assert lang is not None
+        for match in _PERSON[lang].finditer(unquoted):
+            if lang == "en" and match.group() == "I" and _roman_numeral(unquoted, match.start()):
+                continue
+            span = _clause_around(text, match.start(), match.end())
+            if span and span not in found and not any(span in f or f in span for f in found):
+                found.append(span)
     return found
+
+
+def _blank_quotes(text: str) -> str:
+    """``text`` with quoted words replaced by spaces (same length, so positions hold)."""
+    out = list(text)
+    for span in find_quote_spans(text):
+        out[span.start : span.end] = " " * (span.end - span.start)
+    return "".join(out)
+
+
+def _roman_numeral(text: str, start: int) -> bool:
+    """ "World War I", "Charles I": a capital I right after a capitalised word is a numeral."""
+    before = text[:start].rstrip()
+    previous = (WORD.findall(before[-30:]) or [""])[-1]
+    return bool(previous) and previous[:1].isupper() and not _SENTENCE_END.search(before)
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    """A few words around a match, to show the editor where it is."""
+    left = max(text.rfind(mark, 0, start) for mark in ".!?:;,\n") + 1
+    right_marks = [i for i in (text.find(mark, end) for mark in ".!?:;,\n") if i >= 0]
+    right = min(right_marks) if right_marks else len(text)
+    words = text[left:right].split()
+    return " ".join(words[:8]).strip()
+
+
+# --- negation -----------------------------------------------------------------------------------
+
+_NEGATION_WINDOW = 4
+
+
+def _negations(text: str, language: str) -> list[tuple[str, frozenset[str]]]:
+    """Each negation cue in ``text`` with the stems of the content words around it."""
+    stops = stopwords(language)
+    tokens = WORD.findall(text)
+    cues = []
+    for i, token in enumerate(tokens):
+        if not _is_negation(token):
+            continue
+        window = tokens[max(0, i - _NEGATION_WINDOW) : i + _NEGATION_WINDOW + 1]
+        stems = frozenset(
+            stem(word, language)
+            for word in window
+            if word is not token and word.casefold() not in stops and not _is_negation(word)
+        )
+        phrase = " ".join(tokens[i : i + 3])
+        cues.append((phrase, stems))
+    return cues
+
+
+def negation_difference(text: str, support: Sequence[str], language: str) -> tuple[str, str] | None:
+    """("added", words) or ("dropped", words) when the bullet and its supporting sentence
+    disagree on a negation about the same words ("approved" vs "did not approve")."""
+    bullet_stems = {stem(w, language) for w in WORD.findall(text)}
+    source = " ".join(support)
+    source_stems = {stem(w, language) for w in WORD.findall(source)}
+    mine = [(p, s) for p, s in _negations(text, language) if s & source_stems]
+    theirs = [(p, s) for p, s in _negations(source, language) if s & bullet_stems]
+    if len(mine) % 2 == len(theirs) % 2:
+        return None
+    if len(mine) > len(theirs):
+        return ("added", mine[0][0])
+    return ("dropped", theirs[0][0])
 
 
 # --- evidence -----------------------------------------------------------------------------------
 
 
-def best_evidence(
-    bullets: Sequence[str], sentences: Sequence[str], language: str
-) -> tuple[Evidence, ...]:
-    """For each bullet, the article sentence sharing most of its (IDF-weighted) content words.
+@dataclass(frozen=True, slots=True)
+class Support:
+    """The sentences (indices into the article's, best first) that back a bullet, and how well."""
 
-    The score is the weighted share of the bullet's content stems found in that sentence:
-    1.0 means every content word of the bullet occurs in it, 0.0 that none does. Words that
-    occur nowhere in the article weigh most, so an unsupported claim pulls the score down.
-    """
-    sentence_stems = [content_stems(sentence, language) for sentence in sentences]
-    frequency: Counter[str] = Counter(s for stems in sentence_stems for s in stems)
-    n = len(sentences)
+    sentences: tuple[int, ...]
+    score: float
 
-    def weight(term: str) -> float:
-        return math.log((n + 1) / (frequency.get(term, 0) + 0.5))
 
-    evidence = []
-    for index, bullet in enumerate(bullets):
-        terms = content_stems(bullet, language)
-        total = sum(weight(term) for term in terms)
-        best_score, best_sentence = 0.0, ""
-        if total > 0:
-            for sentence, stems in zip(sentences, sentence_stems, strict=True):
-                score = sum(weight(term) for term in terms & stems) / total
-                if score > best_score:
-                    best_score, best_sentence = score, sentence
-        evidence.append(Evidence(index, best_sentence, round(best_score, 3)))
-    return tuple(evidence)
+def _terms(text: str, language: str, stops: frozenset[str]) -> set[str]:
+    """Stems of the content words of ``text``; hyphenated compounds also by their parts."""
+    terms: set[str] = set()
+    for token in WORD.findall(text):
+        for part in (token, *token.split("-")) if "-" in token else (token,):
+            if len(part) > 1 and part.casefold() not in stops:
+                terms.add(stem(part, language))
+    return terms
 
 
 def word_count(text: str) -> int:
@@ -385,15 +837,29 @@ def word_count(text: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class ArticleIndex:
-    """What the checks need from an article, computed once per article."""
+    """What the checks need from an article, computed once per article (never shared)."""
 
     language: str
     text: str
     folded: str
-    words: set[str]
-    stems: set[str]
-    numbers: set[Decimal]
-    sentences: list[str]
+    vocabulary: Vocabulary
+    numbers: frozenset[Decimal]
+    sentences: tuple[str, ...]
+    sentence_terms: tuple[frozenset[str], ...]
+    sentence_numbers: tuple[tuple[NumberMention, ...], ...]
+    sentence_values: tuple[frozenset[Decimal], ...]
+    sentence_starts: tuple[int, ...]  # offset of each sentence in ``text``
+    quotes: tuple[QuoteSpan, ...]
+    name_words: frozenset[str]
+    frequency: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def words(self) -> frozenset[str]:
+        return self.vocabulary.words
+
+    @property
+    def stems(self) -> frozenset[str]:
+        return self.vocabulary.stems
 
     @classmethod
     def build(cls, article: Article, language: str | None = None) -> ArticleIndex:
@@ -406,15 +872,184 @@ class ArticleIndex:
             or "en"
         )
         full = f"{article.title or ''}\n{article.site_name or ''}\n{text}"
+        stops = stopwords(lang)
+        sentences = tuple(split_sentences(text, lang))
+        starts = []
+        cursor = 0
+        for sentence in sentences:
+            at = text.find(sentence, cursor)
+            starts.append(at if at >= 0 else cursor)
+            cursor = (at if at >= 0 else cursor) + len(sentence)
+        terms = tuple(frozenset(_terms(sentence, lang, stops)) for sentence in sentences)
+        mentions = []
+        values = []
+        for sentence in sentences:
+            found = find_numbers(sentence, lang)
+            mentions.append(tuple(found))
+            pool: set[Decimal] = set()
+            for guess in {lang, "de", "en"}:
+                for mention in find_numbers(sentence, guess) if guess != lang else found:
+                    pool |= mention.values | mention.base_values
+            values.append(frozenset(pool))
+        frequency: Counter[str] = Counter(t for sentence_terms in terms for t in sentence_terms)
         return cls(
             language=lang,
             text=text,
             folded=fold(full),
-            words=set(WORD.findall(fold(full))),
-            stems={stem(word, lang) for word in WORD.findall(full)},
-            numbers=_article_numbers(article, text, lang),
-            sentences=split_sentences(text, lang),
+            vocabulary=Vocabulary.build(full, lang),
+            numbers=frozenset(_article_numbers(article, text, lang)),
+            sentences=sentences,
+            sentence_terms=terms,
+            sentence_numbers=tuple(mentions),
+            sentence_values=tuple(values),
+            sentence_starts=tuple(starts),
+            quotes=tuple(find_quote_spans(text)),
+            name_words=_name_words(full, stops),
+            frequency=MappingProxyType(dict(frequency)),
         )
+
+    # --- support ---------------------------------------------------------------------------
+
+    def _weight(self, df: int) -> float:
+        n = len(self.sentences)
+        return math.log((n + 1) / (df + 0.5))
+
+    def support(self, text: str, language: str) -> Support:
+        """The sentence that backs ``text`` best (content words and figures, IDF-weighted),
+        and a second one when the bullet joins two facts (it adds two or more content words
+        and a quarter of the weight)."""
+        if not self.sentences:
+            return Support((), 0.0)
+        stops = stopwords(self.language)
+        terms = _terms(text, self.language, stops)
+        weights = {term: self._weight(self.frequency.get(term, 0)) for term in terms}
+        mentions = [m for m in find_numbers(text, language) if not m.values <= {0, 1}]
+        number_hits = []
+        for mention in mentions:
+            hits = {i for i, pool in enumerate(self.sentence_values) if mention.values & pool}
+            number_hits.append((hits, self._weight(len(hits))))
+        total = sum(weights.values()) + sum(w for _, w in number_hits)
+        if total <= 0:
+            return Support((), 0.0)
+        best, best_score = -1, 0.0
+        for i, sentence_terms in enumerate(self.sentence_terms):
+            score = sum(weights[t] for t in terms & sentence_terms)
+            score += sum(w for hits, w in number_hits if i in hits)
+            if score > best_score:
+                best, best_score = i, score
+        if best < 0:
+            return Support((), 0.0)
+        chosen = [best]
+        content_total = sum(weights.values())
+        missing = terms - self.sentence_terms[best]
+        second, second_gain = -1, 0.0
+        for i, sentence_terms in enumerate(self.sentence_terms):
+            if i == best:
+                continue
+            new = missing & sentence_terms
+            gain = sum(weights[t] for t in new)
+            if len(new) >= 2 and gain > second_gain:
+                second, second_gain = i, gain
+        if second >= 0 and second_gain >= 0.25 * content_total:
+            chosen.append(second)
+        return Support(tuple(chosen), round(best_score / total, 3))
+
+    def backs_number(self, mention: NumberMention, text: str, support: Support) -> bool:
+        """True if a sentence next to the supporting one, or one sharing a content word with
+        the bullet that the supporting sentence lacks, has the figure: a bullet may join
+        two facts ("voted 14 to 5 to build …" from "approved a plan …" + "The vote was 14
+        to 5"). A figure from an unrelated part of the article stays unbacked."""
+        if not support.sentences:
+            return False
+        best = support.sentences[0]
+        stops = stopwords(self.language)
+        missing = _terms(text, self.language, stops) - self.sentence_terms[best]
+        for i, pool in enumerate(self.sentence_values):
+            if i in support.sentences or not number_matches(mention, pool):
+                continue
+            if abs(i - best) == 1 and (self.sentence_terms[i] & _terms(text, self.language, stops)):
+                return True
+            if missing & self.sentence_terms[i]:
+                return True
+        return False
+
+    # --- quotes ----------------------------------------------------------------------------
+
+    def _sentence_at(self, offset: int) -> int:
+        return max(0, bisect_left(self.sentence_starts, offset + 1) - 1)
+
+    def speakers_near(self, span: QuoteSpan) -> list[str]:
+        """Name words in the sentence(s) of an article quotation, nearest first; where those
+        sentences name nobody ("…", sagte er), the two sentences before."""
+        first = self._sentence_at(span.start)
+        last = self._sentence_at(max(span.start, span.end - 1))
+        for back in range(3):
+            lo = max(0, first - back)
+            start = self.sentence_starts[lo]
+            end = (
+                self.sentence_starts[last + 1] if last + 1 < len(self.sentences) else len(self.text)
+            )
+            found = []
+            for token in WORD.finditer(self.text, start, end):
+                if span.start <= token.start() < span.end or not _capitalised(token.group()):
+                    continue
+                bare = _bare(token.group())
+                if bare in self.name_words or fold(token.group()) in self.name_words:
+                    distance = min(abs(token.start() - span.start), abs(token.start() - span.end))
+                    found.append((distance, token.group()))
+            if found:
+                return [word for _, word in sorted(found)]
+            if lo == 0:
+                break
+        return []
+
+
+def _article_speaker(quote: str, index: ArticleIndex) -> tuple[set[str], str] | None:
+    """Who says ``quote`` in the article: the name words near it and the nearest one."""
+    fragments = _fragments(quote)
+    if not fragments:
+        return None
+    near: set[str] = set()
+    nearest = ""
+    for span in index.quotes:
+        if fragments[0] in span.folded:
+            speakers = index.speakers_near(span)
+            near.update(_bare(word) for word in speakers)
+            nearest = nearest or (speakers[0] if speakers else "")
+    return (near, nearest) if near else None
+
+
+def _bullet_speaker(text: str, span: QuoteSpan, index: ArticleIndex) -> str | None:
+    """The article name nearest to a quotation in the bullet, outside any quotation."""
+    unquoted = _blank_quotes(text)
+    best: tuple[int, str] | None = None
+    for token in WORD.finditer(unquoted):
+        word = token.group()
+        if not _capitalised(word):
+            continue
+        if _bare(word) not in index.name_words and fold(word) not in index.name_words:
+            continue
+        distance = min(abs(token.start() - span.end), abs(token.end() - span.start))
+        if best is None or distance < best[0]:
+            best = (distance, word)
+    return best[1] if best else None
+
+
+def _counterpart(
+    mention: NumberMention,
+    support: Sequence[int],
+    bullet: Sequence[NumberMention],
+    index: ArticleIndex,
+) -> NumberMention | None:
+    """A figure of the same kind in the supporting sentences that the bullet does not use."""
+    for i in support:
+        for candidate in index.sentence_numbers[i]:
+            if candidate.year_like != mention.year_like or candidate.values <= {0, 1}:
+                continue
+            if any(number_matches(other, candidate.values) for other in bullet):
+                continue
+            return candidate
+    return None
 
 
 def run_checks(
@@ -433,24 +1068,28 @@ def run_checks(
     index = index or ArticleIndex.build(article)
     lang = normalize_language(language) or index.language
     checks: list[Check] = []
+    evidence: list[Evidence] = []
 
     parts: list[tuple[int | None, str]] = [(i, b) for i, b in enumerate(bullets)]
     if headline:
         parts.append((None, headline))
     single_word_names = lang != "de"
     for position, text in parts:
-        for mention in find_numbers(text, lang):
-            if not mention.values & index.numbers:
-                checks.append(Check("number", position, mention.span, "check.number"))
-        for quote in find_quotes(text):
-            if not quote_in_article(quote, index.folded):
-                checks.append(Check("quote", position, quote, "check.quote"))
-        for name in find_absent_names(
-            text, index.words, index.stems, lang, single_words=single_word_names
-        ):
+        support = index.support(text, lang)
+        supporting = [index.sentences[i] for i in support.sentences]
+        if position is not None:
+            evidence.append(Evidence(position, supporting[0] if supporting else "", support.score))
+        checks.extend(_number_checks(position, text, lang, support, index))
+        checks.extend(_quote_checks(position, text, index))
+        for name in find_absent_names(text, index.vocabulary, lang, single_words=single_word_names):
             checks.append(Check("name", position, name, "check.name"))
-        for artefact in find_artefacts(text):
+        for artefact in find_artefacts(text, lang):
             checks.append(Check("artefact", position, artefact, "check.artefact"))
+        if supporting and lang == index.language:
+            difference = negation_difference(_blank_quotes(text), supporting, lang)
+            if difference is not None:
+                kind, cue = difference
+                checks.append(Check("negation", position, cue, f"check.negation_{kind}"))
 
     for position, bullet in enumerate(bullets):
         words = word_count(bullet)
@@ -475,8 +1114,62 @@ def run_checks(
             )
         )
     checks.extend(language_checks(bullets, lang))
-    evidence = best_evidence(bullets, index.sentences, lang)
-    return tuple(checks), evidence
+    return tuple(checks), tuple(evidence)
+
+
+def _number_checks(
+    position: int | None, text: str, language: str, support: Support, index: ArticleIndex
+) -> list[Check]:
+    """Each figure must be in the supporting sentences; one found only elsewhere in the
+    article is flagged when the supporting sentence has a different figure of its kind."""
+    mentions = find_numbers(text, language)
+    pool: set[Decimal] = set()
+    for i in support.sentences:
+        pool |= index.sentence_values[i]
+    checks = []
+    for mention in mentions:
+        if number_matches(mention, pool) or index.backs_number(mention, text, support):
+            continue
+        elsewhere = number_matches(mention, index.numbers)
+        other = _counterpart(mention, support.sentences, mentions, index)
+        if other is not None:
+            checks.append(
+                Check(
+                    "number", position, mention.span, "check.number_differs", {"says": other.span}
+                )
+            )
+        elif not elsewhere:
+            checks.append(Check("number", position, mention.span, "check.number"))
+    return checks
+
+
+def _quote_checks(position: int | None, text: str, index: ArticleIndex) -> list[Check]:
+    checks = []
+    for span in find_quote_spans(text):
+        quote = span.text
+        if not quote_in_article(quote, index.folded):
+            checks.append(Check("quote", position, quote, "check.quote"))
+            continue
+        source = negated_source(quote, index.folded, index.quotes)
+        if source is not None:
+            checks.append(Check("quote", position, quote, "check.quote_negated", {"says": source}))
+            continue
+        speaker = _bullet_speaker(text, span, index)
+        found = _article_speaker(quote, index)
+        if speaker is None or found is None:
+            continue
+        near, nearest = found
+        if _bare(speaker) not in near and fold(speaker) not in near:
+            checks.append(
+                Check(
+                    "attribution",
+                    position,
+                    quote,
+                    "check.attribution",
+                    {"speaker": speaker, "says": nearest},
+                )
+            )
+    return checks
 
 
 def language_checks(bullets: Iterable[str], expected: str) -> list[Check]:

@@ -10,7 +10,16 @@ from bot.domain import Article
 from bot.settings import Settings
 
 CheckKind = Literal[
-    "number", "quote", "name", "artefact", "language", "length", "count", "truncated"
+    "number",
+    "quote",
+    "attribution",
+    "name",
+    "artefact",
+    "negation",
+    "language",
+    "length",
+    "count",
+    "truncated",
 ]
 Engine = Literal["claude", "extractive"]
 

@@ -340,10 +340,26 @@ def _fragments(quote: str) -> list[str]:
     return [f for f in fragments if f]
 
 
+def find_words(haystack: str, needle: str, start: int = 0) -> int:
+    """The first position >= ``start`` where ``needle`` stands as whole words, else -1
+    ("eine Wahl" is not in "keine Wahl")."""
+    position = haystack.find(needle, start)
+    while position >= 0:
+        end = position + len(needle)
+        before = haystack[position - 1] if position else " "
+        after = haystack[end] if end < len(haystack) else " "
+        if not (before.isalnum() and needle[:1].isalnum()) and not (
+            after.isalnum() and needle[-1:].isalnum()
+        ):
+            return position
+        position = haystack.find(needle, position + 1)
+    return -1
+
+
 def quote_in_article(quote: str, folded_article: str) -> bool:
     """True when every fragment of ``quote`` (split at ellipses) occurs verbatim in the article."""
     fragments = _fragments(quote)
-    return bool(fragments) and all(f in folded_article for f in fragments)
+    return bool(fragments) and all(find_words(folded_article, f) >= 0 for f in fragments)
 
 
 # Negation cues. "nor"/"noch" are left out: they pair with "neither"/"weder" (one negation).
@@ -396,7 +412,7 @@ def negated_source(
     if not fragments or _is_negation((WORD.findall(fragments[0]) or [""])[0]):
         return None
     first = fragments[0]
-    position = folded_article.find(first)
+    position = find_words(folded_article, first)
     negated_at = -1
     while position >= 0:
         before = folded_article[max(0, position - 60) : position]
@@ -405,12 +421,12 @@ def negated_source(
         if not any(_is_negation(word) for word in words):
             return None  # the words also stand without a negation
         negated_at = position
-        position = folded_article.find(first, position + 1)
+        position = find_words(folded_article, first, position + 1)
     if negated_at < 0:
         return None
     for span in article_quotes:
         folded = span.folded
-        index = folded.find(first)
+        index = find_words(folded, first)
         if index > 0 and any(_is_negation(w) for w in WORD.findall(folded[:index])[-3:]):
             return span.text
     return None
@@ -474,6 +490,7 @@ class Vocabulary:
     stems: frozenset[str]
     forward: tuple[str, ...]  # sorted words
     backward: tuple[str, ...]  # sorted reversed words
+    names: tuple[str, ...] = ()  # capitalised runs ("aachener verkehrsverbund"), casefolded
 
     @classmethod
     def build(cls, text: str, language: str) -> Vocabulary:
@@ -482,13 +499,42 @@ class Vocabulary:
         for token in tokens:
             if "-" in token:
                 words.update(part for part in token.split("-") if part)
+        names: set[str] = set()
+        for line in text.split("\n"):
+            run: list[str] = []
+            for token in [*WORD.findall(line), ""]:
+                if token[:1].isupper():
+                    run.append(token)
+                    continue
+                for i in range(len(run)):  # every tail of a run: "Verkehrsverbund (AVV)"
+                    names.add(fold(" ".join(run[i:])))
+                run = []
         return cls(
             language,
             frozenset(words),
             frozenset(stem(word, language) for word in words),
             tuple(sorted(words)),
             tuple(sorted(word[::-1] for word in words)),
+            tuple(sorted(names)),
         )
+
+    def spells_out(self, acronym: str) -> bool:
+        """True if the article names what ``acronym`` abbreviates: its letters in order in a
+        capitalised name, from the name's first letter ("NRW": "Nordrhein-Westfalen")."""
+        letters = [ch for ch in acronym.casefold() if ch.isalpha()]
+        if len(letters) < 2:
+            return False
+        for name in self.names:
+            if not name.startswith(letters[0]) or len(name) > 12 * len(letters):
+                continue
+            position = 1
+            for letter in letters[1:]:
+                position = name.find(letter, position) + 1
+                if position == 0:
+                    break
+            else:
+                return True
+        return False
 
     def has_prefix(self, prefix: str) -> bool:
         i = bisect_left(self.forward, prefix)
@@ -511,6 +557,8 @@ class Vocabulary:
                 return True
         if "-" in folded:
             return all(self.contains(part) for part in folded.split("-") if part)
+        if _acronym(word) and self.spells_out(word):
+            return True
         if self.language != "de" or len(folded) < 5:
             return False
         # German compounds: a word the article has inside a longer one ("Parade" in
@@ -548,15 +596,31 @@ class Vocabulary:
         return False
 
 
-def _flag_word_de(part: str, *, compound_head: bool) -> bool:
-    """Whether a capitalised German word the article lacks is a name (flag) or a noun (not)."""
+def _flag_word_de(part: str, *, compound_head: bool, initial: bool = False) -> bool:
+    """Whether a capitalised German word the article lacks is a name (flag) or a noun (not).
+
+    At the start of a sentence any word is capitalised ("Kurz gesagt"), so there only an
+    acronym or an institution counts; so too for the head of a hyphenated compound
+    ("Musk-Firma": "Firma" is a noun).
+    """
     if _acronym(part) or _institution(part):
         return True
-    return not compound_head and _name_shaped(part)
+    return not compound_head and not initial and _name_shaped(part)
+
+
+def _first_name(word: str, names: frozenset[str]) -> bool:
+    """A word the article uses inside a person's name that is not shaped like a noun
+    ("Thomas" in "Thomas Berger"): the word after it is a surname."""
+    return fold(word) in names and _name_shaped(word)
 
 
 def find_absent_names(
-    text: str, vocabulary: Vocabulary, language: str, *, single_words: bool
+    text: str,
+    vocabulary: Vocabulary,
+    language: str,
+    *,
+    single_words: bool,
+    names: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Runs of capitalised words (``Olaf Scholz``) with a word that the article lacks.
 
@@ -568,6 +632,7 @@ def find_absent_names(
     """
     stops = stopwords(language)
     german = language == "de"
+    numeric = {*_scale_table(language), *_word_table(language)}
     runs: list[list[tuple[str, bool]]] = []
     current: list[tuple[str, bool]] = []
     previous_end = 0
@@ -603,9 +668,12 @@ def find_absent_names(
             run = run[:-1]
         if not run:
             continue
+        run = [(word, initial) for word, initial in run if fold(word).rstrip(".") not in numeric]
+        if not run:
+            continue
         if german:
             flagged = False
-            for word, _initial in run:
+            for position, (word, initial) in enumerate(run):
                 parts = [p for p in word.split("-") if p]
                 for i, part in enumerate(parts):
                     if not _capitalised(part) and i > 0:
@@ -613,7 +681,10 @@ def find_absent_names(
                     if vocabulary.contains(part):
                         continue
                     head = len(parts) > 1 and i == len(parts) - 1
-                    if _flag_word_de(part, compound_head=head):
+                    after_first_name = position > 0 and _first_name(run[position - 1][0], names)
+                    if after_first_name or _flag_word_de(
+                        part, compound_head=head, initial=initial and len(run) == 1
+                    ):
                         flagged = True
             if not flagged:
                 continue
@@ -683,6 +754,8 @@ _ARTEFACTS = [
         r"\b(?:here|below)(?:'s|’s|\s+is|\s+are)\s+(?:a|an|the|your|some|my)\b[^.:!?]*",
         r"\bhier\s+(?:ist|sind|finden\s+Sie|die|eine|kommt|folgt|folgen)\b[^.:!?]*",
         rf"\b(?:in|zum|als)\s+(?:{_META})\b",
+        r"^\W*(?:in\s+(?:short|brief|summary|conclusion|a\s+nutshell)|to\s+sum\s+up"
+        r"|all\s+in\s+all|kurz\s+gesagt|kurzum|kurz\s+und\s+knapp|alles\s+in\s+allem)\b",
         r"\b(?:zusammenfassend|abschließend|insgesamt\s+lässt\s+sich|to\s+sum\s+up|overall,)",
         r"\b(?:dieser|der|diese|die)\s+(?:Artikel|Text|Beitrag|Bericht|Zusammenfassung)\s+"
         r"(?:berichtet|beschreibt|erklärt|behandelt|zeigt|fasst|thematisiert|beleuchtet)\b",
@@ -725,22 +798,30 @@ _PERSON = {
 
 
 def find_artefacts(text: str, language: str | None = None) -> list[str]:
-    found: list[str] = []
+    spans: list[tuple[int, int, str]] = []
     for pattern in _ARTEFACTS:
         for match in pattern.finditer(text):
             span = match.group().strip()
-            if span and span not in found:
-                found.append(span)
+            if span:
+                spans.append((match.start(), match.end(), span))
     unquoted = _blank_quotes(text)
     for lang in [language] if language in _PERSON else list(_PERSON):
         assert lang is not None
         for match in _PERSON[lang].finditer(unquoted):
             if lang == "en" and match.group() == "I" and _roman_numeral(unquoted, match.start()):
                 continue
-            span = _clause_around(text, match.start(), match.end())
-            if span and span not in found and not any(span in f or f in span for f in found):
-                found.append(span)
-    return found
+            if any(start <= match.start() < end for start, end, _ in spans):
+                continue  # already inside a flagged phrase ("I hope this helps")
+            clause = _clause_around(text, match.start(), match.end())
+            if clause:
+                spans.append((match.start(), match.end(), clause))
+    found: list[str] = []
+    for _start, _end, span in spans:
+        if span not in found:
+            found.append(span)
+    # One flag per place: a span inside a longer one ("Here are the key points" inside
+    # "Here are the key points:") is dropped.
+    return [f for f in found if not any(f != other and f in other for other in found)]
 
 
 def _blank_quotes(text: str) -> str:
@@ -764,7 +845,7 @@ def _clause_around(text: str, start: int, end: int) -> str:
     right_marks = [i for i in (text.find(mark, end) for mark in ".!?:;,\n") if i >= 0]
     right = min(right_marks) if right_marks else len(text)
     words = text[left:right].split()
-    return " ".join(words[:8]).strip()
+    return " ".join(words[:8]).strip(" " + _QUOTE_MARKS)
 
 
 # --- negation -----------------------------------------------------------------------------------
@@ -807,6 +888,9 @@ def negation_difference(text: str, support: Sequence[str], language: str) -> tup
 
 
 # --- evidence -----------------------------------------------------------------------------------
+
+
+_NUMBER_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -927,7 +1011,10 @@ class ArticleIndex:
         number_hits = []
         for mention in mentions:
             hits = {i for i, pool in enumerate(self.sentence_values) if mention.values & pool}
-            number_hits.append((hits, self._weight(len(hits))))
+            # Half a word's weight: figures break ties between sentences on the same topic
+            # ("$44.2 million per week" vs "$53 million a week") without letting a figure
+            # taken from elsewhere outvote the bullet's words.
+            number_hits.append((hits, _NUMBER_WEIGHT * self._weight(len(hits))))
         total = sum(weights.values()) + sum(w for _, w in number_hits)
         if total <= 0:
             return Support((), 0.0)
@@ -979,28 +1066,26 @@ class ArticleIndex:
         return max(0, bisect_left(self.sentence_starts, offset + 1) - 1)
 
     def speakers_near(self, span: QuoteSpan) -> list[str]:
-        """Name words in the sentence(s) of an article quotation, nearest first; where those
-        sentences name nobody ("…", sagte er), the two sentences before."""
+        """Name words around an article quotation, nearest first: in its own sentence(s) and
+        the one before (a speaker introduced there: "Berger said. „…“"); where these name
+        nobody ("…", sagte er), up to two sentences further back."""
         first = self._sentence_at(span.start)
         last = self._sentence_at(max(span.start, span.end - 1))
-        for back in range(3):
-            lo = max(0, first - back)
-            start = self.sentence_starts[lo]
-            end = (
-                self.sentence_starts[last + 1] if last + 1 < len(self.sentences) else len(self.text)
-            )
+        end = self.sentence_starts[last + 1] if last + 1 < len(self.sentences) else len(self.text)
+        for back in (1, 3):
+            start = self.sentence_starts[max(0, first - back)]
             found = []
             for token in WORD.finditer(self.text, start, end):
                 if span.start <= token.start() < span.end or not _capitalised(token.group()):
                     continue
-                bare = _bare(token.group())
-                if bare in self.name_words or fold(token.group()) in self.name_words:
+                if (
+                    _bare(token.group()) in self.name_words
+                    or fold(token.group()) in self.name_words
+                ):
                     distance = min(abs(token.start() - span.start), abs(token.start() - span.end))
                     found.append((distance, token.group()))
             if found:
                 return [word for _, word in sorted(found)]
-            if lo == 0:
-                break
         return []
 
 
@@ -1012,7 +1097,7 @@ def _article_speaker(quote: str, index: ArticleIndex) -> tuple[set[str], str] | 
     near: set[str] = set()
     nearest = ""
     for span in index.quotes:
-        if fragments[0] in span.folded:
+        if find_words(span.folded, fragments[0]) >= 0:
             speakers = index.speakers_near(span)
             near.update(_bare(word) for word in speakers)
             nearest = nearest or (speakers[0] if speakers else "")
@@ -1035,18 +1120,50 @@ def _bullet_speaker(text: str, span: QuoteSpan, index: ArticleIndex) -> str | No
     return best[1] if best else None
 
 
+_UNIT_WORDS = 2
+
+
+def _unit(text: str, mention: NumberMention, language: str) -> frozenset[str]:
+    """What a figure counts: the stems of the next content words, and a currency sign."""
+    stops = stopwords(language)
+    unit: set[str] = set()
+    before = text[max(0, mention.start - 2) : mention.start]
+    for sign in "$€£¥%":
+        if sign in before or text[mention.end : mention.end + 2].strip().startswith(sign):
+            unit.add(sign)
+    for token in WORD.findall(text[mention.end : mention.end + 60])[: _UNIT_WORDS + 2]:
+        folded = token.casefold()
+        if folded in stops or folded in _scale_table(language):
+            continue
+        unit.add(stem(token, language))
+        if len(unit - set("$€£¥%")) >= _UNIT_WORDS:
+            break
+    if "prozent" in unit or "percent" in unit or "per cent" in unit:
+        unit.add("%")
+    return frozenset(unit)
+
+
 def _counterpart(
     mention: NumberMention,
+    text: str,
+    language: str,
     support: Sequence[int],
     bullet: Sequence[NumberMention],
     index: ArticleIndex,
+    *,
+    same_unit: bool,
 ) -> NumberMention | None:
-    """A figure of the same kind in the supporting sentences that the bullet does not use."""
+    """A figure of the same kind in the supporting sentences that the bullet does not use;
+    with ``same_unit``, only one that counts the same thing ("21 Prozent" / "5,7 Prozent")."""
+    unit = _unit(text, mention, language) if same_unit else frozenset()
     for i in support:
+        sentence = index.sentences[i]
         for candidate in index.sentence_numbers[i]:
             if candidate.year_like != mention.year_like or candidate.values <= {0, 1}:
                 continue
             if any(number_matches(other, candidate.values) for other in bullet):
+                continue
+            if same_unit and not (unit & _unit(sentence, candidate, index.language)):
                 continue
             return candidate
     return None
@@ -1081,12 +1198,15 @@ def run_checks(
             evidence.append(Evidence(position, supporting[0] if supporting else "", support.score))
         checks.extend(_number_checks(position, text, lang, support, index))
         checks.extend(_quote_checks(position, text, index))
-        for name in find_absent_names(text, index.vocabulary, lang, single_words=single_word_names):
+        for name in find_absent_names(
+            text, index.vocabulary, lang, single_words=single_word_names, names=index.name_words
+        ):
             checks.append(Check("name", position, name, "check.name"))
         for artefact in find_artefacts(text, lang):
             checks.append(Check("artefact", position, artefact, "check.artefact"))
-        if supporting and lang == index.language:
-            difference = negation_difference(_blank_quotes(text), supporting, lang)
+        quoted = any(c.kind in ("quote", "attribution") and c.bullet == position for c in checks)
+        if supporting and lang == index.language and not quoted:
+            difference = negation_difference(text, supporting, lang)
             if difference is not None:
                 kind, cue = difference
                 checks.append(Check("negation", position, cue, f"check.negation_{kind}"))
@@ -1120,25 +1240,35 @@ def run_checks(
 def _number_checks(
     position: int | None, text: str, language: str, support: Support, index: ArticleIndex
 ) -> list[Check]:
-    """Each figure must be in the supporting sentences; one found only elsewhere in the
-    article is flagged when the supporting sentence has a different figure of its kind."""
+    """Each figure must be in the supporting sentences. One that is not is flagged when the
+    supporting sentence has another figure of the same thing ("21: the article says 12") or
+    when the article has it nowhere; a figure from a related sentence is fine."""
     mentions = find_numbers(text, language)
     pool: set[Decimal] = set()
     for i in support.sentences:
         pool |= index.sentence_values[i]
     checks = []
     for mention in mentions:
-        if number_matches(mention, pool) or index.backs_number(mention, text, support):
+        if number_matches(mention, pool):
             continue
-        elsewhere = number_matches(mention, index.numbers)
-        other = _counterpart(mention, support.sentences, mentions, index)
+        other = _counterpart(
+            mention, text, language, support.sentences, mentions, index, same_unit=True
+        )
+        if other is None:
+            if index.backs_number(mention, text, support):
+                continue
+            if number_matches(mention, index.numbers):
+                continue
+            other = _counterpart(
+                mention, text, language, support.sentences, mentions, index, same_unit=False
+            )
         if other is not None:
             checks.append(
                 Check(
                     "number", position, mention.span, "check.number_differs", {"says": other.span}
                 )
             )
-        elif not elsewhere:
+        else:
             checks.append(Check("number", position, mention.span, "check.number"))
     return checks
 

@@ -1147,10 +1147,10 @@ def _counterpart(
     mention: NumberMention,
     text: str,
     language: str,
+    *,
     support: Sequence[int],
     bullet: Sequence[NumberMention],
     index: ArticleIndex,
-    *,
     same_unit: bool,
 ) -> NumberMention | None:
     """A figure of the same kind in the supporting sentences that the bullet does not use;
@@ -1252,7 +1252,13 @@ def _number_checks(
         if number_matches(mention, pool):
             continue
         other = _counterpart(
-            mention, text, language, support.sentences, mentions, index, same_unit=True
+            mention,
+            text,
+            language,
+            support=support.sentences,
+            bullet=mentions,
+            index=index,
+            same_unit=True,
         )
         if other is None:
             if index.backs_number(mention, text, support):
@@ -1260,7 +1266,13 @@ def _number_checks(
             if number_matches(mention, index.numbers):
                 continue
             other = _counterpart(
-                mention, text, language, support.sentences, mentions, index, same_unit=False
+                mention,
+                text,
+                language,
+                support=support.sentences,
+                bullet=mentions,
+                index=index,
+                same_unit=False,
             )
         if other is not None:
             checks.append(

@@ -855,6 +855,10 @@ class Store:
                 editor_name=editor_name,
                 delivery_id=delivery.id if delivery else None,
                 event_type=event_type if delivery else None,
+                # The checks still open on the approved text: approving with flags is allowed,
+                # and the audit says so ("approved with 2 open flags") and which ones.
+                open_flags=len(flags := open_flags(rev.checks)),
+                flags=flags,
             )
             outcome = Outcome(won=True, draft=draft, revision=rev, delivery=delivery)
         log.info("draft.approved", draft_id=draft_id, editor=editor_id, revision=revision)
@@ -1801,3 +1805,10 @@ def _attempt(row: DeliveryAttemptRow) -> DeliveryAttempt:
         duration_ms=row.duration_ms,
         response_snippet=row.response_snippet,
     )
+
+
+def open_flags(checks: Any) -> list[dict[str, Any]]:
+    """The checks stored with a revision (a list of ``Check.to_json()`` objects), as a list."""
+    if not isinstance(checks, list):
+        return []
+    return [dict(check) for check in checks if isinstance(check, Mapping) and check.get("kind")]

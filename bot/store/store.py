@@ -725,6 +725,7 @@ class Store:
         heading: str | None = None,
         language: str | None = None,
         checks: Any = None,
+        evidence: Any = None,
     ) -> Outcome:
         """Add a human edit as the new current revision, if nobody changed the draft meanwhile."""
         new = NewRevision(
@@ -734,6 +735,7 @@ class Store:
             heading=heading,
             language=language,
             checks=checks,
+            evidence=evidence,
         )
         return self._edit(
             "edit",
@@ -754,6 +756,7 @@ class Store:
         heading: str | None = None,
         language: str | None = None,
         checks: Any = None,
+        evidence: Any = None,
     ) -> Outcome:
         """published → ready with an edit as the new revision: a correction to approve again
         (``approved_revision`` keeps naming the published text until then)."""
@@ -764,6 +767,7 @@ class Store:
             heading=heading,
             language=language,
             checks=checks,
+            evidence=evidence,
         )
         return self._edit(
             "correct",

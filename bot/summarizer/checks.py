@@ -453,7 +453,7 @@ _NOUN_ENDINGS = (
     "chen", "lein", "er", "erin", "entin", "antin", "istin", "ärin", "ern", "en", "e", "el",
     "ie", "ik", "ur", "ent", "ant", "enz", "anz", "um", "or", "ei", "ist", "at", "ät", "eur",
     "age", "ine", "chef", "ag", "ug", "ieg", "kt", "ht", "ft", "rt", "st", "nd", "ng", "ss",
-    "ß", "ck", "tz", "ld", "ahl", "eil", "ahn", "ohn", "aum", "eis", "ies",
+    "ß", "ck", "tz", "ld", "ahl", "eil", "ahn", "ohn", "aum", "eis", "ies", "eit", "dt", "of",
 )
 # fmt: on
 _FUGEN = ("s", "es", "n", "en", "er", "e")
@@ -478,7 +478,7 @@ def _institution(word: str) -> bool:
 def _name_shaped(word: str) -> bool:
     """A capitalised German word that does not end like a common noun."""
     folded = word.casefold()
-    return not folded.endswith(_NOUN_ENDINGS)
+    return len(folded) > 3 and not folded.endswith(_NOUN_ENDINGS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -853,14 +853,48 @@ def _clause_around(text: str, start: int, end: int) -> str:
 _NEGATION_WINDOW = 4
 
 
-def _negations(text: str, language: str) -> list[tuple[str, frozenset[str]]]:
-    """Each negation cue in ``text`` with the stems of the content words around it."""
+# Words that negate by meaning ("China sieht von einer Verurteilung ab" → "verurteilt nicht",
+# "refused to approve" → "did not approve"). They count as a negation in the supporting
+# sentence only when the bullet does not use them itself.
+_IMPLICIT_NEGATIONS = (
+    "ablehn",
+    "abgelehn",
+    "verweiger",
+    "verzicht",
+    "absieh",
+    "abseh",
+    "abgeseh",
+    "bestreit",
+    "bestritt",
+    "dementier",
+    "scheiter",
+    "gescheitert",
+    "refus",
+    "declin",
+    "reject",
+    "deni",
+    "deny",
+    "refrain",
+    "fail",
+    "lack",
+)
+
+
+def _negations(
+    text: str, language: str, implicit: frozenset[str] | None = None
+) -> list[tuple[str, frozenset[str]]]:
+    """Each negation cue in ``text`` with the stems of the content words around it; with
+    ``implicit``, also words that negate by meaning unless their stem is in ``implicit``
+    (the bullet's own stems)."""
     stops = stopwords(language)
     tokens = WORD.findall(text)
     cues = []
     for i, token in enumerate(tokens):
         if not _is_negation(token):
-            continue
+            if implicit is None or not token.casefold().startswith(_IMPLICIT_NEGATIONS):
+                continue
+            if stem(token, language) in implicit:
+                continue
         window = tokens[max(0, i - _NEGATION_WINDOW) : i + _NEGATION_WINDOW + 1]
         stems = frozenset(
             stem(word, language)
@@ -878,8 +912,12 @@ def negation_difference(text: str, support: Sequence[str], language: str) -> tup
     bullet_stems = {stem(w, language) for w in WORD.findall(text)}
     source = " ".join(support)
     source_stems = {stem(w, language) for w in WORD.findall(source)}
-    mine = [(p, s) for p, s in _negations(text, language) if s & source_stems]
-    theirs = [(p, s) for p, s in _negations(source, language) if s & bullet_stems]
+    mine = [
+        (p, s) for p, s in _negations(text, language, frozenset(source_stems)) if s & source_stems
+    ]
+    theirs = [
+        (p, s) for p, s in _negations(source, language, frozenset(bullet_stems)) if s & bullet_stems
+    ]
     if len(mine) % 2 == len(theirs) % 2:
         return None
     if len(mine) > len(theirs):

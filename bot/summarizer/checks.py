@@ -165,15 +165,10 @@ def _word_pattern(language: str | None) -> re.Pattern[str]:
     )
 
 
-_HEDGE_WINDOW = re.compile(r"([^\W\d_]+)\.?\s*([^\W\d_]+)?\.?\s*[$€£¥]?\s*$")
-
-
 def _hedged(text: str, start: int) -> bool:
     """True if one of the two words before ``start`` makes the figure approximate."""
-    match = _HEDGE_WINDOW.search(text[max(0, start - 30) : start])
-    if not match:
-        return False
-    return any(word and word.casefold() in _HEDGES for word in match.groups())
+    before = WORD.findall(text[max(0, start - 30) : start])[-2:]
+    return any(word.casefold() in _HEDGES for word in before)
 
 
 def _quantum(figure: str, language: str | None, exponent: int) -> Decimal:
@@ -276,13 +271,16 @@ def number_matches(mention: NumberMention, pool: Collection[Decimal]) -> bool:
     return False
 
 
-def _article_numbers(article: Article, text: str, language: str | None) -> set[Decimal]:
+def _article_numbers(
+    article: Article, sentence_values: Iterable[frozenset[Decimal]], language: str | None
+) -> set[Decimal]:
+    """Every figure of the article (its sentences, title and date), and 0 and 1."""
     values: set[Decimal] = {Decimal(0), Decimal(1)}
-    sources = [text, article.title or ""]
-    for source in sources:
-        for language_guess in {language, "de", "en"}:
-            for mention in find_numbers(source, language_guess):
-                values |= mention.values | mention.base_values
+    for pool in sentence_values:
+        values |= pool
+    for language_guess in {language, "de", "en"}:
+        for mention in find_numbers(article.title or "", language_guess):
+            values |= mention.values | mention.base_values
     if article.published:
         for part in re.findall(r"\d+", article.published[:10]):
             values.add(Decimal(part).normalize())
@@ -1019,7 +1017,7 @@ class ArticleIndex:
             text=text,
             folded=fold(full),
             vocabulary=Vocabulary.build(full, lang),
-            numbers=frozenset(_article_numbers(article, text, lang)),
+            numbers=frozenset(_article_numbers(article, values, lang)),
             sentences=sentences,
             sentence_terms=terms,
             sentence_numbers=tuple(mentions),

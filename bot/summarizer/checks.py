@@ -612,6 +612,17 @@ def _first_name(word: str, names: frozenset[str]) -> bool:
     return fold(word) in names and _name_shaped(word)
 
 
+# fmt: off
+_REPORTING = frozenset((
+    "said", "says", "told", "added", "argued", "warned", "praised", "criticised", "criticized",
+    "announced", "stated", "claimed", "explained", "noted", "wrote", "insisted", "admitted",
+    "sagte", "sagt", "erklärte", "erklärt", "betonte", "betont", "kritisierte", "kritisiert",
+    "warnte", "warnt", "forderte", "fordert", "lobte", "lobt", "teilte", "meldete", "meldet",
+    "berichtete", "berichtet", "kündigte", "räumte", "schrieb", "sprach", "bestätigte",
+))
+# fmt: on
+
+
 def find_absent_names(
     text: str,
     vocabulary: Vocabulary,
@@ -634,11 +645,17 @@ def find_absent_names(
     runs: list[list[tuple[str, bool]]] = []
     current: list[tuple[str, bool]] = []
     previous_end = 0
-    for token in WORD.finditer(text):
+    tokens = list(WORD.finditer(text))
+    for index, token in enumerate(tokens):
         word = token.group()
         gap = text[previous_end : token.start()]
         before = text[: token.start()].rstrip()
         initial = not before or bool(_SENTENCE_END.search(before)) or before[-1] in _QUOTE_MARKS
+        # A capitalised word that speaks or owns ("Smith said", "Merz sagte", "Smith's") is a
+        # name even at the start of a sentence.
+        following = tokens[index + 1].group().casefold() if index + 1 < len(tokens) else ""
+        if following in _REPORTING or word.casefold().endswith(("'s", "’s")):
+            initial = False
         contiguous = bool(current) and (gap == "" or _NAME_SEPARATOR.fullmatch(gap) is not None)
         if _capitalised(word):
             if not contiguous:
@@ -742,6 +759,7 @@ _META = (
     r"|kurz(?:um|\s+gesagt|\s+gefasst)?|in\s+(?:short|brief|a\s+nutshell)|bottom\s+line"
     r"|tl;?\s?dr|notes?|hinweis|anmerkung|disclaimer|stichpunkte|bullet\s*points?|in\s+kürze"
     r"|auf\s+einen\s+blick|at\s+a\s+glance|das\s+wichtigste|the\s+gist|recap"
+    r"|important|wichtig|need\s+to\s+know|wissenswert"
 )
 _ARTEFACTS = [
     re.compile(pattern, re.IGNORECASE | re.MULTILINE)
@@ -760,6 +778,13 @@ _ARTEFACTS = [
         r"\b(?:this|the)\s+(?:article|text|piece|story|summary)\s+"
         r"(?:reports|describes|explains|discusses|covers|highlights|outlines|summari[sz]es)\b",
         r"\b(?:full|original)\s+(?:article|text|study|report|source)\b",
+        r"\b(?:the|this)\s+(?:article|text|source)\s+(?:does|did|doesn't|is|was|has|provides"
+        r"|mentions|states|says|notes|contains|gives)\b",
+        r"\b(?:in|from)\s+the\s+(?:article|text|source)\b",
+        r"\b(?:im|aus\s+dem)\s+(?:Artikel|Text|Quelltext)\b",
+        r"\b(?:der|dieser)\s+(?:Artikel|Text)\s+(?:nennt|erwähnt|enthält|gibt|sagt|macht)\b",
+        r"^\W*(?:Unfortunately|Leider)\b",
+        r"\b(?:im\s+Folgenden|nachfolgend|the\s+following|below\s+(?:is|are))\b",
         r"\b(?:vollständige|vollen|ganzen|gesamten)\s+(?:Artikel|Text|Studie|Bericht|Quelle)\b",
         # The model speaking about itself
         r"\bas\s+an?\s+(?:AI|language\s+model|assistant)\b",

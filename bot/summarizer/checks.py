@@ -11,6 +11,7 @@ All module-level tables are immutable, so the checks are safe from any thread.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -56,7 +57,7 @@ _SCALES = {
         "trillion": 12, "trillions": 12, "tn": 12,
     },
 }
-_NUMBER_WORDS = {
+_NUMBER_WORDS: dict[str, dict[str, float]] = {
     "de": {
         "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
         "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14,
@@ -65,7 +66,9 @@ _NUMBER_WORDS = {
         "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70, "achtzig": 80,
         "neunzig": 90, "hundert": 100, "einhundert": 100, "tausend": 1000,
         "eintausend": 1000, "zehntausend": 10_000, "hunderttausend": 100_000,
-        "dutzend": 12,
+        "dutzend": 12, "anderthalb": 1.5, "eineinhalb": 1.5, "zweieinhalb": 2.5,
+        "dreieinhalb": 3.5, "viereinhalb": 4.5, "fünfeinhalb": 5.5, "sechseinhalb": 6.5,
+        "siebeneinhalb": 7.5, "achteinhalb": 8.5, "neuneinhalb": 9.5, "zehneinhalb": 10.5,
     },
     "en": {
         "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -99,6 +102,7 @@ class NumberMention:
     end: int = 0
     quantum: Decimal = Decimal(1)  # the figure's last digit, scale applied (4.2 Mio. → 100000)
     hedged: bool = False  # "rund", "about", "more than" … just before it
+    ordinal: bool = False  # "88th", "80. Jahrestag"
 
     @property
     def year_like(self) -> bool:
@@ -149,7 +153,7 @@ def _readings(figure: str, language: str | None = None) -> set[Decimal]:
 
 
 @lru_cache(maxsize=16)
-def _word_table(language: str | None) -> Mapping[str, int]:
+def _word_table(language: str | None) -> Mapping[str, float]:
     if language is not None and language in _NUMBER_WORDS_RO:
         return _NUMBER_WORDS_RO[language]
     return MappingProxyType({**_NUMBER_WORDS_RO["de"], **_NUMBER_WORDS_RO["en"]})
@@ -163,6 +167,13 @@ def _word_pattern(language: str | None) -> re.Pattern[str]:
         r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])(?:(?=\s+([^\W\d_]+)))?",
         re.IGNORECASE,
     )
+
+
+_AND_A_HALF = re.compile(r"\s+(?:and\s+a|und\s+ein)\s+half?b?\b", re.IGNORECASE)
+# "88th", "2nd"; "80. Jahrestag" (a German ordinal: a short figure, a full stop, a word)
+_ORDINAL = re.compile(
+    r"(?:st|nd|rd|th)\b|(?<=(?<!\d)\d)\.\s+[^\W\d_]|(?<=(?<!\d)\d\d)\.\s+[^\W\d_]"
+)
 
 
 def _hedged(text: str, start: int) -> bool:
@@ -215,6 +226,7 @@ def find_numbers(text: str, language: str | None, *, words: bool = True) -> list
                 end,
                 _quantum(figure, language, exponent or 0),
                 _hedged(text, match.start()),
+                exponent is None and _ORDINAL.match(text, match.end(1)) is not None,
             )
         )
     if words:
@@ -225,6 +237,10 @@ def find_numbers(text: str, language: str | None, *, words: bool = True) -> list
             if match.start() < skip_until or any(a <= match.start() < b for a, b in consumed):
                 continue
             value = Decimal(table[match.group(1).casefold()])
+            half = _AND_A_HALF.match(text, match.end(1))
+            if half:  # "two and a half hours", "drei und ein halb"
+                value += Decimal("0.5")
+                skip_until = half.end()
             scale = match.group(2)
             exponent = scales.get(scale.casefold()) if scale else None
             hedged = _hedged(text, match.start())
@@ -442,7 +458,9 @@ _INSTITUTION_HEADS = (
     "verband", "verbund", "werk", "werke", "partei", "institut", "zentrale", "kommission",
     "stiftung", "gesellschaft", "kammer", "union", "polizei", "anwaltschaft", "dienst",
     "gruppe", "holding", "versicherung", "akademie", "universität", "hochschule", "klinik",
-    "klinikum", "verein", "parlament", "senat", "betriebe", "bahnen", "akademie", "rundfunk",
+    "klinikum", "verein", "parlament", "senat", "betriebe", "bahnen", "rundfunk", "bund",
+    "bündnis", "liga", "büro", "zentrum", "forum", "netzwerk", "kanzlei", "verlag", "sender",
+    "museum",
 )
 # Endings of German common nouns. A capitalised word the article lacks that ends otherwise
 # ("Merz", "Siemens", "Lufthansa", "Olaf") is more likely a name than a paraphrase.
@@ -452,6 +470,7 @@ _NOUN_ENDINGS = (
     "ie", "ik", "ur", "ent", "ant", "enz", "anz", "um", "or", "ei", "ist", "at", "ät", "eur",
     "age", "ine", "chef", "ag", "ug", "ieg", "kt", "ht", "ft", "rt", "st", "nd", "ng", "ss",
     "ß", "ck", "tz", "ld", "ahl", "eil", "ahn", "ohn", "aum", "eis", "ies", "eit", "dt", "of",
+    "us", "rk",
 )
 # fmt: on
 _FUGEN = ("s", "es", "n", "en", "er", "e")
@@ -557,7 +576,7 @@ class Vocabulary:
             return all(self.contains(part) for part in folded.split("-") if part)
         if _acronym(word) and self.spells_out(word):
             return True
-        if self.language != "de" or len(folded) < 5:
+        if self.language != "de" or len(folded) < 4:
             return False
         # German compounds: a word the article has inside a longer one ("Parade" in
         # "Militärparade"), a longer form of an article word ("Geschäftsführerin"), or a
@@ -594,16 +613,32 @@ class Vocabulary:
         return False
 
 
-def _flag_word_de(part: str, *, compound_head: bool, initial: bool = False) -> bool:
+def _flag_word_de(
+    part: str,
+    *,
+    compound_head: bool,
+    initial: bool = False,
+    common: bool = False,
+    vocabulary: Vocabulary | None = None,
+) -> bool:
     """Whether a capitalised German word the article lacks is a name (flag) or a noun (not).
 
-    At the start of a sentence any word is capitalised ("Kurz gesagt"), so there only an
-    acronym or an institution counts; so too for the head of a hyphenated compound
-    ("Musk-Firma": "Firma" is a noun).
+    An acronym or an institution ("…agentur", "…amt") is a name. A word shaped unlike a
+    common noun ("Merz", "Siemens") is one too, except where any word is capitalised (at the
+    start of a sentence: "Kurz gesagt"), at the head of a hyphenated compound ("Musk-Firma"),
+    after an indefinite article or a contraction ("ein Minus", "im Vorjahr": names take
+    neither), or where it ends in a noun the article has ("Vorjahr": "Jahr").
     """
     if _acronym(part) or _institution(part):
         return True
-    return not compound_head and not initial and _name_shaped(part)
+    if compound_head or initial or common or not _name_shaped(part):
+        return False
+    if vocabulary is not None:
+        folded = part.casefold()
+        for cut in range(1, len(folded) - 3):
+            if folded[cut:] in vocabulary.words:
+                return False
+    return True
 
 
 def _first_name(word: str, names: frozenset[str]) -> bool:
@@ -612,6 +647,42 @@ def _first_name(word: str, names: frozenset[str]) -> bool:
     return fold(word) in names and _name_shaped(word)
 
 
+_UNIT_CHARS = 4
+# Words after which a capitalised German word is a common noun, not a name.
+_COMMON_NOUN_CUES = frozenset(
+    (
+        "ein",
+        "eine",
+        "einen",
+        "einem",
+        "einer",
+        "eines",
+        "kein",
+        "keine",
+        "keinen",
+        "keinem",
+        "keiner",
+        "keines",
+        "im",
+        "vom",
+        "zum",
+        "zur",
+        "beim",
+        "ins",
+        "ans",
+        "aufs",
+        "jedes",
+        "jeder",
+        "jede",
+        "jeden",
+        "jedem",
+        "dieses",
+        "diesem",
+        "manche",
+        "viele",
+        "mehrere",
+    )
+)
 # fmt: off
 _REPORTING = frozenset((
     "said", "says", "told", "added", "argued", "warned", "praised", "criticised", "criticized",
@@ -644,6 +715,8 @@ def find_absent_names(
     numeric = {*_scale_table(language), *_word_table(language)}
     runs: list[list[tuple[str, bool]]] = []
     current: list[tuple[str, bool]] = []
+    starts: dict[tuple[int, int], int] = {}  # (run, position) → offset in ``text``
+    common: set[int] = set()  # offsets of words after "ein", "im", "zum" …: common nouns
     previous_end = 0
     tokens = list(WORD.finditer(text))
     for index, token in enumerate(tokens):
@@ -657,12 +730,23 @@ def find_absent_names(
         if following in _REPORTING or word.casefold().endswith(("'s", "’s")):
             initial = False
         contiguous = bool(current) and (gap == "" or _NAME_SEPARATOR.fullmatch(gap) is not None)
+        if _capitalised(word) and len(word) <= _UNIT_CHARS and re.search(r"\d\s*$", before):
+            # a unit after a figure ("500 Wh", "20 GW"), not a name
+            if current:
+                runs.append(current)
+            current = []
+            previous_end = token.end()
+            continue
+        previous = tokens[index - 1].group().casefold() if index else ""
+        if german and previous in _COMMON_NOUN_CUES and not contiguous:
+            common.add(token.start())
         if _capitalised(word):
             if not contiguous:
                 if current:
                     runs.append(current)
                 current = []
             current.append((word, initial))
+            starts[id(current), len(current) - 1] = token.start()
         elif current:
             runs.append(current)
             current = []
@@ -673,6 +757,7 @@ def find_absent_names(
     absent: list[str] = []
     for whole_run in runs:
         run = whole_run
+        after_cue = starts.get((id(whole_run), 0)) in common
         # A sentence-initial word that the article has in lower case ("Am", "Die") or a stop
         # word at either end ("Bleiben Sie", "I") is not part of a name.
         while run and (
@@ -698,7 +783,11 @@ def find_absent_names(
                     head = len(parts) > 1 and i == len(parts) - 1
                     after_first_name = position > 0 and _first_name(run[position - 1][0], names)
                     if after_first_name or _flag_word_de(
-                        part, compound_head=head, initial=initial and len(run) == 1
+                        part,
+                        compound_head=head,
+                        initial=initial and len(run) == 1,
+                        common=after_cue and position == 0,
+                        vocabulary=vocabulary,
                     ):
                         flagged = True
             if not flagged:
@@ -736,6 +825,31 @@ def _name_words(text: str, stops: frozenset[str]) -> frozenset[str]:
                     names.add(folded)
             run = []
     return frozenset(names)
+
+
+def _person_words(text: str, stops: frozenset[str], language: str) -> frozenset[str]:
+    """Surnames and first names: capitalised words right after a first name ("Stefan
+    Mühlbauer", "Helen Okafor"), and those first names; casefolded, genitive "s" removed.
+    In German a first name is a word not shaped like a noun; in English any capitalised
+    word that is not a stop word or the sentence's first word."""
+    persons: set[str] = set()
+    for line in text.split("\n"):
+        tokens = list(WORD.finditer(line))
+        for previous, token in itertools.pairwise(tokens):
+            first, word = previous.group(), token.group()
+            if not (_capitalised(first) and _capitalised(word)):
+                continue
+            if line[previous.end() : token.start()].strip():
+                continue
+            if first.casefold() in stops or word.casefold() in stops:
+                continue
+            before = line[: previous.start()].rstrip()
+            if not before or _SENTENCE_END.search(before):
+                continue
+            if language == "de" and not _name_shaped(first):
+                continue
+            persons.update((_bare(first), _bare(word)))
+    return frozenset(persons)
 
 
 def _bare(word: str) -> str:
@@ -942,16 +1056,44 @@ def negation_difference(text: str, support: Sequence[str], language: str) -> tup
         (p, s) for p, s in _negations(source, language, frozenset(bullet_stems)) if s & bullet_stems
     ]
     if len(mine) % 2 == len(theirs) % 2:
-        return None
+        return _prefix_negation(text, source)
     if len(mine) > len(theirs):
         return ("added", mine[0][0])
     return ("dropped", theirs[0][0])
+
+
+# Prefixes that negate a word ("uncompetitive", "unwirtschaftlich", "illegal", "dishonest").
+_NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "nicht", "miss")
+
+
+def _prefix_negation(text: str, source: str) -> tuple[str, str] | None:
+    """A word negated by a prefix on one side only ("competitive" / "uncompetitive")."""
+    mine = {w.casefold() for w in WORD.findall(text)}
+    theirs = {w.casefold() for w in WORD.findall(source)}
+    for word in theirs - mine:
+        for prefix in _NEGATING_PREFIXES:
+            if (
+                len(word) - len(prefix) >= 5
+                and word.startswith(prefix)
+                and word[len(prefix) :] in mine
+            ):
+                return ("dropped", word)
+    for word in mine - theirs:
+        for prefix in _NEGATING_PREFIXES:
+            if (
+                len(word) - len(prefix) >= 5
+                and word.startswith(prefix)
+                and word[len(prefix) :] in theirs
+            ):
+                return ("added", word)
+    return None
 
 
 # --- evidence -----------------------------------------------------------------------------------
 
 
 _NUMBER_WEIGHT = 0.5
+_SHOWN_NUMBER_WEIGHT = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -960,6 +1102,7 @@ class Support:
 
     sentences: tuple[int, ...]
     score: float
+    shown: int = -1  # the sentence shown to the editor (figures weigh more)
 
 
 def _terms(text: str, language: str, stops: frozenset[str]) -> set[str]:
@@ -997,6 +1140,7 @@ class ArticleIndex:
     quotes: tuple[QuoteSpan, ...]
     name_words: frozenset[str]
     frequency: Mapping[str, int] = field(default_factory=dict)
+    person_words: frozenset[str] = frozenset()
 
     @property
     def words(self) -> frozenset[str]:
@@ -1050,6 +1194,7 @@ class ArticleIndex:
             sentence_starts=tuple(starts),
             quotes=tuple(find_quote_spans(text)),
             name_words=_name_words(full, stops),
+            person_words=_person_words(full, stops, lang),
             frequency=MappingProxyType(dict(frequency)),
         )
 
@@ -1062,7 +1207,14 @@ class ArticleIndex:
     def support(self, text: str, language: str) -> Support:
         """The sentence that backs ``text`` best (content words and figures, IDF-weighted),
         and a second one when the bullet joins two facts (it adds two or more content words
-        and a quarter of the weight)."""
+        and a quarter of the weight).
+
+        Figures count twice over. For the checks a figure weighs half a word: it breaks ties
+        between sentences on the same topic ("$44.2 million per week" vs "$53 million a
+        week") without letting a figure taken from elsewhere outvote the bullet's words. For
+        the sentence shown to the editor it weighs one and a half: of two sentences that a
+        bullet joins, the one with its figures is the one to check it against.
+        """
         if not self.sentences:
             return Support((), 0.0)
         stops = stopwords(self.language)
@@ -1072,23 +1224,24 @@ class ArticleIndex:
         number_hits = []
         for mention in mentions:
             hits = {i for i, pool in enumerate(self.sentence_values) if mention.values & pool}
-            # Half a word's weight: figures break ties between sentences on the same topic
-            # ("$44.2 million per week" vs "$53 million a week") without letting a figure
-            # taken from elsewhere outvote the bullet's words.
-            number_hits.append((hits, _NUMBER_WEIGHT * self._weight(len(hits))))
-        total = sum(weights.values()) + sum(w for _, w in number_hits)
-        if total <= 0:
+            number_hits.append((hits, self._weight(len(hits))))
+        content_total = sum(weights.values())
+        numbers_total = sum(w for _, w in number_hits)
+        if content_total + numbers_total <= 0:
             return Support((), 0.0)
         best, best_score = -1, 0.0
+        shown, shown_score = -1, 0.0
         for i, sentence_terms in enumerate(self.sentence_terms):
-            score = sum(weights[t] for t in terms & sentence_terms)
-            score += sum(w for hits, w in number_hits if i in hits)
+            content = sum(weights[t] for t in terms & sentence_terms)
+            figures = sum(w for hits, w in number_hits if i in hits)
+            score = content + _NUMBER_WEIGHT * figures
             if score > best_score:
                 best, best_score = i, score
+            if content + _SHOWN_NUMBER_WEIGHT * figures > shown_score:
+                shown, shown_score = i, content + _SHOWN_NUMBER_WEIGHT * figures
         if best < 0:
             return Support((), 0.0)
         chosen = [best]
-        content_total = sum(weights.values())
         missing = terms - self.sentence_terms[best]
         second, second_gain = -1, 0.0
         for i, sentence_terms in enumerate(self.sentence_terms):
@@ -1100,7 +1253,8 @@ class ArticleIndex:
                 second, second_gain = i, gain
         if second >= 0 and second_gain >= 0.25 * content_total:
             chosen.append(second)
-        return Support(tuple(chosen), round(best_score / total, 3))
+        total = content_total + _SHOWN_NUMBER_WEIGHT * numbers_total
+        return Support(tuple(chosen), round(shown_score / total, 3), shown)
 
     def backs_number(self, mention: NumberMention, text: str, support: Support) -> bool:
         """True if a sentence next to the supporting one, or one sharing a content word with
@@ -1126,43 +1280,47 @@ class ArticleIndex:
     def _sentence_at(self, offset: int) -> int:
         return max(0, bisect_left(self.sentence_starts, offset + 1) - 1)
 
-    def speakers_near(self, span: QuoteSpan) -> list[str]:
-        """Name words around an article quotation, nearest first: in its own sentence(s) and
-        the one before (a speaker introduced there: "Berger said. „…“"); where these name
-        nobody ("…", sagte er), up to two sentences further back."""
+    def _names_between(self, start: int, end: int, span: QuoteSpan) -> list[str]:
+        found = []
+        for token in WORD.finditer(self.text, start, end):
+            if span.start <= token.start() < span.end or not _capitalised(token.group()):
+                continue
+            if _bare(token.group()) in self.name_words or fold(token.group()) in self.name_words:
+                distance = min(abs(token.start() - span.start), abs(token.start() - span.end))
+                found.append((distance, token.group()))
+        return [word for _, word in sorted(found)]
+
+    def speakers_near(self, span: QuoteSpan) -> tuple[list[str], list[str]]:
+        """Name words around an article quotation, nearest first: those in its own
+        sentence(s), and those in the sentence before (up to three where its own name
+        nobody: "…", sagte er)."""
         first = self._sentence_at(span.start)
         last = self._sentence_at(max(span.start, span.end - 1))
         end = self.sentence_starts[last + 1] if last + 1 < len(self.sentences) else len(self.text)
-        for back in (1, 3):
-            start = self.sentence_starts[max(0, first - back)]
-            found = []
-            for token in WORD.finditer(self.text, start, end):
-                if span.start <= token.start() < span.end or not _capitalised(token.group()):
-                    continue
-                if (
-                    _bare(token.group()) in self.name_words
-                    or fold(token.group()) in self.name_words
-                ):
-                    distance = min(abs(token.start() - span.start), abs(token.start() - span.end))
-                    found.append((distance, token.group()))
-            if found:
-                return [word for _, word in sorted(found)]
-        return []
+        own = self._names_between(self.sentence_starts[first], end, span)
+        back = 1 if own else 3
+        before = self._names_between(
+            self.sentence_starts[max(0, first - back)], self.sentence_starts[first], span
+        )
+        return own, before
 
 
-def _article_speaker(quote: str, index: ArticleIndex) -> tuple[set[str], str] | None:
-    """Who says ``quote`` in the article: the name words near it and the nearest one."""
+def _article_speaker(quote: str, index: ArticleIndex) -> tuple[set[str], set[str], str] | None:
+    """Who says ``quote`` in the article: name words in the quotation's own sentences, in
+    the sentences before, and the nearest one."""
     fragments = _fragments(quote)
     if not fragments:
         return None
-    near: set[str] = set()
+    own: set[str] = set()
+    before: set[str] = set()
     nearest = ""
     for span in index.quotes:
         if find_words(span.folded, fragments[0]) >= 0:
-            speakers = index.speakers_near(span)
-            near.update(_bare(word) for word in speakers)
-            nearest = nearest or (speakers[0] if speakers else "")
-    return (near, nearest) if near else None
+            mine, earlier = index.speakers_near(span)
+            own.update(_bare(word) for word in mine)
+            before.update(_bare(word) for word in earlier)
+            nearest = nearest or (mine or earlier or [""])[0]
+    return (own, before, nearest) if own or before else None
 
 
 def _bullet_speaker(text: str, span: QuoteSpan, index: ArticleIndex) -> str | None:
@@ -1222,6 +1380,8 @@ def _counterpart(
         for candidate in index.sentence_numbers[i]:
             if candidate.year_like != mention.year_like or candidate.values <= {0, 1}:
                 continue
+            if candidate.ordinal != mention.ordinal:  # "88th minute" is not "two minutes"
+                continue
             if any(number_matches(other, candidate.values) for other in bullet):
                 continue
             if same_unit and not (unit & _unit(sentence, candidate, index.language)):
@@ -1255,9 +1415,13 @@ def run_checks(
     for position, text in parts:
         support = index.support(text, lang)
         supporting = [index.sentences[i] for i in support.sentences]
+        numbers = _number_checks(position, text, lang, support, index)
+        checks.extend(numbers)
         if position is not None:
-            evidence.append(Evidence(position, supporting[0] if supporting else "", support.score))
-        checks.extend(_number_checks(position, text, lang, support, index))
+            shown = index.sentences[support.shown] if support.shown >= 0 else ""
+            if any(c.message_key == "check.number_differs" for c in numbers):
+                shown = supporting[0]  # the sentence that says the other figure
+            evidence.append(Evidence(position, shown, support.score))
         checks.extend(_quote_checks(position, text, index))
         for name in find_absent_names(
             text, index.vocabulary, lang, single_words=single_word_names, names=index.name_words
@@ -1361,17 +1525,24 @@ def _quote_checks(position: int | None, text: str, index: ArticleIndex) -> list[
         found = _article_speaker(quote, index)
         if speaker is None or found is None:
             continue
-        near, nearest = found
-        if _bare(speaker) not in near and fold(speaker) not in near:
-            checks.append(
-                Check(
-                    "attribution",
-                    position,
-                    quote,
-                    "check.attribution",
-                    {"speaker": speaker, "says": nearest},
-                )
+        own, before, nearest = found
+        name = _bare(speaker)
+        if name in own:
+            continue
+        # A person named in the bullet while the quotation's own sentence names someone
+        # else is a misattribution; a body ("Pro Bahn") may speak through the person
+        # named there, so for it the sentence before counts too.
+        if (not own or name not in index.person_words) and name in before:
+            continue
+        checks.append(
+            Check(
+                "attribution",
+                position,
+                quote,
+                "check.attribution",
+                {"speaker": speaker, "says": nearest},
             )
+        )
     return checks
 
 

@@ -451,3 +451,54 @@ def test_evidence_counts_figures() -> None:
     _, evidence = run_checks(CHECKS_EN, bullets, HouseStyle(bullets=2), "en")
     assert evidence[0].sentence.startswith("The company said it spends $44.2 million")
     assert evidence[1].sentence.startswith("Rival carmaker Volkswagen spends $53 million")
+
+
+def test_ordinals_halves_and_units_are_read_as_such() -> None:
+    (ordinal,) = find_numbers("in the 88th minute", "en")
+    assert ordinal.ordinal and ordinal.values == {Decimal(88)}
+    (german,) = find_numbers("zum 80. Jahrestag", "de")
+    assert german.ordinal
+    (half,) = find_numbers("in two and a half hours", "en")
+    assert half.values == {Decimal("2.5")}
+    (zweieinhalb,) = find_numbers("zweieinhalb Stunden", "de")
+    assert zweieinhalb.values == {Decimal("2.5")}
+    # a unit after a figure is not a name; an invented one elsewhere still is
+    assert _flags(CHECKS_EN, "The Berlin factory produced 5,000 EVs a week in March.", "en") == []
+
+
+def test_german_common_nouns_the_article_lacks_are_not_names() -> None:
+    for bullet in (
+        "Im Vorjahr stiegen die Energiekosten um 21 Prozent.",  # known head "Jahr", "im …"
+        "Pro Bahn sprach von einem Minus für die Pendler.",  # "einem Minus"
+        "Die Energiekosten seien im Werk um 21 Prozent gestiegen.",
+    ):
+        assert [f for f in _flags(CHECKS_DE, bullet, "de") if f[0] == "name"] == [], bullet
+    assert _flags(CHECKS_DE, "Der Naturschutzbund kritisierte die Pläne.", "de") == [
+        ("name", "Naturschutzbund", "")
+    ]
+
+
+def test_a_body_may_speak_through_the_person_quoted_for_it_a_person_may_not() -> None:
+    # Pro Bahn (a body) is named in the sentence before Berger's quote: fine
+    assert (
+        _flags(CHECKS_DE, "Pro Bahn sprach von einem „Schlag ins Gesicht der Pendler“.", "de") == []
+    )
+    # Kaiser (a person) is not the one quoted in that sentence
+    assert _flags(CHECKS_DE, "Kaiser sprach von einem „Schlag ins Gesicht der Pendler“.", "de") == [
+        ("attribution", "Schlag ins Gesicht der Pendler", "Thomas")
+    ]
+
+
+def test_a_negating_prefix_counts_as_a_negation() -> None:
+    article = Article(
+        url="u",
+        final_url="u",
+        title=None,
+        language="en",
+        text="Brenner said the demands would make the port uncompetitive within a year.",
+    )
+    bullet = "Brenner said the demands would make the port competitive."
+    checks, _ = run_checks(article, [bullet], ONE, "en")
+    assert [(c.kind, c.text, c.message_key) for c in checks] == [
+        ("negation", "uncompetitive", "check.negation_dropped")
+    ]

@@ -875,7 +875,7 @@ _META = (
     r"|auf\s+einen\s+blick|at\s+a\s+glance|das\s+wichtigste|the\s+gist|recap"
     r"|important|wichtig|need\s+to\s+know|wissenswert"
 )
-_ARTEFACTS = [
+_ARTEFACTS = tuple(
     re.compile(pattern, re.IGNORECASE | re.MULTILINE)
     for pattern in (
         # A leading label about the text itself, ending in a colon ("Kurz zusammengefasst:")
@@ -924,14 +924,18 @@ _ARTEFACTS = [
         # A bullet that ends in a colon introduces something that is not there
         r"\S[^.!?]{0,60}:\s*$",
     )
-]
+)
 # First and second person outside quotes: "I could not access …", "Ich konnte …", "you".
-_PERSON = {
-    "en": re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|me|my|myself|you|your|yours)\b"),
-    "de": re.compile(
-        r"\b(?:ich|mir|mich|meine?[rnms]?|Ihnen|Ihre?[rnms]?)\b|(?<=[a-zäöüß,] )Sie\b"
-    ),
-}
+_PERSON = MappingProxyType(
+    {
+        "en": re.compile(
+            r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|me|my|myself|you|your|yours)\b"
+        ),
+        "de": re.compile(
+            r"\b(?:ich|mir|mich|meine?[rnms]?|Ihnen|Ihre?[rnms]?)\b|(?<=[a-zäöüß,] )Sie\b"
+        ),
+    }
+)
 
 
 def find_artefacts(text: str, language: str | None = None) -> list[str]:
@@ -1264,12 +1268,12 @@ class ArticleIndex:
         if not support.sentences:
             return False
         best = support.sentences[0]
-        stops = stopwords(self.language)
-        missing = _terms(text, self.language, stops) - self.sentence_terms[best]
+        terms = _terms(text, self.language, stopwords(self.language))
+        missing = terms - self.sentence_terms[best]
         for i, pool in enumerate(self.sentence_values):
             if i in support.sentences or not number_matches(mention, pool):
                 continue
-            if abs(i - best) == 1 and (self.sentence_terms[i] & _terms(text, self.language, stops)):
+            if abs(i - best) == 1 and self.sentence_terms[i] & terms:
                 return True
             if missing & self.sentence_terms[i]:
                 return True

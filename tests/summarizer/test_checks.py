@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
 
 from bot.domain import Article
-from bot.summarizer import Check, HouseStyle, run_checks
+from bot.summarizer import Check, Evidence, HouseStyle, run_checks
 from bot.summarizer.checks import (
     ArticleIndex,
     find_artefacts,
@@ -17,6 +20,7 @@ from bot.summarizer.checks import (
     number_matches,
     quote_in_article,
 )
+from bot.summarizer.text import stem
 from tests.summarizer.conftest import ENGLISH_BULLETS, FIXTURES, SEED_BULLETS
 
 STYLE = HouseStyle(bullets=3, max_words_per_bullet=30)
@@ -502,3 +506,44 @@ def test_a_negating_prefix_counts_as_a_negation() -> None:
     assert [(c.kind, c.text, c.message_key) for c in checks] == [
         ("negation", "uncompetitive", "check.negation_dropped")
     ]
+
+
+def test_checks_from_many_threads_match_one_thread() -> None:
+    # Worker threads share the module's tables, the stem cache and the stemmers (one per
+    # thread); every thread must get exactly what one thread gets.
+    bullets = [
+        ("de", "Der AVV erhöht die Ticketpreise zum 1. Januar um durchschnittlich 21 Prozent."),
+        ("de", "Verbandssprecher Berger sagte: „Nicht jeder wird die Erhöhung verstehen.“"),
+        ("de", "Die Bundesnetzagentur kritisierte die Pläne."),
+        ("en", "The company spends $53 million per week on the Berlin site."),
+        ("en", "The regional water authority approved the additional wells."),
+        ("en", "Here are the key points:"),
+    ]
+
+    Result = tuple[tuple[Check, ...], tuple[Evidence, ...]]
+
+    def work(_: int) -> list[Result]:
+        out: list[Result] = []
+        for _round in range(5):
+            for language, bullet in bullets:
+                article = CHECKS_DE if language == "de" else CHECKS_EN
+                out.append(run_checks(article, [bullet], ONE, language))
+        return out
+
+    expected = work(0)
+    assert all(flags for flags, _ in expected)  # every bullet is flagged: the test can fail
+    barrier = threading.Barrier(16)
+
+    def start(i: int) -> list[Result]:
+        barrier.wait()
+        return work(i)
+
+    stem.cache_clear()  # so the threads stem at the same time instead of reading the cache
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            results = list(pool.map(start, range(16)))
+    finally:
+        sys.setswitchinterval(interval)
+    assert all(result == expected for result in results)

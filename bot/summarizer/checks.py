@@ -82,15 +82,15 @@ _NUMBER_WORDS: dict[str, dict[str, float]] = {
 # Words just before a figure that make it approximate ("rund 45.000", "more than 9,000").
 _HEDGES = frozenset((
     "rund", "etwa", "ca", "circa", "zirka", "knapp", "fast", "beinahe", "nahezu", "annähernd",
-    "gut", "über", "mehr", "unter", "weniger", "rd", "mindestens", "bis", "ungefähr",
-    "about", "around", "roughly", "nearly", "almost", "some", "approximately", "approx",
-    "over", "more", "under", "less", "fewer", "least", "up", "close", "just", "estimated",
+    "gut", "über", "rd", "mindestens", "ungefähr", "about", "around", "roughly", "nearly",
+    "almost", "some", "approximately", "approx", "over", "estimated",
+    "mehr als", "weniger als", "bis zu", "more than", "less than", "fewer than", "at least",
+    "up to", "close to", "just over", "just under",
 ))
 # fmt: on
 _SCALES_RO = MappingProxyType({k: MappingProxyType(v) for k, v in _SCALES.items()})
 _NUMBER_WORDS_RO = MappingProxyType({k: MappingProxyType(v) for k, v in _NUMBER_WORDS.items()})
 del _SCALES, _NUMBER_WORDS
-_HEDGE_TOLERANCE = Decimal("0.1")  # a hedged figure may be 10 % off the article's
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +169,19 @@ def _word_pattern(language: str | None) -> re.Pattern[str]:
     )
 
 
+# fmt: off
+_TENS = MappingProxyType({
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50,
+    "sechzig": 60, "siebzig": 70, "achtzig": 80, "neunzig": 90,
+})
+_UNITS = MappingProxyType({
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ein": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
+    "acht": 8, "neun": 9,
+})
+# fmt: on
+_COMPOUND_NUMBER = re.compile(r"(?<![\w-])([^\W\d_]+?)(?:-|und)([^\W\d_]+)(?![\w-])", re.IGNORECASE)
 _AND_A_HALF = re.compile(r"\s+(?:and\s+a|und\s+ein)\s+half?b?\b", re.IGNORECASE)
 # "88th", "2nd"; "80. Jahrestag" (a German ordinal: a short figure, a full stop, a word)
 _ORDINAL = re.compile(
@@ -178,8 +191,8 @@ _ORDINAL = re.compile(
 
 def _hedged(text: str, start: int) -> bool:
     """True if one of the two words before ``start`` makes the figure approximate."""
-    before = WORD.findall(text[max(0, start - 30) : start])[-2:]
-    return any(word.casefold() in _HEDGES for word in before)
+    before = [w.casefold() for w in WORD.findall(text[max(0, start - 30) : start])[-2:]]
+    return bool(before) and (before[-1] in _HEDGES or " ".join(before) in _HEDGES)
 
 
 def _quantum(figure: str, language: str | None, exponent: int) -> Decimal:
@@ -233,6 +246,26 @@ def find_numbers(text: str, language: str | None, *, words: bool = True) -> list
         table = _word_table(language)
         pattern = _word_pattern(language)
         skip_until = -1
+        for match in _COMPOUND_NUMBER.finditer(text):  # "sixty-one", "einundzwanzig"
+            first, second = match.group(1).casefold(), match.group(2).casefold()
+            if first in _TENS and second in _UNITS:
+                value = Decimal(_TENS[first] + _UNITS[second])
+            elif first in _UNITS and second in _TENS:
+                value = Decimal(_UNITS[first] + _TENS[second])
+            else:
+                continue
+            consumed.append((match.start(), match.end()))
+            mentions.append(
+                NumberMention(
+                    match.group(),
+                    frozenset({value}),
+                    frozenset({value}),
+                    match.start(),
+                    match.end(),
+                    Decimal(1),
+                    _hedged(text, match.start()),
+                )
+            )
         for match in pattern.finditer(text):
             if match.start() < skip_until or any(a <= match.start() < b for a, b in consumed):
                 continue
@@ -273,16 +306,20 @@ def find_numbers(text: str, language: str | None, *, words: bool = True) -> list
 def number_matches(mention: NumberMention, pool: Collection[Decimal]) -> bool:
     """True if ``pool`` holds what ``mention`` says: the same value, the value rounded to the
     mention's last digit (44 for 44.2, "5,7 Mrd." for 5.73 billion), or, for a hedged figure
-    ("rund 45.000", "more than 9,000"), a value within 10 %."""
+    ("rund 45.000", "more than 9,000"), a value that rounds to it at its last non-zero digit
+    ("rund 45.000" for 44.800, but "rund 1.870" is not 1.750 and "mehr als 30" not 20)."""
     if any(value in pool for value in mention.values):
         return True
     half = mention.quantum / 2
     for value in mention.values:
+        exponent = value.normalize().as_tuple().exponent
+        rounded = Decimal(10) ** max(0, exponent if isinstance(exponent, int) else 0)
+        hedge = max(mention.quantum, rounded) / 2
         for candidate in pool:
             difference = abs(candidate - value)
             if difference <= half and (value != 0 or candidate == 0):
                 return True
-            if mention.hedged and difference <= abs(candidate) * _HEDGE_TOLERANCE:
+            if mention.hedged and difference <= hedge:
                 return True
     return False
 
@@ -634,20 +671,68 @@ def _flag_word_de(
     if compound_head or initial or common or not _name_shaped(part):
         return False
     if vocabulary is not None:
+        # a compound with a part the article has ("Vorjahr": "Jahr"; "Vereinsrekord":
+        # "Verein", "Rekordablöse") is a noun made of the article's words
         folded = part.casefold()
         for cut in range(1, len(folded) - 3):
-            if folded[cut:] in vocabulary.words:
+            tail = folded[cut:]
+            if tail in vocabulary.words or (len(tail) >= 5 and vocabulary.has_prefix(tail)):
+                return False
+            head = folded[:cut].removesuffix("s")
+            if len(head) >= 4 and head in vocabulary.words:
                 return False
     return True
 
 
-def _first_name(word: str, names: frozenset[str]) -> bool:
-    """A word the article uses inside a person's name that is not shaped like a noun
-    ("Thomas" in "Thomas Berger"): the word after it is a surname."""
-    return fold(word) in names and _name_shaped(word)
+_ORDINAL_WORDS = frozenset(("erste", "zweite", "dritte", "first", "second", "third"))
+
+
+def _numeric_word(word: str, numeric: Collection[str]) -> bool:
+    """A scale or number word, also as an ordinal ("Mio.", "Vierzehnte", "Dritter")."""
+    folded = fold(word).rstrip(".")
+    if folded in numeric:
+        return True
+    for ending in ("ste", "ster", "sten", "stes", "te", "ter", "ten", "tes", "tem", "th"):
+        base = folded.removesuffix(ending)
+        if base != folded and (base in numeric or base + ending[:-1] in numeric):
+            return True
+    return any(folded.startswith(o) and len(folded) <= len(o) + 2 for o in _ORDINAL_WORDS)
+
+
+def _genitive(word: str, vocabulary: Vocabulary) -> bool:
+    """A known name in the genitive ("Seidels", "Chinas"): the next word is what it owns."""
+    folded = fold(word)
+    return folded.endswith("s") and len(folded) > 3 and folded[:-1] in vocabulary.words
 
 
 _UNIT_CHARS = 4
+# German words that open a sentence capitalised without being names ("Laut Stadt …").
+_SENTENCE_OPENERS = frozenset(
+    (
+        "laut",
+        "gemäß",
+        "dank",
+        "trotz",
+        "wegen",
+        "seitens",
+        "zufolge",
+        "angesichts",
+        "infolge",
+        "mithilfe",
+        "anlässlich",
+        "inklusive",
+        "exklusive",
+        "zuletzt",
+        "zudem",
+        "zunächst",
+        "insgesamt",
+        "derzeit",
+        "bislang",
+        "bisher",
+        "künftig",
+        "erstmals",
+    )
+)
 # Words after which a capitalised German word is a common noun, not a name.
 _COMMON_NOUN_CUES = frozenset(
     (
@@ -730,7 +815,12 @@ def find_absent_names(
         if following in _REPORTING or word.casefold().endswith(("'s", "’s")):
             initial = False
         contiguous = bool(current) and (gap == "" or _NAME_SEPARATOR.fullmatch(gap) is not None)
-        if _capitalised(word) and len(word) <= _UNIT_CHARS and re.search(r"\d\s*$", before):
+        if _capitalised(word) and (
+            (len(word) <= _UNIT_CHARS and re.search(r"\d\s*$", before))
+            or re.search(
+                r"\d\s*(?:Mio|Mrd|Tsd|Millionen|Milliarden|million|billion)\.?\s*$", before
+            )
+        ):
             # a unit after a figure ("500 Wh", "20 GW"), not a name
             if current:
                 runs.append(current)
@@ -761,14 +851,16 @@ def find_absent_names(
         # A sentence-initial word that the article has in lower case ("Am", "Die") or a stop
         # word at either end ("Bleiben Sie", "I") is not part of a name.
         while run and (
-            fold(run[0][0]) in stops or (run[0][1] and fold(run[0][0]) in vocabulary.words)
+            fold(run[0][0]) in stops
+            or (run[0][1] and fold(run[0][0]) in vocabulary.words)
+            or (run[0][1] and fold(run[0][0]) in _SENTENCE_OPENERS)
         ):
             run = run[1:]
         while run and fold(run[-1][0]) in stops:
             run = run[:-1]
         if not run:
             continue
-        run = [(word, initial) for word, initial in run if fold(word).rstrip(".") not in numeric]
+        run = [(word, initial) for word, initial in run if not _numeric_word(word, numeric)]
         if not run:
             continue
         if german:
@@ -781,18 +873,34 @@ def find_absent_names(
                     if vocabulary.contains(part):
                         continue
                     head = len(parts) > 1 and i == len(parts) - 1
-                    after_first_name = position > 0 and _first_name(run[position - 1][0], names)
-                    if after_first_name or _flag_word_de(
+                    previous = run[position - 1][0] if position else ""
+                    # A word right after another capitalised one is a name in apposition
+                    # ("Konkurrent Krombacher", "Thomas Müller"), unless that one is a
+                    # genitive that owns it ("Seidels Firma").
+                    owned = bool(previous) and _genitive(previous, vocabulary)
+                    apposition = bool(previous) and not owned
+                    if apposition or _flag_word_de(
                         part,
                         compound_head=head,
                         initial=initial and len(run) == 1,
-                        common=after_cue and position == 0,
+                        common=(after_cue and position == 0) or owned,
                         vocabulary=vocabulary,
                     ):
                         flagged = True
             if not flagged:
                 continue
         else:
+            if (
+                len(run) > 1
+                and run[0][1]
+                and all(
+                    vocabulary.contains(part)
+                    for word, _ in run[1:]
+                    for part in word.split("-")
+                    if part and _capitalised(part)
+                )
+            ):
+                run = run[1:]  # "Teacher Clarke": a capitalised first word before a known name
             if len(run) == 1 and not (single_words and not run[0][1]):
                 continue
             if all(
@@ -879,7 +987,7 @@ _ARTEFACTS = tuple(
     re.compile(pattern, re.IGNORECASE | re.MULTILINE)
     for pattern in (
         # A leading label about the text itself, ending in a colon ("Kurz zusammengefasst:")
-        rf"^\W*(?:[\w'’-]+\s+){{0,4}}?(?:{_META})(?:\s+[\w'’-]+){{0,4}}?\s*:",
+        rf"^\W*(?:[\w'’-]+\s+){{0,4}}?(?:{_META})(?:\s+[\w'’-]+){{0,4}}?\s*(?::|\s[–—-]\s)",
         # Meta-talk anywhere
         r"\b(?:here|below)(?:'s|’s|\s+is|\s+are)\s+(?:a|an|the|your|some|my)\b[^.:!?]*",
         r"\bhier\s+(?:ist|sind|finden\s+Sie|die|eine|kommt|folgt|folgen)\b[^.:!?]*",
@@ -1109,13 +1217,25 @@ class Support:
     shown: int = -1  # the sentence shown to the editor (figures weigh more)
 
 
+@lru_cache(maxsize=32)
+def _stop_stems(language: str) -> frozenset[str]:
+    return frozenset(stem(word, language) for word in stopwords(language))
+
+
 def _terms(text: str, language: str, stops: frozenset[str]) -> set[str]:
-    """Stems of the content words of ``text``; hyphenated compounds also by their parts."""
+    """Stems of the content words of ``text``; hyphenated compounds also by their parts.
+
+    A word whose stem is a stop word's is left out in every form, so that "homes" and
+    "home" (a stop word in the English list) are treated alike on both sides.
+    """
+    stop_stems = _stop_stems(language)
     terms: set[str] = set()
     for token in WORD.findall(text):
         for part in (token, *token.split("-")) if "-" in token else (token,):
             if len(part) > 1 and part.casefold() not in stops:
-                terms.add(stem(part, language))
+                term = stem(part, language)
+                if term not in stop_stems:
+                    terms.add(term)
     return terms
 
 
@@ -1354,7 +1474,8 @@ def _unit(text: str, mention: NumberMention, language: str) -> frozenset[str]:
     for sign in "$€£¥%":
         if sign in before or text[mention.end : mention.end + 2].strip().startswith(sign):
             unit.add(sign)
-    for token in WORD.findall(text[mention.end : mention.end + 60])[: _UNIT_WORDS + 2]:
+    after = _CLAUSE_MARKS.split(text[mention.end : mention.end + 60])[0]
+    for token in WORD.findall(after)[: _UNIT_WORDS + 2]:
         folded = token.casefold()
         if folded in stops or folded in _scale_table(language):
             continue
@@ -1388,7 +1509,7 @@ def _counterpart(
                 continue
             if any(number_matches(other, candidate.values) for other in bullet):
                 continue
-            if same_unit and not (unit & _unit(sentence, candidate, index.language)):
+            if same_unit and not _comparable(unit, _unit(sentence, candidate, index.language)):
                 continue
             return candidate
     return None
@@ -1466,6 +1587,87 @@ def run_checks(
     return tuple(checks), tuple(evidence)
 
 
+_CONTEXT_WORDS = 3
+_CLAUSE_MARKS = re.compile(r"[,;:()\[\]–]|[.!?](?:\s|$)")
+_FIGURE = re.compile(r"\d")
+
+
+def _context(text: str, mention: NumberMention, language: str) -> dict[str, float]:
+    """What a figure is about: the words next to it (up to the next figure or clause mark),
+    weighted 1, 1/2, 1/3 by distance, plus each content word of its clause once."""
+    stops = stopwords(language)
+    scales = _scale_table(language)
+    left = _CLAUSE_MARKS.split(text[: mention.start])[-1]
+    right = _CLAUSE_MARKS.split(text[mention.end :])[0]
+    clause = f"{left} {right}"
+    left = _FIGURE.split(left)[-1]
+    right = _FIGURE.split(right)[0]
+    weights: dict[str, float] = {}
+    for token in WORD.findall(clause):
+        if token.casefold() not in stops and token.casefold() not in scales:
+            weights[stem(token, language)] = 1.0
+
+    def add(tokens: Iterable[str]) -> None:
+        kept = [t for t in tokens if t.casefold() not in scales]
+        for distance, token in enumerate(kept[:_CONTEXT_WORDS], 1):
+            term = "~" + stem(token, language)  # a separate term: proximity, not presence
+            weights[term] = max(weights.get(term, 0.0), 1 / distance)
+
+    add(reversed(WORD.findall(left)))
+    add(WORD.findall(right))
+    return weights
+
+
+def _comparable(unit: frozenset[str], other: frozenset[str]) -> bool:
+    """Two figures count the same thing: a shared unit word, or neither has one."""
+    return bool(unit & other) or not (unit or other)
+
+
+def _similarity(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    return sum(weight * b[term] for term, weight in a.items() if term in b)
+
+
+def _swapped_in_sentence(
+    mention: NumberMention,
+    text: str,
+    language: str,
+    *,
+    support: Support,
+    bullet: Sequence[NumberMention],
+    index: ArticleIndex,
+) -> NumberMention | None:
+    """A figure the supporting sentence has, but about something else: the sentence gives
+    "18 Stunden, mit Übersetzung 7 Stunden" and the bullet "mit Übersetzung 18 Stunden".
+    Returns the sentence's other figure whose words fit the bullet's clearly better."""
+    mine = _context(text, mention, language)
+    if not mine:
+        return None
+    unit = _unit(text, mention, language)
+    for i in support.sentences:
+        sentence = index.sentences[i]
+        found = index.sentence_numbers[i]
+        same = [m for m in found if mention.values & m.values]
+        if not same:
+            continue
+        here = max(_similarity(mine, _context(sentence, m, index.language)) for m in same)
+        for other in found:
+            if other in same or other.values <= {0, 1} or other.year_like != mention.year_like:
+                continue
+            if other.ordinal != mention.ordinal:
+                continue
+            if any(number_matches(b, other.values) for b in bullet):
+                continue
+            if not _comparable(unit, _unit(sentence, other, index.language)):
+                continue
+            there = _similarity(mine, _context(sentence, other, index.language))
+            if there > here + _SWAP_MARGIN:
+                return other
+    return None
+
+
+_SWAP_MARGIN = 0.5
+
+
 def _number_checks(
     position: int | None, text: str, language: str, support: Support, index: ArticleIndex
 ) -> list[Check]:
@@ -1479,6 +1681,19 @@ def _number_checks(
     checks = []
     for mention in mentions:
         if number_matches(mention, pool):
+            swapped = _swapped_in_sentence(
+                mention, text, language, support=support, bullet=mentions, index=index
+            )
+            if swapped is not None:
+                checks.append(
+                    Check(
+                        "number",
+                        position,
+                        mention.span,
+                        "check.number_differs",
+                        {"says": swapped.span},
+                    )
+                )
             continue
         other = _counterpart(
             mention,

@@ -427,9 +427,16 @@ def test_number_matching_allows_rounding_and_hedges_but_not_other_figures() -> N
     (short,) = find_numbers("5,7 Mrd.", "de")
     assert number_matches(short, {Decimal("5.73E9")})
     (hedged,) = find_numbers("rund 45.000", "de")
-    assert hedged.hedged and number_matches(hedged, {Decimal(44200)})
+    assert hedged.hedged and number_matches(hedged, {Decimal(44800)})
+    assert not number_matches(hedged, {Decimal(44200)})  # that is "rund 44.000"
     (plain,) = find_numbers("45.000", "de")
-    assert not plain.hedged and not number_matches(plain, {Decimal(44200)})
+    assert not plain.hedged and not number_matches(plain, {Decimal(44800)})
+    (precise,) = find_numbers("rund 1.870 Euro", "de")
+    assert not number_matches(precise, {Decimal(1750)})
+    (more,) = find_numbers("more than 30 leaders", "en")
+    assert more.hedged and not number_matches(more, {Decimal(20)})
+    (up_from,) = find_numbers("up from $1,710", "en")
+    assert not up_from.hedged  # "up from" is a change, not an approximation
     (word,) = find_numbers("drei", "de")
     assert number_matches(word, {Decimal(3)})
     (swapped,) = find_numbers("21", "de")

@@ -554,3 +554,26 @@ def test_checks_from_many_threads_match_one_thread() -> None:
     finally:
         sys.setswitchinterval(interval)
     assert all(result == expected for result in results)
+
+
+def test_a_figure_swapped_within_its_sentence_is_flagged() -> None:
+    article = Article(
+        url="u",
+        final_url="u",
+        title=None,
+        language="de",
+        text="Das Gerät läuft 20 Stunden, bei voller Helligkeit nur 6 Stunden. Es kostet 90 Euro.",
+    )
+    swapped = "Das Gerät läuft bei voller Helligkeit 20 Stunden."
+    checks, evidence = run_checks(article, [swapped], ONE, "de")
+    assert [(c.kind, c.text, c.params) for c in checks] == [("number", "20", {"says": "6"})]
+    assert evidence[0].sentence.startswith("Das Gerät läuft 20 Stunden")
+    faithful = "Bei voller Helligkeit läuft das Gerät nur sechs Stunden."
+    assert run_checks(article, [faithful], ONE, "de")[0] == ()
+
+
+def test_a_name_in_apposition_is_checked_but_not_what_a_genitive_owns() -> None:
+    assert _flags(CHECKS_DE, "Auch der Fahrgastverband Kundenrat kritisierte die Pläne.", "de") == [
+        ("name", "Fahrgastverband Kundenrat", "")
+    ]
+    assert _flags(CHECKS_DE, "Kaisers Firma erhöht die Ticketpreise um 5,7 Prozent.", "de") == []

@@ -1704,6 +1704,16 @@ def _number_checks(
             index=index,
             same_unit=True,
         )
+        if other is not None and number_matches(mention, index.numbers):
+            # The article has the figure elsewhere: a swap only if the supporting sentence
+            # is clearly the bullet's (two or more of its content words), not a sentence that
+            # merely shares a word ("costs") with a bullet whose figure says where it is from.
+            shared = (
+                _terms(text, index.language, stopwords(index.language))
+                & (index.sentence_terms[support.sentences[0]])
+            )
+            if len(shared) < 2:
+                other = None
         if other is None:
             if index.backs_number(mention, text, support):
                 continue

@@ -1136,7 +1136,8 @@ def _negations(
     ``implicit``, also words that negate by meaning unless their stem is in ``implicit``
     (the bullet's own stems)."""
     stops = stopwords(language)
-    tokens = WORD.findall(text)
+    matches = list(WORD.finditer(text))
+    tokens = [match.group() for match in matches]
     cues = []
     for i, token in enumerate(tokens):
         if not _is_negation(token):
@@ -1150,7 +1151,9 @@ def _negations(
             for word in window
             if word is not token and word.casefold() not in stops and not _is_negation(word)
         )
-        phrase = " ".join(tokens[i : i + 3])
+        # the cue and up to two words after it, within its clause ("nicht zugestimmt")
+        clause = _CLAUSE_MARKS.split(text[matches[i].start() :])[0]
+        phrase = " ".join(WORD.findall(clause)[:3])
         cues.append((phrase, stems))
     return cues
 
@@ -1404,6 +1407,16 @@ class ArticleIndex:
     def _sentence_at(self, offset: int) -> int:
         return max(0, bisect_left(self.sentence_starts, offset + 1) - 1)
 
+    def sentence_of_quote(self, quote: str) -> str | None:
+        """The article sentence(s) holding the quotation that ``quote`` is taken from."""
+        fragments = _fragments(quote)
+        for span in self.quotes:
+            if fragments and find_words(span.folded, fragments[0]) >= 0:
+                first = self._sentence_at(span.start)
+                last = self._sentence_at(max(span.start, span.end - 1))
+                return " ".join(self.sentences[first : last + 1])
+        return None
+
     def _names_between(self, start: int, end: int, span: QuoteSpan) -> list[str]:
         found = []
         for token in WORD.finditer(self.text, start, end):
@@ -1542,12 +1555,16 @@ def run_checks(
         supporting = [index.sentences[i] for i in support.sentences]
         numbers = _number_checks(position, text, lang, support, index)
         checks.extend(numbers)
+        quote_flags = _quote_checks(position, text, index)
+        checks.extend(quote_flags)
         if position is not None:
             shown = index.sentences[support.shown] if support.shown >= 0 else ""
             if any(c.message_key == "check.number_differs" for c in numbers):
                 shown = supporting[0]  # the sentence that says the other figure
+            for flag in quote_flags:
+                if flag.kind == "attribution" or flag.message_key == "check.quote_negated":
+                    shown = index.sentence_of_quote(flag.text) or shown  # who said it, where
             evidence.append(Evidence(position, shown, support.score))
-        checks.extend(_quote_checks(position, text, index))
         for name in find_absent_names(
             text, index.vocabulary, lang, single_words=single_word_names, names=index.name_words
         ):

@@ -379,7 +379,7 @@ def test_faithful_paraphrase_is_not_flagged(article: Article, language: str, bul
             CHECKS_DE,
             "de",
             "Die Stadt Aachen hat zugestimmt, den Zuschuss zu erhöhen.",
-            ("negation", "nicht zugestimmt den", ""),
+            ("negation", "nicht zugestimmt", ""),
         ),
         (
             CHECKS_DE,
@@ -577,3 +577,15 @@ def test_a_name_in_apposition_is_checked_but_not_what_a_genitive_owns() -> None:
         ("name", "Fahrgastverband Kundenrat", "")
     ]
     assert _flags(CHECKS_DE, "Kaisers Firma erhöht die Ticketpreise um 5,7 Prozent.", "de") == []
+
+
+def test_a_misattributed_quote_shows_the_sentence_where_it_is_said() -> None:
+    bullet = "Verbandssprecher Berger sagte: „Nicht jeder wird die Erhöhung verstehen.“"
+    checks, evidence = run_checks(CHECKS_DE, [bullet], ONE, "de")
+    assert [c.kind for c in checks] == ["attribution"]
+    assert checks[0].sentence("en") == (
+        "Check who said “Nicht jeder wird die Erhöhung verstehen.”: in the article it is "
+        "Kaiser, not Berger"
+    )
+    assert evidence[0].sentence.startswith("„Nicht jeder wird die Erhöhung verstehen")
+    assert "sagte Kaiser" in evidence[0].sentence

@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     summary_extractive_disclaimer: str = (
         "Automatisch aus den ersten Sätzen des Artikels zusammengestellt, nicht von einer KI."
     )
-    summary_prompt_dir: str | None = None  # None: the repository's prompts/ folder
+    summary_prompt_dir: str | None = None  # None: the prompts/ shipped with the package
     # USD per million tokens: input, output, 5-minute cache write, cache read. Defaults: Claude
     # Haiku 5.5 for prompts up to 100,000 tokens (platform.claude.com/docs/en/models/haiku-5-5/
     # overview, "Pricing"); longer prompts cost 5x, beyond SUMMARY_INPUT_TOKEN_BUDGET's range.

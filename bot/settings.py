@@ -1,6 +1,6 @@
 """One typed settings object, read once in the composition root (``bot.__main__``).
 
-Every variable of the DESIGN's contract table lives here. Nothing reads the environment at
+Every variable of the README's Configuration table lives here. Nothing reads the environment at
 import time: call :func:`load_settings`, then :meth:`Settings.require` with what the command
 needs, so ``newsbot extract`` runs without any Slack or Anthropic key and a misconfigured
 ``serve`` fails with one message naming every missing or invalid variable.

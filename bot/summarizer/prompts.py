@@ -40,6 +40,11 @@ def default_prompt_dir() -> Traversable:
     try:
         return resources.files(PROMPT_PACKAGE)
     except ModuleNotFoundError as exc:
+        # ``bot`` imported from a source checkout that has no install of its own (PYTHONPATH=.,
+        # or ``python -m bot`` in the repository beside a plain install): its own prompts/.
+        checkout = Path(__file__).resolve().parents[2] / "prompts"
+        if (checkout / TEMPLATE_FILES["system"]).is_file():
+            return checkout
         raise PromptError(
             f"the packaged prompt templates ({PROMPT_PACKAGE}) are missing: reinstall newsbot "
             "or set SUMMARY_PROMPT_DIR"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import shutil
 from pathlib import Path
 
@@ -90,3 +91,19 @@ def test_a_template_with_an_unknown_placeholder_fails_at_render(tmp_path: Path) 
     prepared = prepare_article(seed_article(), prompts, HouseStyle(), budget_tokens=6000)
     with pytest.raises(PromptError, match="tone"):
         build_request(prompts, HouseStyle(), prepared)
+
+
+def test_a_source_checkout_without_an_install_of_its_own_reads_its_prompts_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.summarizer.prompts as module
+
+    def not_installed(package: str) -> Path:
+        raise ModuleNotFoundError(f"No module named {package!r}", name=package)
+
+    monkeypatch.setattr(importlib.resources, "files", not_installed)
+    assert PromptSet.load().version == PromptSet.load(REPO_PROMPTS).version
+    # Neither installed nor in a checkout: one sentence saying what to do.
+    monkeypatch.setattr(module, "__file__", str(tmp_path / "bot" / "summarizer" / "prompts.py"))
+    with pytest.raises(PromptError, match="reinstall newsbot or set SUMMARY_PROMPT_DIR"):
+        PromptSet.load()

@@ -455,8 +455,8 @@ class Doctor:
         template, or a placeholder nobody fills, fails here instead of on every summary."""
         from bot.domain import Article
         from bot.summarizer import HouseStyle
-        from bot.summarizer.claude import build_request, prepare_article  # the SDK is heavy
         from bot.summarizer.prompts import TEMPLATE_FILES, PromptError, PromptSet
+        from bot.summarizer.request import build_request, prepare_article  # the SDK is heavy
 
         s = self.settings
         where = s.summary_prompt_dir or "the prompts shipped with newsbot"

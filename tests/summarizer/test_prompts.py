@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.summarizer.claude import build_request, prepare_article
 from bot.summarizer.prompts import (
     DEFAULT_PROMPT_DIR,
     TEMPLATE_FILES,
@@ -15,6 +14,7 @@ from bot.summarizer.prompts import (
     PromptSet,
     render,
 )
+from bot.summarizer.request import build_request, prepare_article
 from bot.summarizer.types import HouseStyle
 from tests.summarizer.conftest import seed_article
 

@@ -100,7 +100,7 @@ def print_draft(draft: Draft, lang: str, out: TextIO) -> None:
                 t("summary.bullet_label", lang, number=check.bullet + 1)
                 if check.bullet is not None
                 else t("summary.headline_label", lang)
-                if check.kind in ("number", "quote", "name", "artefact")
+                if check.kind in ("number", "quote", "attribution", "name", "artefact", "negation")
                 else ""
             )
             prefix = f"{where}: " if where else ""

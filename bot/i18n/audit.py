@@ -61,6 +61,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "approved revision {revision}",
         "de": "hat Fassung {revision} freigegeben",
     },
+    "audit.open_flag": {
+        "en": "approved with 1 open flag",
+        "de": "freigegeben mit 1 offenen Hinweis",
+    },
+    "audit.open_flags": {
+        "en": "approved with {count} open flags",
+        "de": "freigegeben mit {count} offenen Hinweisen",
+    },
+    "audit.flag_bullet": {"en": "bullet {number}", "de": "Stichpunkt {number}"},
+    "audit.flag_draft": {"en": "whole draft", "de": "ganzer Entwurf"},
     "audit.event.draft.rejected": {
         "en": "rejected the draft",
         "de": "hat den Entwurf abgelehnt",

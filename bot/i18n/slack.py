@@ -120,8 +120,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Ein Teil des Textes ist hier gekürzt; unter „Bearbeiten“ steht er vollständig.",
     },
     "slack.draft.evidence": {
-        "en": ":mag: Source: “{sentence}” ({score})",
-        "de": ":mag: Quelle: „{sentence}“ ({score})",
+        "en": ":mag: Source: “{sentence}”",
+        "de": ":mag: Quelle: „{sentence}“",
+    },
+    "slack.draft.open_flags": {
+        "en": ":warning: *{count} open flags* – see the notes under the bullets before approving.",
+        "de": ":warning: *{count} offene Hinweise* – bitte vor der Freigabe die Notizen unter den Stichpunkten prüfen.",
+    },
+    "slack.draft.open_flag": {
+        "en": ":warning: *1 open flag* – see the note under the bullets before approving.",
+        "de": ":warning: *1 offener Hinweis* – bitte vor der Freigabe die Notiz unter den Stichpunkten prüfen.",
     },
     "slack.draft.no_evidence": {
         "en": ":mag: No supporting sentence found in the article.",

@@ -39,6 +39,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Number not found in the article: {text}",
         "de": "Zahl kommt im Artikel nicht vor: {text}",
     },
+    "check.number_differs": {
+        "en": "{text}: the article says {says}",
+        "de": "{text}: Im Artikel steht {says}",
+    },
+    "check.quote_negated": {
+        "en": "Quote cut before a negation: the article says “{says}”",
+        "de": "Zitat ohne die Verneinung davor: Im Artikel steht „{says}“",
+    },
+    "check.attribution": {
+        "en": "Check who said “{text}”: in the article it is {says}, not {speaker}",
+        "de": "Bitte prüfen, wer „{text}“ gesagt hat: Im Artikel ist es {says}, nicht {speaker}",
+    },
+    "check.negation_added": {
+        "en": "Check the wording: “{text}” – the supporting sentence has no negation here",
+        "de": "Bitte Wortlaut prüfen: „{text}“ – der stützende Satz enthält hier keine Verneinung",
+    },
+    "check.negation_dropped": {
+        "en": "Check the wording: the supporting sentence says “{text}”, the bullet does not",
+        "de": "Bitte Wortlaut prüfen: Der stützende Satz sagt „{text}“, der Stichpunkt nicht",
+    },
     "check.quote": {
         "en": "Quote not found in the article: “{text}”",
         "de": "Zitat steht nicht im Artikel: „{text}“",

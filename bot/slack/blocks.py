@@ -391,6 +391,11 @@ def _draft_message(view: DraftView, lang: str, bullet_cap: int) -> Message:
     state = view.state
     reviewing = state == "ready"
     shortened = False
+    if reviewing and view.warnings:
+        # The first thing an editor sees on a card with open flags, before the bullets.
+        count = len(view.warnings)
+        key = "slack.draft.open_flag" if count == 1 else "slack.draft.open_flags"
+        blocks.append(_section(_t(key, lang, count=count)))
     if state == "ready" or state in APPROVED_STATES:
         shortened = _bullet_blocks(view, lang, bullet_cap, with_checks=reviewing, out=blocks)
         if view.disclaimer.strip():
@@ -565,7 +570,6 @@ def _bullet_checks(view: DraftView, index: int, lang: str) -> list[str]:
                     "slack.draft.evidence",
                     lang,
                     sentence=escape_truncated(evidence.sentence.strip(), _EVIDENCE_CHARS),
-                    score=f"{evidence.score:.2f}",
                 )
             )
     return notes

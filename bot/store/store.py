@@ -807,6 +807,7 @@ class Store:
         heading: str | None = None,
         language: str | None = None,
         checks: Any = None,
+        evidence: Any = None,
     ) -> Outcome:
         """Add a human edit as the new current revision, if nobody changed the draft meanwhile."""
         new = NewRevision(
@@ -816,6 +817,7 @@ class Store:
             heading=heading,
             language=language,
             checks=checks,
+            evidence=evidence,
         )
         return self._edit(
             "edit",
@@ -836,6 +838,7 @@ class Store:
         heading: str | None = None,
         language: str | None = None,
         checks: Any = None,
+        evidence: Any = None,
     ) -> Outcome:
         """published → ready with an edit as the new revision: a correction to approve again
         (``approved_revision`` keeps naming the published text until then)."""
@@ -846,6 +849,7 @@ class Store:
             heading=heading,
             language=language,
             checks=checks,
+            evidence=evidence,
         )
         return self._edit(
             "correct",
@@ -937,6 +941,10 @@ class Store:
                 editor_name=editor_name,
                 delivery_id=delivery.id if delivery else None,
                 event_type=event_type if delivery else None,
+                # The checks still open on the approved text: approving with flags is allowed,
+                # and the audit says so ("approved with 2 open flags") and which ones.
+                open_flags=len(flags := open_flags(rev.checks)),
+                flags=flags,
             )
             outcome = Outcome(won=True, draft=draft, revision=rev, delivery=delivery)
         log.info("draft.approved", draft_id=draft_id, editor=editor_id, revision=revision)
@@ -1900,3 +1908,10 @@ def _attempt(row: DeliveryAttemptRow) -> DeliveryAttempt:
         duration_ms=row.duration_ms,
         response_snippet=row.response_snippet,
     )
+
+
+def open_flags(checks: Any) -> list[dict[str, Any]]:
+    """The checks stored with a revision (a list of ``Check.to_json()`` objects), as a list."""
+    if not isinstance(checks, list):
+        return []
+    return [dict(check) for check in checks if isinstance(check, Mapping) and check.get("kind")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -103,15 +104,43 @@ WORD = re.compile(r"[^\W\d_](?:[\w'’\-]*\w)?")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 
-@lru_cache(maxsize=32)
+class _Stemmers(threading.local):
+    """One Snowball stemmer per language *per thread*.
+
+    A Snowball stemmer keeps its working state (the current word, cursor and limits) on the
+    object while ``stemWord`` runs (``snowballstemmer/basestemmer.py``), so one instance shared
+    by worker threads corrupts it: ``IndexError: string index out of range`` or, worse, a
+    wrong stem that the cache below would keep. Each thread gets its own instances.
+    """
+
+    def __init__(self) -> None:
+        self.by_language: dict[str, object] = {}
+
+    def get(self, language: str) -> object | None:
+        algorithm = _SNOWBALL.get(language)
+        if algorithm is None:
+            return None
+        stemmer = self.by_language.get(language)
+        if stemmer is None:
+            stemmer = self.by_language[language] = snowballstemmer.stemmer(algorithm)
+        return stemmer
+
+
+_STEMMERS = _Stemmers()
+
+
 def _stemmer(language: str) -> object | None:
-    algorithm = _SNOWBALL.get(language)
-    return snowballstemmer.stemmer(algorithm) if algorithm else None
+    """This thread's stemmer for ``language`` (None where Snowball has none)."""
+    return _STEMMERS.get(language)
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str, language: str) -> str:
-    """The Snowball stem of ``word`` (casefolded); the casefolded word where we have no stemmer."""
+    """The Snowball stem of ``word`` (casefolded); the casefolded word where we have no stemmer.
+
+    Safe from any thread: the stemmer is the calling thread's own, so the cached stem is
+    always the one a single thread computes (``lru_cache`` itself is thread-safe).
+    """
     folded = word.casefold().translate(_APOSTROPHES)
     folded = re.sub(r"'s$", "", folded)
     stemmer = _stemmer(language)

@@ -11,7 +11,16 @@ from bot.i18n.labels import SummaryLabels
 from bot.settings import Settings
 
 CheckKind = Literal[
-    "number", "quote", "name", "artefact", "language", "length", "count", "truncated"
+    "number",
+    "quote",
+    "attribution",
+    "name",
+    "artefact",
+    "negation",
+    "language",
+    "length",
+    "count",
+    "truncated",
 ]
 Engine = Literal["claude", "extractive"]
 

@@ -390,6 +390,25 @@ def _event_line(action: str, detail: Mapping[str, Any], lang: str) -> str:
     return line
 
 
+def _flag_line(flag: Mapping[str, Any], lang: str) -> str:
+    """One open flag as the editor saw it: "bullet 2: 21: the article says 12"."""
+    key = str(flag.get("message_key") or "")
+    stored = flag.get("params")
+    params: Mapping[str, Any] = stored if isinstance(stored, Mapping) else {}
+    text = str(flag.get("text") or "")
+    try:
+        sentence = t(key, lang, **{**params, "text": text}) if key in CATALOGUE else text
+    except (KeyError, IndexError, ValueError):  # a stored flag from an older catalogue
+        sentence = f"{flag.get('kind')}: {text}"
+    bullet = flag.get("bullet")
+    where = (
+        t("audit.flag_bullet", lang, number=bullet + 1)
+        if isinstance(bullet, int)
+        else t("audit.flag_draft", lang)
+    )
+    return f"⚠ {where}: {sentence}"
+
+
 def timeline(history: DraftHistory, lang: str = "en") -> list[str]:
     """``newsbot audit DRAFT_ID``: a header, then every step in time order (UTC)."""
     draft = history.draft
@@ -448,6 +467,12 @@ def timeline(history: DraftHistory, lang: str = "en") -> list[str]:
             )
             text = (head, *(BULLET + b for b in revision.bullets))
         line = _event_line(event.action, event.detail, lang)
+        if event.action == "draft.approved" and event.detail.get("open_flags"):
+            count = event.detail["open_flags"]
+            line += "; " + t(
+                "audit.open_flag" if count == 1 else "audit.open_flags", lang, count=count
+            )
+            text = tuple(_flag_line(flag, lang) for flag in event.detail.get("flags") or ())
         entries.append(_Entry(event.at, order, event.actor, line, text))
     for attempt in history.attempts:
         if attempt.status_code is not None:

@@ -607,9 +607,11 @@ class DraftWorkflow:
         language = (current.language if current else None) or draft.article_language or "en"
         article = draft.article()
         checks: list[dict[str, Any]] | None = None
+        evidence: list[dict[str, Any]] | None = None
         if article is not None:
-            found, _evidence = run_checks(article, bullets, self.style, language)
+            found, supporting = run_checks(article, bullets, self.style, language)
             checks = [check.to_json() for check in found]
+            evidence = [item.to_json() for item in supporting]
         outcome = (self.store.correct if correcting else self.store.edit)(
             draft.id,
             editor_id=actor.user_id,
@@ -618,6 +620,7 @@ class DraftWorkflow:
             heading=current.heading if current else None,
             language=language,
             checks=checks,
+            evidence=evidence,
         )
         return outcome if self._won(outcome, actor, revision=base_revision) else None
 

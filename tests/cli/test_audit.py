@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -349,3 +349,69 @@ def test_an_empty_database_exports_an_empty_list(
     assert run(capsys) == (0, "[]\n", "")
     code, out, _ = run(capsys, "--format", "csv")
     assert code == 0 and out.splitlines() == [",".join(CSV_COLUMNS)]
+
+
+def test_approving_with_open_flags_is_recorded_with_the_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'flags.db'}"
+    flags = [
+        {
+            "kind": "number",
+            "bullet": 0,
+            "text": "21",
+            "message_key": "check.number_differs",
+            "params": {"says": "12"},
+        },
+        {
+            "kind": "quote",
+            "bullet": 1,
+            "text": "Jeder wird Erfolg haben",
+            "message_key": "check.quote_negated",
+            "params": {"says": "Nicht jeder wird Erfolg haben"},
+        },
+    ]
+    with Store(url, clock=FakeClock()) as store:
+        store.upgrade()
+        created = store.create_draft(
+            team_id="T1",
+            channel="C_NEWS",
+            message_ts="1.1",
+            url="https://z.example/a",
+            reporter_id="U_REPORTER",
+        )
+        claimed = store.claim_draft("summarizer-1", lease_s=60)
+        assert claimed is not None
+        text = replace(ai_text(), checks=flags)
+        done = store.complete(claimed.id, "summarizer-1", text, article=article("u", "Titel"))
+        assert done.won
+        assert store.approve(
+            created.draft.id, editor_id="U_CHIEF", editor_name="Erika", revision=1
+        ).won
+        clean = summarized(store, "https://z.example/b", "Sauber", "1.2")
+        assert store.approve(clean.id, editor_id="U_CHIEF", editor_name="Erika", revision=1).won
+        history = store.history(created.draft.id)
+        assert history is not None
+        approved = history.audit[-1]
+        assert approved.action == "draft.approved"
+        assert approved.detail["open_flags"] == 2 and approved.detail["flags"] == flags
+    monkeypatch.setenv("DATABASE_URL", url)
+    capsys.readouterr()  # the store's own log lines while the draft was set up
+
+    code, out, err = run(capsys, created.draft.id)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    [line] = [x for x in lines if "approved revision 1" in x]
+    assert line.endswith("approved revision 1; approved with 2 open flags")
+    start = lines.index(line)
+    assert lines[start + 1].strip() == "⚠ bullet 1: 21: the article says 12"
+    assert lines[start + 2].strip() == (
+        "⚠ bullet 2: Quote cut before a negation: the article says “Nicht jeder wird Erfolg haben”"
+    )
+
+    code, out, _ = run(capsys, clean.id)
+    assert code == 0 and "open flag" not in out and "approved revision 1" in out
+    code, out, _ = run(capsys, "--format", "json")
+    records = {r["draft_id"]: r for r in json.loads(out)}
+    [event] = records[clean.id]["approvals"]
+    assert event["detail"]["open_flags"] == 0 and event["detail"]["flags"] == []

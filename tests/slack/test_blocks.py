@@ -143,7 +143,8 @@ def test_ready_draft_shows_bullets_checks_provenance_and_four_buttons() -> None:
         assert "• " + bullet in text
     assert "AI draft — needs an editor's approval" in text
     assert "model claude-haiku-5-5 · prompt 3f2a1c9b8e7d · language de" in text
-    assert "Source: “Mit 380 Stimmen nahm das Parlament den Etat an.” (0.87)" in text
+    assert "Source: “Mit 380 Stimmen nahm das Parlament den Etat an.”" in text
+    assert "0.87" not in text  # no raw similarity score on the card
     assert "No supporting sentence found in the article." in text
     assert "Please check: 50" in text  # unknown check key: generic sentence with the fragment
     assert (
@@ -191,6 +192,46 @@ def test_checks_sit_under_their_bullet() -> None:
         if b["type"] == "section" and "Opposition" in b["text"]["text"]
     )
     assert "Please check: 50" in joined(blocks[second + 1])
+
+
+def test_a_card_with_open_flags_says_so_above_the_bullets() -> None:
+    message = bk.draft_message(draft(), "en")
+    sections = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
+    assert sections[0] == (
+        ":warning: *2 open flags* – see the notes under the bullets before approving."
+    )
+    assert sections[1].startswith("• Der Bundestag")
+    one = bk.draft_message(draft(warnings=draft().warnings[:1]), "de")
+    assert "*1 offener Hinweis*" in joined(one)
+    clean = joined(bk.draft_message(draft(warnings=()), "en"))
+    assert "open flag" not in clean
+    approved = joined(bk.draft_message(draft(state="approved"), "en"))
+    assert "open flag" not in approved  # only a card waiting for review asks for a look
+
+
+def test_a_flag_says_what_differs_beside_its_bullet_with_the_supporting_sentence() -> None:
+    flag = CheckWarning(
+        kind="number",
+        message_key="check.number_differs",
+        bullet_index=0,
+        text="21",
+        params={"says": "12"},
+    )
+    view = draft(
+        bullets=("Der AVV erhöht die Preise um 21 Prozent.", "Zwei.", "Drei."),
+        warnings=(flag,),
+        evidence=(Evidence("Der AVV erhöht die Preise um 12 Prozent.", 0.912), None, None),
+    )
+    blocks = bk.draft_message(view, "en")["blocks"]
+    first = next(
+        i for i, b in enumerate(blocks) if b.get("text", {}).get("text", "").startswith("• Der AVV")
+    )
+    notes = joined(blocks[first + 1])
+    assert ":warning: 21: the article says 12" in notes
+    assert "Source: “Der AVV erhöht die Preise um 12 Prozent.”" in notes
+    assert "0.91" not in notes
+    german = joined(bk.draft_message(view, "de")["blocks"])
+    assert "21: Im Artikel steht 12" in german and "Quelle: „Der AVV erhöht" in german
 
 
 def test_uses_catalogue_sentence_for_known_check_keys() -> None:

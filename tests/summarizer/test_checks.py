@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
 
 from bot.domain import Article
-from bot.summarizer import Check, HouseStyle, run_checks
-from bot.summarizer.checks import find_artefacts, find_numbers, find_quotes, quote_in_article
-from tests.summarizer.conftest import ENGLISH_BULLETS, SEED_BULLETS
+from bot.summarizer import Check, Evidence, HouseStyle, run_checks
+from bot.summarizer.checks import (
+    ArticleIndex,
+    find_artefacts,
+    find_numbers,
+    find_quotes,
+    find_words,
+    number_matches,
+    quote_in_article,
+)
+from bot.summarizer.text import stem
+from tests.summarizer.conftest import ENGLISH_BULLETS, FIXTURES, SEED_BULLETS
 
 STYLE = HouseStyle(bullets=3, max_words_per_bullet=30)
 
@@ -219,3 +231,361 @@ def test_unsupported_bullet_scores_low(seed: Article) -> None:
     bullets = ("Die Bundesregierung plant eine Steuerreform für Landwirte.",)
     _, evidence = run_checks(seed, bullets, HouseStyle(bullets=1), "de")
     assert evidence[0].score < 0.2
+
+
+# --- each kind of error, against the supporting sentence --------------------------------------
+
+CHECKS_DE = Article(
+    url="https://news.example/avv",
+    final_url="https://news.example/avv",
+    title="AVV erhöht Preise",
+    text=(FIXTURES / "checks-de.txt").read_text(encoding="utf-8"),
+    language="de",
+    published="2025-11-03",
+    site_name="Aachener Zeitung",
+)
+CHECKS_EN = Article(
+    url="https://news.example/tesla",
+    final_url="https://news.example/tesla",
+    title="Tesla Berlin output rises",
+    text=(FIXTURES / "checks-en.txt").read_text(encoding="utf-8"),
+    language="en",
+    published="2025-04-02",
+    site_name="Example News",
+)
+ONE = HouseStyle(bullets=1, max_words_per_bullet=40)
+
+
+def _flags(article: Article, bullet: str, language: str) -> list[tuple[str, str, str]]:
+    checks, _ = run_checks(article, [bullet], ONE, language)
+    return [(c.kind, c.text, str(c.params.get("says", ""))) for c in checks]
+
+
+@pytest.mark.parametrize(
+    ("article", "language", "bullet"),
+    [
+        (CHECKS_DE, "de", "Der AVV erhöht die Ticketpreise zum 1. Januar um rund 5,7 Prozent."),
+        (CHECKS_DE, "de", "AVV-Geschäftsführerin Kaiser nannte um 21 Prozent gestiegene Kosten."),
+        (CHECKS_DE, "de", "Im vergangenen Jahr nutzten zwölf Millionen Fahrgäste den Verbund."),
+        (CHECKS_DE, "de", "Pro Bahn kritisierte die Pläne als „Schlag ins Gesicht der Pendler“."),
+        (CHECKS_DE, "de", "NRW-Förderung: Das Land gibt 5,7 Mrd. Euro für den Nahverkehr."),
+        (CHECKS_DE, "de", "Die Musk-Firma will in Grünheide drei neue Hallen bauen."),
+        (CHECKS_DE, "de", "Kaisers Begründung: Die Energiekosten seien stark gestiegen."),
+        (CHECKS_DE, "de", "Die Stadt Aachen stimmte nicht zu, den Zuschuss zu erhöhen."),
+        (CHECKS_EN, "en", "Tesla's Berlin plant built 5,000 cars a week in March, up from 3,500."),
+        (CHECKS_EN, "en", "The company spends $44.2 million per week on the site."),
+        (CHECKS_EN, "en", "Musk said not everyone will succeed in the market."),
+        (CHECKS_EN, "en", "About 12,000 people work at the plant."),
+        (CHECKS_EN, "en", 'Steinbach said the state approved it: "We want the factory to grow."'),
+        (CHECKS_EN, "en", "The water authority did not approve additional wells."),
+    ],
+)
+def test_faithful_paraphrase_is_not_flagged(article: Article, language: str, bullet: str) -> None:
+    assert _flags(article, bullet, language) == []
+
+
+@pytest.mark.parametrize(
+    ("article", "language", "bullet", "expected"),
+    [
+        # a changed number, and one taken from elsewhere in the same article
+        (
+            CHECKS_DE,
+            "de",
+            "Der AVV erhöht die Ticketpreise zum 1. Januar um durchschnittlich 7,5 Prozent.",
+            ("number", "7,5", "5,7"),
+        ),
+        (
+            CHECKS_DE,
+            "de",
+            "Der AVV erhöht die Ticketpreise zum 1. Januar um durchschnittlich 21 Prozent.",
+            ("number", "21", "5,7"),
+        ),
+        (
+            CHECKS_DE,
+            "de",
+            "Im vergangenen Jahr nutzten 3 Millionen Fahrgäste die Busse und Bahnen.",
+            ("number", "3 Millionen", "12 Millionen"),
+        ),
+        (
+            CHECKS_EN,
+            "en",
+            "Tesla's Berlin plant built 5,500 cars a week in March.",
+            ("number", "5,500", "5,000"),
+        ),
+        (
+            CHECKS_EN,
+            "en",
+            "The company spends $53 million per week on the Berlin site.",
+            ("number", "53 million", "44.2 million"),
+        ),
+        # invented names: a single-word German organisation, an acronym, a surname
+        (
+            CHECKS_DE,
+            "de",
+            "Die Bundesnetzagentur kritisierte die Pläne.",
+            ("name", "Bundesnetzagentur", ""),
+        ),
+        (
+            CHECKS_DE,
+            "de",
+            "Der Fahrgastverband kritisierte mit dem ADAC die Pläne.",
+            ("name", "ADAC", ""),
+        ),
+        (
+            CHECKS_DE,
+            "de",
+            "Verbandssprecher Thomas Müller kritisierte die Pläne.",
+            ("name", "Thomas Müller", ""),
+        ),
+        (
+            CHECKS_EN,
+            "en",
+            "The state approved the expansion, Reuters said.",
+            ("name", "Reuters", ""),
+        ),
+        # a quote cut out of a negated one, and one altered
+        (
+            CHECKS_EN,
+            "en",
+            'Musk said: "Everyone will succeed in this market."',
+            (
+                "quote",
+                "Everyone will succeed in this market.",
+                "Not everyone will succeed in this market, but we will.",
+            ),
+        ),
+        (CHECKS_DE, "de", "Kaiser sagte, man habe „eine Wahl“.", ("quote", "eine Wahl", "")),
+        # a real quote attributed to another person in the article
+        (
+            CHECKS_EN,
+            "en",
+            '"We want the factory to grow," Musk said.',
+            ("attribution", "We want the factory to grow,", "Steinbach"),
+        ),
+        (
+            CHECKS_DE,
+            "de",
+            "Verbandssprecher Berger sagte: „Nicht jeder wird die Erhöhung verstehen.“",
+            ("attribution", "Nicht jeder wird die Erhöhung verstehen.", "Kaiser"),
+        ),
+        # negation flips that reuse the article's words
+        (
+            CHECKS_EN,
+            "en",
+            "The regional water authority approved the additional wells.",
+            ("negation", "not approve the", ""),
+        ),
+        (
+            CHECKS_DE,
+            "de",
+            "Die Stadt Aachen hat zugestimmt, den Zuschuss zu erhöhen.",
+            ("negation", "nicht zugestimmt", ""),
+        ),
+        (
+            CHECKS_DE,
+            "de",
+            "Der Fahrgastverband Pro Bahn kritisierte die Pläne nicht.",
+            ("negation", "nicht", ""),
+        ),
+    ],
+)
+def test_each_kind_of_error_is_flagged_with_what_the_article_says(
+    article: Article, language: str, bullet: str, expected: tuple[str, str, str]
+) -> None:
+    assert _flags(article, bullet, language) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Here are the key points:",
+        "Kurz zusammengefasst: Der AVV erhöht die Preise.",
+        "Note: I could not access the full study.",
+        "Hinweis: Ich konnte den Artikel nicht vollständig lesen.",
+        "Die wichtigsten Punkte im Überblick:",
+        "In short, Tesla is growing in Berlin.",
+        "Tesla is growing, as you can see.",
+        "Der AVV erhöht die Preise, wie Sie sehen.",
+        "Tesla plans to expand [citation needed].",
+        "Tesla wants to expand its plant in Grünheide:",
+    ],
+)
+def test_chatbot_wording_is_found_by_kind(text: str) -> None:
+    assert find_artefacts(text), text
+
+
+def test_first_person_inside_a_quote_is_the_speaker_not_the_model() -> None:
+    assert find_artefacts('Musk said: "I will not sell my shares."', "en") == []
+    assert find_artefacts("Kaiser sagte: „Ich habe keine Wahl.“", "de") == []
+    assert find_artefacts("Tesla won the World War I museum contract.", "en") == []
+
+
+def test_number_matching_allows_rounding_and_hedges_but_not_other_figures() -> None:
+    (rounded,) = find_numbers("44 Millionen", "de")
+    assert number_matches(rounded, {Decimal("44.2E6")})
+    assert not number_matches(rounded, {Decimal("44.6E6")})
+    (short,) = find_numbers("5,7 Mrd.", "de")
+    assert number_matches(short, {Decimal("5.73E9")})
+    (hedged,) = find_numbers("rund 45.000", "de")
+    assert hedged.hedged and number_matches(hedged, {Decimal(44800)})
+    assert not number_matches(hedged, {Decimal(44200)})  # that is "rund 44.000"
+    (plain,) = find_numbers("45.000", "de")
+    assert not plain.hedged and not number_matches(plain, {Decimal(44800)})
+    (precise,) = find_numbers("rund 1.870 Euro", "de")
+    assert not number_matches(precise, {Decimal(1750)})
+    (more,) = find_numbers("more than 30 leaders", "en")
+    assert more.hedged and not number_matches(more, {Decimal(20)})
+    (up_from,) = find_numbers("up from $1,710", "en")
+    assert not up_from.hedged  # "up from" is a change, not an approximation
+    (word,) = find_numbers("drei", "de")
+    assert number_matches(word, {Decimal(3)})
+    (swapped,) = find_numbers("21", "de")
+    assert not number_matches(swapped, {Decimal(12)})
+
+
+def test_quotes_match_whole_words_only() -> None:
+    assert find_words("wir haben keine wahl", "eine wahl") == -1
+    assert find_words("wir haben eine wahl", "eine wahl") == 10
+    assert not quote_in_article("eine Wahl", "wir haben keine wahl")
+
+
+def test_german_compounds_and_hyphens_are_matched_by_their_parts() -> None:
+    vocabulary = ArticleIndex.build(CHECKS_DE, "de").vocabulary
+    for word in ("Geschäftsführerin", "Verbunds", "Musk-Firma", "Aachens", "NRW", "Tesla-Chef"):
+        assert vocabulary.contains(word), word
+    for word in ("Bundesnetzagentur", "Siemens", "ADAC"):
+        assert not vocabulary.contains(word), word
+
+
+def test_evidence_counts_figures() -> None:
+    bullets = ("Tesla spends $44.2 million a week.", "Volkswagen spends $53 million a week.")
+    _, evidence = run_checks(CHECKS_EN, bullets, HouseStyle(bullets=2), "en")
+    assert evidence[0].sentence.startswith("The company said it spends $44.2 million")
+    assert evidence[1].sentence.startswith("Rival carmaker Volkswagen spends $53 million")
+
+
+def test_ordinals_halves_and_units_are_read_as_such() -> None:
+    (ordinal,) = find_numbers("in the 88th minute", "en")
+    assert ordinal.ordinal and ordinal.values == {Decimal(88)}
+    (german,) = find_numbers("zum 80. Jahrestag", "de")
+    assert german.ordinal
+    (half,) = find_numbers("in two and a half hours", "en")
+    assert half.values == {Decimal("2.5")}
+    (zweieinhalb,) = find_numbers("zweieinhalb Stunden", "de")
+    assert zweieinhalb.values == {Decimal("2.5")}
+    # a unit after a figure is not a name; an invented one elsewhere still is
+    assert _flags(CHECKS_EN, "The Berlin factory produced 5,000 EVs a week in March.", "en") == []
+
+
+def test_german_common_nouns_the_article_lacks_are_not_names() -> None:
+    for bullet in (
+        "Im Vorjahr stiegen die Energiekosten um 21 Prozent.",  # known head "Jahr", "im …"
+        "Pro Bahn sprach von einem Minus für die Pendler.",  # "einem Minus"
+        "Die Energiekosten seien im Werk um 21 Prozent gestiegen.",
+    ):
+        assert [f for f in _flags(CHECKS_DE, bullet, "de") if f[0] == "name"] == [], bullet
+    assert _flags(CHECKS_DE, "Der Naturschutzbund kritisierte die Pläne.", "de") == [
+        ("name", "Naturschutzbund", "")
+    ]
+
+
+def test_a_body_may_speak_through_the_person_quoted_for_it_a_person_may_not() -> None:
+    # Pro Bahn (a body) is named in the sentence before Berger's quote: fine
+    assert (
+        _flags(CHECKS_DE, "Pro Bahn sprach von einem „Schlag ins Gesicht der Pendler“.", "de") == []
+    )
+    # Kaiser (a person) is not the one quoted in that sentence
+    assert _flags(CHECKS_DE, "Kaiser sprach von einem „Schlag ins Gesicht der Pendler“.", "de") == [
+        ("attribution", "Schlag ins Gesicht der Pendler", "Thomas")
+    ]
+
+
+def test_a_negating_prefix_counts_as_a_negation() -> None:
+    article = Article(
+        url="u",
+        final_url="u",
+        title=None,
+        language="en",
+        text="Brenner said the demands would make the port uncompetitive within a year.",
+    )
+    bullet = "Brenner said the demands would make the port competitive."
+    checks, _ = run_checks(article, [bullet], ONE, "en")
+    assert [(c.kind, c.text, c.message_key) for c in checks] == [
+        ("negation", "uncompetitive", "check.negation_dropped")
+    ]
+
+
+def test_checks_from_many_threads_match_one_thread() -> None:
+    # Worker threads share the module's tables, the stem cache and the stemmers (one per
+    # thread); every thread must get exactly what one thread gets.
+    bullets = [
+        ("de", "Der AVV erhöht die Ticketpreise zum 1. Januar um durchschnittlich 21 Prozent."),
+        ("de", "Verbandssprecher Berger sagte: „Nicht jeder wird die Erhöhung verstehen.“"),
+        ("de", "Die Bundesnetzagentur kritisierte die Pläne."),
+        ("en", "The company spends $53 million per week on the Berlin site."),
+        ("en", "The regional water authority approved the additional wells."),
+        ("en", "Here are the key points:"),
+    ]
+
+    Result = tuple[tuple[Check, ...], tuple[Evidence, ...]]
+
+    def work(_: int) -> list[Result]:
+        out: list[Result] = []
+        for _round in range(5):
+            for language, bullet in bullets:
+                article = CHECKS_DE if language == "de" else CHECKS_EN
+                out.append(run_checks(article, [bullet], ONE, language))
+        return out
+
+    expected = work(0)
+    assert all(flags for flags, _ in expected)  # every bullet is flagged: the test can fail
+    barrier = threading.Barrier(16)
+
+    def start(i: int) -> list[Result]:
+        barrier.wait()
+        return work(i)
+
+    stem.cache_clear()  # so the threads stem at the same time instead of reading the cache
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            results = list(pool.map(start, range(16)))
+    finally:
+        sys.setswitchinterval(interval)
+    assert all(result == expected for result in results)
+
+
+def test_a_figure_swapped_within_its_sentence_is_flagged() -> None:
+    article = Article(
+        url="u",
+        final_url="u",
+        title=None,
+        language="de",
+        text="Das Gerät läuft 20 Stunden, bei voller Helligkeit nur 6 Stunden. Es kostet 90 Euro.",
+    )
+    swapped = "Das Gerät läuft bei voller Helligkeit 20 Stunden."
+    checks, evidence = run_checks(article, [swapped], ONE, "de")
+    assert [(c.kind, c.text, c.params) for c in checks] == [("number", "20", {"says": "6"})]
+    assert evidence[0].sentence.startswith("Das Gerät läuft 20 Stunden")
+    faithful = "Bei voller Helligkeit läuft das Gerät nur sechs Stunden."
+    assert run_checks(article, [faithful], ONE, "de")[0] == ()
+
+
+def test_a_name_in_apposition_is_checked_but_not_what_a_genitive_owns() -> None:
+    assert _flags(CHECKS_DE, "Auch der Fahrgastverband Kundenrat kritisierte die Pläne.", "de") == [
+        ("name", "Fahrgastverband Kundenrat", "")
+    ]
+    assert _flags(CHECKS_DE, "Kaisers Firma erhöht die Ticketpreise um 5,7 Prozent.", "de") == []
+
+
+def test_a_misattributed_quote_shows_the_sentence_where_it_is_said() -> None:
+    bullet = "Verbandssprecher Berger sagte: „Nicht jeder wird die Erhöhung verstehen.“"
+    checks, evidence = run_checks(CHECKS_DE, [bullet], ONE, "de")
+    assert [c.kind for c in checks] == ["attribution"]
+    assert checks[0].sentence("en") == (
+        "Check who said “Nicht jeder wird die Erhöhung verstehen.”: in the article it is "
+        "Kaiser, not Berger"
+    )
+    assert evidence[0].sentence.startswith("„Nicht jeder wird die Erhöhung verstehen")
+    assert "sagte Kaiser" in evidence[0].sentence

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import random
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import snowballstemmer  # type: ignore[import-untyped]  # no type information shipped
+
 from bot.summarizer.text import (
     clean_paragraphs,
+    content_stems,
     detect_language,
     estimate_tokens,
     split_sentences,
+    stem,
     trim_to_budget,
 )
 
@@ -100,3 +110,92 @@ def test_a_quotation_is_not_split_into_sentences() -> None:
     ]
     # An unclosed mark does not swallow the rest of the paragraph.
     assert split_sentences("Then „unclosed. Next one.", "de") == ["Then „unclosed.", "Next one."]
+
+
+# --- thread safety --------------------------------------------------------------------------
+
+
+def _hammer(work: Callable[[int], list[str]], threads: int = 16) -> list[list[str]]:
+    """Run ``work(i)`` on ``threads`` threads at once, with very frequent thread switches."""
+    barrier = threading.Barrier(threads)
+
+    def run(i: int) -> list[str]:
+        barrier.wait()
+        return work(i)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible to provoke races
+    try:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            return list(pool.map(run, range(threads)))
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def _words(count: int, seed: int) -> list[str]:
+    base = [
+        "Bundesnetzagentur",
+        "Geschäftsführerinnen",
+        "Verhandlungen",
+        "Untersuchungsausschüsse",
+        "Regierungserklärungen",
+        "Kanzlerkandidaten",
+        "Ministerpräsidentinnen",
+        "Verkehrsverbünde",
+        "internationalization",
+        "hospitalizations",
+        "electrifications",
+        "conditionally",
+    ]
+    rng = random.Random(seed)
+    return [
+        rng.choice(base) + "".join(rng.choice("aeiouäöüsnt") for _ in range(rng.randint(1, 6)))
+        for _ in range(count)
+    ]
+
+
+def test_stems_are_right_when_many_threads_stem_at_once() -> None:
+    # Each thread stems its own words (so the stem cache cannot hide a race) in two languages;
+    # the results must equal one thread's, stemmed before, with a private stemmer.
+    words = {i: _words(400, i) for i in range(16)}
+    expected = {
+        i: [
+            snowballstemmer.stemmer(algorithm).stemWord(w.casefold())
+            for w in words[i]
+            for algorithm in ("german", "english")
+        ]
+        for i in words
+    }
+    stem.cache_clear()
+
+    def work(i: int) -> list[str]:
+        return [stem(w, language) for w in words[i] for language in ("de", "en")]
+
+    results = _hammer(work)
+    assert results == [expected[i] for i in range(16)]
+    # and what the cache kept is right too
+    assert _hammer(work) == [expected[i] for i in range(16)]
+
+
+def test_checks_give_the_same_results_from_many_threads() -> None:
+    article = (
+        "Die Bundesnetzagentur hat am Montag 12 Anträge geprüft. Die Geschäftsführerin sagte: "
+        "„Nicht jeder wird Erfolg haben.“ Insgesamt flossen 5,7 Milliarden Euro."
+    )
+    bullets_by_thread = {
+        i: [f"Die Netzagentur prüfte {i + 3} Anträge von {w}." for w in _words(20, 100 + i)]
+        for i in range(16)
+    }
+
+    def work(i: int) -> list[str]:
+        out = []
+        for bullet in bullets_by_thread[i]:
+            out.append(repr(sorted(content_stems(bullet, "de"))))
+            out.append(repr(detect_language(bullet + " " + article).language))
+            out.append(repr(split_sentences(article + " " + bullet, "de")))
+        return out
+
+    stem.cache_clear()
+    expected = [work(i) for i in range(16)]
+    stem.cache_clear()
+    assert _hammer(work) == expected

@@ -356,3 +356,25 @@ def test_post_for_review_that_fails_to_post_can_be_tried_again(
     assert not world.workflow.post_for_review(draft.id, reporter)
     stored = world.store.get_draft(draft.id)
     assert stored is not None and stored.bot_message_ts is None  # the reservation is released
+
+
+def test_an_edit_is_checked_again_against_its_supporting_sentences(world: World) -> None:
+    [draft] = world.message("1.1", "https://news.example/a")
+    world.work()
+    edited = ["The council voted 15 to 5.", "It opens in 2028."]
+    assert world.workflow.save_edit(draft.id, actor(EDITOR), base_revision=1, bullets=edited)
+    revision = world.store.get_revision(draft.id)
+    assert revision is not None
+    numbers = [c for c in revision.checks if c["kind"] == "number"]
+    assert numbers == [
+        {
+            "kind": "number",
+            "bullet": 0,
+            "text": "15",
+            "message_key": "check.number_differs",
+            "params": {"says": "14"},
+        }
+    ]
+    # the card shows each edited bullet's supporting sentence again
+    assert [e["bullet"] for e in revision.evidence] == [0, 1]
+    assert "14 to 5" in revision.evidence[0]["sentence"]

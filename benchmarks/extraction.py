@@ -1,6 +1,6 @@
 """Extraction quality and speed: our extractor next to trafilatura's defaults, on both dev sets.
 
-    .venv/bin/python -m benchmarks.extraction --data /work/shared/extraction [--limit N]
+    .venv/bin/python -m benchmarks.extraction --data ../shared/extraction [--limit N]
 
 The data folder's README defines the sets and the metrics, implemented here exactly:
 
@@ -34,6 +34,7 @@ from typing import Any
 
 import trafilatura
 
+from benchmarks.harness import missing_data
 from bot.articles.charset import decode_html
 from bot.articles.errors import ArticleError
 from bot.articles.extract import count_words, extract_article
@@ -399,6 +400,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--details", type=Path, help="write per-page diagnostics (JSON lines)")
     args = parser.parse_args(argv)
+    problem = missing_data(
+        args.data, "scrapinghub/ground-truth.json", "trafilatura-eval/evaldata.json"
+    )
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     configure_logging("warning", "console")
 
     names = args.only or list(EXTRACTORS)

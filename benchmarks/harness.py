@@ -19,6 +19,22 @@ from tests.fakes.bot_process import BotProcess
 ROOT = Path(__file__).parents[1]
 
 
+def missing_data(data: Path, *needed: str) -> str | None:
+    """One sentence naming the first thing missing under ``data``, or None when all is there.
+
+    The benchmark data is not in the repository (the page contents belong to their
+    publishers): the README's "Measured" section says where each set comes from.
+    """
+    for name in needed:
+        path = data / name
+        if not path.exists():
+            return (
+                f"Benchmark data not found: {path} does not exist; see the README's "
+                "'Benchmark data' section for where it comes from."
+            )
+    return None
+
+
 class Serve(BotProcess):
     """``python -m bot serve`` on a loopback port (a free one unless given); log lines kept."""
 

@@ -1,6 +1,6 @@
 """Summary cost and speed: input tokens per summary, cache share, and our own time.
 
-    .venv/bin/python -m benchmarks.summarize --data /work/shared [--runs 30]
+    .venv/bin/python -m benchmarks.summarize --data ../shared [--runs 30]
 
 Articles: the seed article (``seed-article.txt``, German, with its AI-summary box on top) and
 the longest German and English article bodies of the scrapinghub extraction set.
@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.harness import missing_data
 from bot.domain import Article
 from bot.logs import configure_logging
 from bot.settings import load_settings
@@ -180,6 +181,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--min-cacheable", type=int, default=512)
     args = parser.parse_args(argv)
+    problem = missing_data(
+        args.data, "seed-article.txt", "extraction/scrapinghub/ground-truth.json"
+    )
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     configure_logging("error", "console", stream=sys.stderr)
 
     articles = load_articles(args.data)

@@ -33,6 +33,25 @@ _ARTICLE_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 
 StateCounts = Callable[[], Mapping[str, Mapping[str, int]]]
 
+# The label values each labelled counter carries: one set, used for the help texts of
+# ``/metrics`` and listed the same way in the README (tests/test_metrics.py holds all three,
+# and the code that records them, together).
+DRAFT_OUTCOMES = ("ready", "refused", "retrying", "crashed", "duplicate", "lease_lost")
+DELIVERY_OUTCOMES = ("delivered", "retry", "refused", "gave_up", "gone")
+TOKEN_KINDS = ("input", "output", "cache_write", "cache_read")
+SLACK_REQUEST_KINDS = (
+    "event:<type>",
+    "block_actions",
+    "view_submission",
+    "view_closed",
+    "command",
+    "other",
+)
+
+
+def _values(values: Iterable[str]) -> str:
+    return ", ".join(values)
+
 
 class _StateCollector(Collector):
     """``newsbot_drafts{state}`` and ``newsbot_deliveries{state}`` from the database."""
@@ -65,13 +84,13 @@ class Metrics:
         r = self.registry
         self.slack_requests = Counter(
             "newsbot_slack_requests",
-            "Slack requests the app handled, by kind (event type, block_actions, …).",
+            f"Slack requests the app handled, by kind ({_values(SLACK_REQUEST_KINDS)}).",
             ["kind"],
             registry=r,
         )
         self.drafts_processed = Counter(
             "newsbot_drafts_processed",
-            "Drafts a summary worker finished, by outcome (ready, refused, crashed, …).",
+            f"Drafts a summary worker finished, by outcome ({_values(DRAFT_OUTCOMES)}).",
             ["outcome"],
             registry=r,
         )
@@ -90,7 +109,7 @@ class Metrics:
         )
         self.model_tokens = Counter(
             "newsbot_model_tokens",
-            "Tokens billed by the model API, by kind (input, output, cache_write, cache_read).",
+            f"Tokens billed by the model API, by kind ({_values(TOKEN_KINDS)}).",
             ["model", "kind"],
             registry=r,
         )
@@ -102,7 +121,7 @@ class Metrics:
         )
         self.delivery_attempts = Counter(
             "newsbot_delivery_attempts",
-            "Publishing webhook attempts by outcome (delivered, retry, failed).",
+            f"Publishing webhook attempts, by outcome ({_values(DELIVERY_OUTCOMES)}).",
             ["outcome"],
             registry=r,
         )

@@ -1,6 +1,6 @@
 """One typed settings object, read once in the composition root (``bot.__main__``).
 
-Every variable of the DESIGN's contract table lives here. Nothing reads the environment at
+Every variable of the README's Configuration table lives here. Nothing reads the environment at
 import time: call :func:`load_settings`, then :meth:`Settings.require` with what the command
 needs, so ``newsbot extract`` runs without any Slack or Anthropic key and a misconfigured
 ``serve`` fails with one message naming every missing or invalid variable.
@@ -106,7 +106,7 @@ class Settings(BaseSettings):
     # None: not sent, for models without effort support (e.g. claude-haiku-4-5).
     summary_effort: Literal["low", "medium", "high"] | None = "low"
     summary_extractive_disclaimer: str | None = None  # as SUMMARY_DISCLAIMER, for lead drafts
-    summary_prompt_dir: str | None = None  # None: the repository's prompts/ folder
+    summary_prompt_dir: str | None = None  # None: the prompts/ shipped with the package
     # USD per million tokens: input, output, 5-minute cache write, cache read. Defaults: Claude
     # Haiku 5.5 for prompts up to 100,000 tokens (platform.claude.com/docs/en/models/haiku-5-5/
     # overview, "Pricing"); longer prompts cost 5x, beyond SUMMARY_INPUT_TOKEN_BUDGET's range.

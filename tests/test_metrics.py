@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import urllib.request
 from decimal import Decimal
+from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -85,3 +87,47 @@ def test_metrics_endpoint_of_a_running_bot(flow: Flow) -> None:  # noqa: F811  #
         samples[("newsbot_model_tokens_total", (("kind", "output"), ("model", "claude-haiku-5-5")))]
         > 0
     )
+
+
+def _readme_label_values() -> dict[str, tuple[str, ...]]:
+    """``metric -> values`` from the README's /metrics table (rows with ``label: values``)."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    rows: dict[str, tuple[str, ...]] = {}
+    for metric, cell in re.findall(r"^  \| `(newsbot_\w+)` \| (.+) \|$", readme, re.MULTILINE):
+        for _label, values in re.findall(r"`?(\w+)`?: ((?:`[^`]+`(?:, )?)+)", cell):
+            rows[metric] = tuple(re.findall(r"`([^`]+)`", values))
+    return rows
+
+
+def test_one_set_of_label_values_in_the_help_texts_the_readme_and_the_code() -> None:
+    from bot.metrics import DELIVERY_OUTCOMES, DRAFT_OUTCOMES, SLACK_REQUEST_KINDS, TOKEN_KINDS
+    from bot.slack.listeners import _KNOWN_KINDS
+    from bot.workflow import trace
+
+    expected = {
+        "newsbot_slack_requests_total": SLACK_REQUEST_KINDS,
+        "newsbot_drafts_processed_total": DRAFT_OUTCOMES,
+        "newsbot_model_tokens_total": TOKEN_KINDS,
+        "newsbot_delivery_attempts_total": DELIVERY_OUTCOMES,
+    }
+    readme = _readme_label_values()
+    assert {name: readme.get(name) for name in expected} == expected
+
+    body, _ = Metrics().render()
+    helps = {
+        family.name: family.documentation
+        for family in text_string_to_metric_families(body.decode())
+    }
+    for name, values in expected.items():
+        assert helps[name.removesuffix("_total")].endswith(f"({', '.join(values)}).")
+
+    # What the code records is in the set.
+    source = (Path(__file__).parents[1] / "bot" / "workflow" / "drafts.py").read_text("utf-8")
+    assigned = set(re.findall(r'trace\.outcome(?:, trace\.code)? = "(\w+)"', source))
+    assert assigned == set(DRAFT_OUTCOMES)
+    assert set(trace._DELIVERY_OUTCOMES.values()) == set(DELIVERY_OUTCOMES)
+    kinds = {k for k in _KNOWN_KINDS if not k.startswith("event:")} | {"event:<type>", "other"}
+    assert kinds == set(SLACK_REQUEST_KINDS)
+    trace_source = Path(trace.__file__).read_text(encoding="utf-8")
+    [tokens] = re.findall(r"self\.tokens = \{(.*?)\}", trace_source, re.DOTALL)
+    assert tuple(re.findall(r'"(\w+)":', tokens)) == TOKEN_KINDS

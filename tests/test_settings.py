@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from bot.settings import ConfigError, load_settings
+from bot.settings import ConfigError, Settings, load_settings
 
 
 def test_defaults_need_no_secrets() -> None:
@@ -86,3 +87,40 @@ def test_empty_effort_means_not_sent(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load_settings().summary_effort is None
     monkeypatch.setenv("SUMMARY_EFFORT", "HIGH")
     assert load_settings().summary_effort == "high"
+
+
+ENV_EXAMPLE = Path(__file__).parents[1] / ".env.example"
+
+
+def test_env_example_names_only_real_settings_and_the_first_week_ones() -> None:
+    text = ENV_EXAMPLE.read_text(encoding="utf-8")
+    named = re.findall(r"^(?:# )?([A-Z][A-Z0-9_]+)=", text, re.MULTILINE)
+    fields = {name.upper() for name in Settings.model_fields}
+    assert set(named) <= fields
+    first_week = {
+        "SUMMARY_HEADING",
+        "SUMMARY_DISCLAIMER",
+        "SUMMARY_EXTRACTIVE_DISCLAIMER",
+        "SUMMARY_FALLBACK_ENGINE",
+        "SLACK_CHANNEL_ALLOWLIST",
+        "EDITOR_USER_IDS",
+        "PUBLISH_WEBHOOK_URL",
+        "BOT_LANGUAGE",
+    }
+    assert first_week <= set(named)
+
+
+def test_env_example_loads_as_is_and_with_every_example_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = ENV_EXAMPLE.read_text(encoding="utf-8")
+    (tmp_path / ".env").write_text(text, encoding="utf-8")
+    assert load_settings().slack_bot_token is not None
+    # Every commented example, switched on (the last of repeated ones wins), is valid too.
+    (tmp_path / ".env").write_text(
+        re.sub(r"^# ([A-Z][A-Z0-9_]+=)", r"\1", text, flags=re.MULTILINE), encoding="utf-8"
+    )
+    settings = load_settings()
+    assert settings.summary_fallback_engine == "extractive"
+    assert settings.slack_channel_allowlist == ["C0123ABCDEF", "C0456GHIJKL"]

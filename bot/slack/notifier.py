@@ -186,14 +186,14 @@ class SlackNotifier:
         no other message was recorded meanwhile)."""
         if draft.bot_message_ts is None and draft.source != "message":
             return True  # a private /summarize preview: nothing in the thread to repair
-        if draft.bot_message_ts is not None and draft.bot_message_ts.startswith("posting:"):
+        if draft.post_reserved_at is not None:
             return False  # "Post for review" is posting it right now
         message = self._render(draft)
         if draft.bot_message_ts is None:
             posted = self._post_answer(draft, message)
             if posted.value is None:
                 return False
-            if not self.store.swap_bot_message(draft.id, None, posted.value):
+            if not self.store.set_bot_message(draft.id, posted.value, only_if_unset=True):
                 log.warning("slack.card_posted_twice", draft_id=draft.id, ts=posted.value)
             return True
         ts = draft.bot_message_ts

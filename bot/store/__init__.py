@@ -25,6 +25,8 @@ API (``from bot.store import Store``)::
     store.drafts_for_message(team_id, channel, message_ts) -> list[Draft]
     store.find_recent_duplicate(*, team_id, channel, url, within, exclude_draft_id=None)
     store.set_bot_message(id, bot_message_ts) -> bool
+    store.reserve_post(id, *, stale_after) -> str | None   # "Post for review": one click wins
+    store.finish_post(id, token, bot_message_ts | None) -> bool   # remember the ts, or release
 
     # leased work (worker_id: unique per worker, e.g. host:pid:thread)
     store.claim_draft(worker_id, lease_s, exhausted=None) -> Draft | None

@@ -132,7 +132,10 @@ class DraftRow(Base):
     # A queued draft is claimable only from this time on (an automatic retry's delay).
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     auto_retries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    bot_message_ts: Mapped[str | None] = mapped_column(String(64))
+    bot_message_ts: Mapped[str | None] = mapped_column(String(64))  # only ever a Slack ts
+    # "Post for review" in flight: a random token owned by the click that reserved it.
+    post_reservation: Mapped[str | None] = mapped_column(String(32))
+    post_reserved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     instruction: Mapped[str | None] = mapped_column(Text)
     instruction_by: Mapped[str | None] = mapped_column(String(64))
     article_title: Mapped[str | None] = mapped_column(Text)

@@ -70,6 +70,8 @@ class Draft:
     # A queued draft waiting for an automatic retry is claimable from this time on.
     next_attempt_at: datetime | None = None
     auto_retries: int = 0
+    # Set while a "Post for review" click is posting the draft (see Store.reserve_post).
+    post_reserved_at: datetime | None = None
 
     def article(self) -> Article | None:
         """The stored article, or None before extraction or after the text was purged."""

@@ -81,6 +81,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -456,29 +457,66 @@ class Store:
             ).first()
             return _draft(row) if row is not None else None
 
-    def set_bot_message(self, draft_id: str, bot_message_ts: str) -> bool:
-        """Remember the thread reply the bot posted (and later updates) for this draft."""
+    def set_bot_message(
+        self, draft_id: str, bot_message_ts: str, *, only_if_unset: bool = False
+    ) -> bool:
+        """Remember the thread reply the bot posted (and later updates) for this draft.
+
+        ``only_if_unset``: a compare-and-set that keeps a ts recorded meanwhile (False then)."""
+        unset = DraftRow.bot_message_ts.is_(None) if only_if_unset else true()
         with self._write() as s:
             result = s.execute(
                 update(DraftRow)
-                .where(DraftRow.id == draft_id)
+                .where(DraftRow.id == draft_id, unset)
                 .values(bot_message_ts=bot_message_ts, updated_at=self._now())
                 .returning(DraftRow.id),
                 execution_options={"synchronize_session": False},
             )
             return result.first() is not None
 
-    def swap_bot_message(self, draft_id: str, expected: str | None, new: str | None) -> bool:
-        """Compare-and-set of the bot message ts: True only if it was ``expected``.
+    def reserve_post(self, draft_id: str, *, stale_after: timedelta) -> str | None:
+        """Reserve posting a ready, not yet posted draft for review; the reservation's token.
 
-        Lets exactly one of two racing clicks reserve the right to post a message."""
-        column = DraftRow.bot_message_ts
-        condition = column.is_(None) if expected is None else column == expected
+        A compare-and-set: of racing clicks (threads or processes) exactly one gets a token,
+        the others None. A reservation older than ``stale_after`` (its process died while
+        posting) may be taken over. ``bot_message_ts`` is not touched: it only ever holds a
+        Slack ts."""
+        now = self._now()
+        token = secrets.token_hex(16)
+        free = or_(
+            DraftRow.post_reservation.is_(None),
+            DraftRow.post_reserved_at < now - stale_after,
+        )
         with self._write() as s:
             result = s.execute(
                 update(DraftRow)
-                .where(DraftRow.id == draft_id, condition)
-                .values(bot_message_ts=new, updated_at=self._now())
+                .where(
+                    DraftRow.id == draft_id,
+                    DraftRow.state == "ready",
+                    DraftRow.bot_message_ts.is_(None),
+                    free,
+                )
+                .values(post_reservation=token, post_reserved_at=now, updated_at=now)
+                .returning(DraftRow.id),
+                execution_options={"synchronize_session": False},
+            )
+            return token if result.first() is not None else None
+
+    def finish_post(self, draft_id: str, token: str, bot_message_ts: str | None) -> bool:
+        """End the reservation ``token``: remember the posted message's ts, or (None) release
+        it so the reporter can try again. False if the reservation was not (any more) ours."""
+        values: dict[str, Any] = {
+            "post_reservation": None,
+            "post_reserved_at": None,
+            "updated_at": self._now(),
+        }
+        if bot_message_ts is not None:
+            values["bot_message_ts"] = bot_message_ts
+        with self._write() as s:
+            result = s.execute(
+                update(DraftRow)
+                .where(DraftRow.id == draft_id, DraftRow.post_reservation == token)
+                .values(**values)
                 .returning(DraftRow.id),
                 execution_options={"synchronize_session": False},
             )
@@ -1838,6 +1876,7 @@ def _draft(row: DraftRow) -> Draft:
         retracted_at=row.retracted_at,
         next_attempt_at=row.next_attempt_at,
         auto_retries=row.auto_retries,
+        post_reserved_at=row.post_reserved_at,
         version=row.version,
         created_at=row.created_at,
         updated_at=row.updated_at,

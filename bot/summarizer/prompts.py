@@ -1,4 +1,9 @@
-"""Prompt templates live as Markdown files in ``prompts/``; one function renders them all."""
+"""Prompt templates live as Markdown files in ``prompts/``; one function renders them all.
+
+The repository's top-level ``prompts/`` folder ships inside the package as
+``bot.prompt_templates`` (``pyproject.toml`` maps it), so an installed wheel finds the same
+templates through :mod:`importlib.resources`; ``SUMMARY_PROMPT_DIR`` points at another folder.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,14 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.summarizer.errors import SummarizerMisconfigured
 
-#: The repository's prompts folder (``bot/summarizer/prompts.py`` → ``<repo>/prompts``).
-DEFAULT_PROMPT_DIR = Path(__file__).resolve().parents[2] / "prompts"
+#: The package that holds the shipped templates (the repository's ``prompts/`` folder).
+PROMPT_PACKAGE = "bot.prompt_templates"
 
 TEMPLATE_FILES = {
     "system": "summary-system.md",
@@ -26,6 +33,22 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 class PromptError(SummarizerMisconfigured):
     """A template is missing, unreadable or uses a placeholder nobody supplies."""
+
+
+def default_prompt_dir() -> Traversable:
+    """The templates shipped with the package (in a checkout: the top-level ``prompts/``)."""
+    try:
+        return resources.files(PROMPT_PACKAGE)
+    except ModuleNotFoundError as exc:
+        # ``bot`` imported from a source checkout that has no install of its own (PYTHONPATH=.,
+        # or ``python -m bot`` in the repository beside a plain install): its own prompts/.
+        checkout = Path(__file__).resolve().parents[2] / "prompts"
+        if (checkout / TEMPLATE_FILES["system"]).is_file():
+            return checkout
+        raise PromptError(
+            f"the packaged prompt templates ({PROMPT_PACKAGE}) are missing: reinstall newsbot "
+            "or set SUMMARY_PROMPT_DIR"
+        ) from exc
 
 
 def placeholders(template: str) -> set[str]:
@@ -56,7 +79,8 @@ class PromptSet:
 
     @classmethod
     def load(cls, directory: str | Path | None = None) -> PromptSet:
-        folder = Path(directory) if directory else DEFAULT_PROMPT_DIR
+        """The templates in ``directory``, or (None) the ones shipped with the package."""
+        folder: Traversable = Path(directory) if directory else default_prompt_dir()
         texts: dict[str, str] = {}
         digest = hashlib.sha256()
         for name, filename in TEMPLATE_FILES.items():

@@ -67,6 +67,10 @@ AUTO_RETRY_CODES = frozenset(
     }
 )
 _MIN_IDLE_WAIT_S = 0.02
+# A "Post for review" reservation older than this belongs to a process that died while
+# posting; another click may take it over. Well above one Slack call with its retries
+# (30 s timeout, bot/slack/app.py).
+POST_RESERVATION_STALE = timedelta(minutes=5)
 
 
 def is_correction(draft: Draft) -> bool:
@@ -770,16 +774,18 @@ class DraftWorkflow:
         if revision is None:
             self._refuse(actor, draft, Refusal("review.not_ready"))
             return False
-        # Reserve the post first, so a double click (or two processes) posts only once.
-        marker = f"posting:{actor.user_id}"
-        if not self.store.swap_bot_message(draft.id, None, marker):
+        # Reserve the post first, so a double click (or two processes) posts only once. The
+        # reservation has its own columns: bot_message_ts only ever holds a real Slack ts.
+        token = self.store.reserve_post(draft.id, stale_after=POST_RESERVATION_STALE)
+        if token is None:
             self._refuse(actor, draft, Refusal("review.changed"))
             return False
         ts = None
         try:
             ts = self.notifier.post_for_review(draft, revision, actor)
         finally:
-            self.store.swap_bot_message(draft.id, marker, ts)
+            if not self.store.finish_post(draft.id, token, ts) and ts is not None:
+                log.warning("draft.post_reservation_lost", draft_id=draft.id, ts=ts)
         if ts is None:
             return False
         log.info("draft.posted_for_review", draft_id=draft.id, ts=ts)
@@ -791,6 +797,9 @@ class DraftWorkflow:
             return False
         if draft.bot_message_ts is not None:  # already posted for review: editors decide
             return False
+        reserved = draft.post_reserved_at
+        if reserved is not None and reserved > self.clock() - POST_RESERVATION_STALE:
+            return False  # being posted right now: editors will decide
         return self.store.reject(draft.id, actor.user_id, DISMISSED_REASON).won
 
     # --- App Home ---------------------------------------------------------------------------

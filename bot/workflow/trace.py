@@ -1,10 +1,10 @@
 """The canonical log line: one ``draft.finished`` event per draft a summary worker processed.
 
 Everything an on-call engineer asks about one draft, in one line to grep or aggregate: draft id,
-outcome (``ready``, ``refused``, ``crashed``, ``duplicate``, ``lease_lost``), the refusal code,
-host of the URL, words, model, tokens, cost, time spent fetching and extracting the article,
-in the model and in total, the model attempts and the worker's claim number. The same values
-feed the Prometheus metrics.
+outcome (``ready``, ``refused``, ``retrying``, ``crashed``, ``duplicate``, ``lease_lost``), the
+refusal code, host of the URL, words, model, tokens, cost, time spent fetching and extracting
+the article, in the model and in total, the model attempts and the worker's claim number. The
+same values feed the Prometheus metrics.
 """
 
 from __future__ import annotations

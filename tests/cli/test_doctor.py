@@ -15,7 +15,7 @@ from bot.cli import main
 from bot.cli.doctor import Check, Doctor, report
 from bot.settings import load_settings
 from bot.store import Store
-from bot.summarizer.prompts import DEFAULT_PROMPT_DIR, TEMPLATE_FILES
+from bot.summarizer.prompts import TEMPLATE_FILES, default_prompt_dir
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.static_http import StaticHTTP
@@ -243,7 +243,7 @@ def _prompt_copy(tmp_path: Path) -> Path:
     folder.mkdir()
     for filename in TEMPLATE_FILES.values():
         (folder / filename).write_text(
-            (DEFAULT_PROMPT_DIR / filename).read_text(encoding="utf-8"), encoding="utf-8"
+            (default_prompt_dir() / filename).read_text(encoding="utf-8"), encoding="utf-8"
         )
     return folder
 

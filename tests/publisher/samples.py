@@ -53,12 +53,12 @@ APPROVAL = EditorAction(
 )
 
 PUBLISH = PublishInput(
-    summary_id="d_01JN5Q2W3E4R5T6Y7U8I9O0P1",
+    summary_id="k3Qz8VbN2xLp7TfR",
     revision=2,
     article=ARTICLE,
     summary=SUMMARY,
     provenance=Provenance(
-        model="claude-haiku-5-5", prompt_version="sha256:3f9a1c2b", human_edited=True
+        model="claude-haiku-5-5", prompt_version="50aa2abc03a7", human_edited=True
     ),
     approval=APPROVAL,
 )

@@ -21,7 +21,9 @@ import urllib3
 from bot.publisher.client import WebhookClient
 from bot.publisher.payload import APPROVED, RETRACTED, UPDATED, build_payload, encode_payload
 from bot.publisher.policy import Outcome
-from bot.publisher.signing import Signer
+from bot.publisher.signing import Signer, new_webhook_id
+from bot.store import new_id
+from bot.summarizer.prompts import PromptSet
 from tests.publisher.samples import DOCS, OLD_SECRET, PUBLISH, RETRACT, SECRET, schema
 
 
@@ -138,3 +140,28 @@ def test_the_receiver_example_names_a_missing_secret_and_a_bad_port(
         example.main(["eighty"])
     assert exited.value.code == 2
     assert "argument PORT: invalid int value: 'eighty'" in capsys.readouterr().err
+
+
+def test_example_ids_in_the_docs_look_like_real_ones() -> None:
+    text = (DOCS / "webhook.md").read_text(encoding="utf-8")
+    approved, retracted = (
+        json.loads(b) for b in re.findall(r"```json\n(.*?)\n```", text, re.DOTALL)
+    )
+    real_id, real_msg = new_id(), new_webhook_id()
+    real_version = PromptSet.load().version
+    for data in (approved["data"], retracted["data"]):
+        summary_id = data["summary_id"]
+        assert len(summary_id) == len(real_id) and summary_id.isascii() and summary_id.isalnum()
+        action = data.get("approval") or data["retraction"]
+        assert re.fullmatch(r"U[A-Z0-9]{8,10}", action["editor_id"])
+        assert re.fullmatch(r"C[A-Z0-9]{8,10}", action["channel_id"])
+        assert re.fullmatch(r"\d{10}\.\d{6}", action["thread_ts"])
+    version = approved["data"]["provenance"]["prompt_version"]
+    assert len(version) == len(real_version) and re.fullmatch(r"[0-9a-f]+", version)
+    permalink = approved["data"]["approval"]["permalink"]
+    ts = approved["data"]["approval"]["thread_ts"]
+    assert permalink.endswith(
+        f"/archives/{approved['data']['approval']['channel_id']}/p{ts.replace('.', '')}"
+    )
+    messages = re.findall(r"msg_[0-9A-Za-z]+", text)
+    assert messages and all(len(m) == len(real_msg) and m[4:].isalnum() for m in messages)

@@ -44,7 +44,7 @@ def test_approved_payload_has_the_documented_shape(
     assert payload["type"] == "summary.approved"
     assert payload["timestamp"] == "2025-03-01T13:05:09Z"
     data = payload["data"]
-    assert (data["summary_id"], data["revision"]) == ("d_01JN5Q2W3E4R5T6Y7U8I9O0P1", 2)
+    assert (data["summary_id"], data["revision"]) == ("k3Qz8VbN2xLp7TfR", 2)
     assert data["article"] == {
         "url": "https://www.example-zeitung.de/politik/haushalt-2025-100.html",
         "title": "Bundestag beschließt Haushalt für 2025",
@@ -56,7 +56,7 @@ def test_approved_payload_has_the_documented_shape(
     assert data["summary"]["disclaimer"].startswith("Diese Zusammenfassung")
     assert data["provenance"] == {
         "model": "claude-haiku-5-5",
-        "prompt_version": "sha256:3f9a1c2b",
+        "prompt_version": "50aa2abc03a7",
         "ai_generated": True,
         "human_edited": True,
     }

@@ -143,7 +143,7 @@ class Flow:
 
     def button_value(self, draft: Draft, action_id: str) -> str | None:
         """The ``value`` of the card's ``action_id`` button, as the fake Slack holds it."""
-        if draft.bot_message_ts is None or draft.bot_message_ts.startswith("posting:"):
+        if draft.bot_message_ts is None:
             return None
         message = self.slack.message(draft.channel, draft.bot_message_ts)
         for block in message.blocks or []:

@@ -7,6 +7,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -139,6 +140,22 @@ def test_event_dedupe_under_a_race(store: Store) -> None:
     for n in range(10):
         firsts = race(THREADS, lambda i, n=n: store.record_event(f"Ev{n:04d}"))  # type: ignore[misc]  # default-arg binding in a lambda
         assert sorted(firsts) == [False] * (THREADS - 1) + [True]
+
+
+def test_racing_post_for_review_reservations_exactly_one_wins(store: Store) -> None:
+    for n in range(5):
+        ready = draft_in(store, "ready")
+
+        def reserve(i: int, d: str = ready.id) -> str | None:
+            return store.reserve_post(d, stale_after=timedelta(minutes=5))
+
+        tokens = [t for t in race(THREADS, reserve) if t is not None]
+        assert len(tokens) == 1
+        # Every loser's finish is refused; the winner's ts is the one stored.
+        assert not store.finish_post(ready.id, "not-the-token", f"1700000000.{n:06d}")
+        assert store.finish_post(ready.id, tokens[0], f"1700000001.{n:06d}")
+        posted = store.get_draft(ready.id)
+        assert posted is not None and posted.bot_message_ts == f"1700000001.{n:06d}"
 
 
 # --- several processes ----------------------------------------------------------------------

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, timedelta
 
-from bot.store import Created, DraftRequest, Store, new_id, url_key
+import pytest
+
+from bot.store import Created, DraftRequest, DraftState, Store, new_id, url_key
 from tests.store.conftest import FakeClock
 from tests.store.helpers import draft_in, new_draft
 
@@ -145,6 +147,59 @@ def test_set_bot_message(store: Store) -> None:
     assert stored is not None and stored.bot_message_ts == "1700000001.000200"
     assert not store.set_bot_message("no-such-draft", "1.2")
     assert store.get_draft("no-such-draft") is None
+
+
+def test_reserve_post_is_won_once_and_keeps_the_ts_field_a_slack_ts(store: Store) -> None:
+    draft = draft_in(store, "ready")
+    token = store.reserve_post(draft.id, stale_after=timedelta(minutes=5))
+    assert token is not None
+    assert store.reserve_post(draft.id, stale_after=timedelta(minutes=5)) is None  # 2nd click
+    reserved = store.get_draft(draft.id)
+    assert reserved is not None
+    assert reserved.bot_message_ts is None and reserved.post_reserved_at is not None
+    assert store.finish_post(draft.id, token, "1700000001.000300")
+    posted = store.get_draft(draft.id)
+    assert posted is not None
+    assert posted.bot_message_ts == "1700000001.000300" and posted.post_reserved_at is None
+    assert store.reserve_post(draft.id, stale_after=timedelta(minutes=5)) is None  # posted
+    assert not store.finish_post(draft.id, token, "1700000001.000999")  # token used up
+    again = store.get_draft(draft.id)
+    assert again is not None and again.bot_message_ts == "1700000001.000300"
+
+
+def test_a_released_post_reservation_can_be_taken_again(store: Store) -> None:
+    draft = draft_in(store, "ready")
+    token = store.reserve_post(draft.id, stale_after=timedelta(minutes=5))
+    assert token is not None
+    assert store.finish_post(draft.id, token, None)  # Slack refused: released
+    released = store.get_draft(draft.id)
+    assert released is not None
+    assert released.bot_message_ts is None and released.post_reserved_at is None
+    assert store.reserve_post(draft.id, stale_after=timedelta(minutes=5)) is not None
+
+
+def test_a_stale_post_reservation_is_taken_over_and_the_old_owner_loses(
+    store: Store, clock: FakeClock
+) -> None:
+    draft = draft_in(store, "ready")
+    dead = store.reserve_post(draft.id, stale_after=timedelta(minutes=5))
+    assert dead is not None
+    clock.advance(299)
+    assert store.reserve_post(draft.id, stale_after=timedelta(minutes=5)) is None
+    clock.advance(2)
+    alive = store.reserve_post(draft.id, stale_after=timedelta(minutes=5))
+    assert alive is not None and alive != dead
+    assert not store.finish_post(draft.id, dead, "1700000001.000400")
+    assert store.finish_post(draft.id, alive, "1700000001.000500")
+    stored = store.get_draft(draft.id)
+    assert stored is not None and stored.bot_message_ts == "1700000001.000500"
+
+
+@pytest.mark.parametrize("state", ["queued", "working", "failed", "rejected", "approved"])
+def test_only_ready_drafts_can_be_reserved_for_posting(store: Store, state: DraftState) -> None:
+    draft = draft_in(store, state)
+    assert store.reserve_post(draft.id, stale_after=timedelta(minutes=5)) is None
+    assert store.reserve_post("no-such-draft", stale_after=timedelta(minutes=5)) is None
 
 
 def test_record_event_is_true_only_the_first_time(store: Store, clock: FakeClock) -> None:

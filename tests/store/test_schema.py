@@ -17,6 +17,7 @@ from bot.store import Store
 from bot.store.engine import WRITE_OPTION, build_engine, normalize_url, safe_url
 from bot.store.migrate import alembic_config, head_revision
 from bot.store.models import Base
+from tests.store.helpers import new_draft
 
 
 def test_upgrade_creates_the_schema(db_url: str) -> None:
@@ -49,6 +50,24 @@ def test_downgrade_to_nothing_and_back(db_url: str) -> None:
             assert inspect(conn).get_table_names() == ["alembic_version"]
         assert store.schema_revision() is None
         assert store.upgrade() == head_revision()
+
+
+def test_upgrade_clears_a_post_marker_left_in_the_ts_field(db_url: str) -> None:
+    """Before 0005 a crashed "Post for review" left ``posting:<user>`` in bot_message_ts."""
+    with Store(db_url) as store:
+        store.upgrade()
+        stuck = new_draft(store)
+        posted = new_draft(store)
+        with store._engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                command.downgrade(alembic_config(conn), "0004")
+        assert store.set_bot_message(stuck.id, "posting:U0REPORTER")
+        assert store.set_bot_message(posted.id, "1700000001.000100")
+        assert store.upgrade() == head_revision()
+        after_stuck, after_posted = store.get_draft(stuck.id), store.get_draft(posted.id)
+    assert after_stuck is not None and after_stuck.bot_message_ts is None
+    assert after_posted is not None and after_posted.bot_message_ts == "1700000001.000100"
 
 
 def test_concurrent_upgrades_all_succeed(db_url: str) -> None:

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.summarizer.prompts import (
-    DEFAULT_PROMPT_DIR,
     TEMPLATE_FILES,
     PromptError,
     PromptSet,
+    default_prompt_dir,
     render,
 )
 from bot.summarizer.request import build_request, prepare_article
 from bot.summarizer.types import HouseStyle
 from tests.summarizer.conftest import seed_article
+
+REPO_PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 
 
 def test_render_fills_placeholders() -> None:
@@ -54,13 +57,25 @@ def test_repository_prompts_load_and_render_without_leftovers() -> None:
 
 def test_version_is_a_hash_of_the_files_and_changes_with_them(tmp_path: Path) -> None:
     for filename in TEMPLATE_FILES.values():
-        shutil.copy(DEFAULT_PROMPT_DIR / filename, tmp_path / filename)
+        shutil.copy(REPO_PROMPTS / filename, tmp_path / filename)
     original = PromptSet.load(tmp_path)
-    assert original.version == PromptSet.load(DEFAULT_PROMPT_DIR).version
+    assert original.version == PromptSet.load(REPO_PROMPTS).version
 
     task = tmp_path / TEMPLATE_FILES["task"]
     task.write_text(task.read_text(encoding="utf-8") + "\nBe brief.\n", encoding="utf-8")
     assert PromptSet.load(tmp_path).version != original.version
+
+
+def test_the_default_templates_are_the_repositorys_prompts_folder_shipped_as_package_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # found through the package, not the working directory
+    shipped = default_prompt_dir()
+    for filename in TEMPLATE_FILES.values():
+        assert (shipped / filename).read_text(encoding="utf-8") == (
+            REPO_PROMPTS / filename
+        ).read_text(encoding="utf-8")
+    assert PromptSet.load().version == PromptSet.load(REPO_PROMPTS).version
 
 
 def test_missing_template_file_is_a_configuration_error(tmp_path: Path) -> None:
@@ -70,9 +85,25 @@ def test_missing_template_file_is_a_configuration_error(tmp_path: Path) -> None:
 
 def test_a_template_with_an_unknown_placeholder_fails_at_render(tmp_path: Path) -> None:
     for filename in TEMPLATE_FILES.values():
-        shutil.copy(DEFAULT_PROMPT_DIR / filename, tmp_path / filename)
+        shutil.copy(REPO_PROMPTS / filename, tmp_path / filename)
     (tmp_path / TEMPLATE_FILES["system"]).write_text("Use {{tone}} tone.", encoding="utf-8")
     prompts = PromptSet.load(tmp_path)
     prepared = prepare_article(seed_article(), prompts, HouseStyle(), budget_tokens=6000)
     with pytest.raises(PromptError, match="tone"):
         build_request(prompts, HouseStyle(), prepared)
+
+
+def test_a_source_checkout_without_an_install_of_its_own_reads_its_prompts_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.summarizer.prompts as module
+
+    def not_installed(package: str) -> Path:
+        raise ModuleNotFoundError(f"No module named {package!r}", name=package)
+
+    monkeypatch.setattr(importlib.resources, "files", not_installed)
+    assert PromptSet.load().version == PromptSet.load(REPO_PROMPTS).version
+    # Neither installed nor in a checkout: one sentence saying what to do.
+    monkeypatch.setattr(module, "__file__", str(tmp_path / "bot" / "summarizer" / "prompts.py"))
+    with pytest.raises(PromptError, match="reinstall newsbot or set SUMMARY_PROMPT_DIR"):
+        PromptSet.load()

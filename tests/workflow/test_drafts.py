@@ -328,16 +328,27 @@ def test_post_for_review_double_click_posts_once(
     posts: list[str] = []
     inner: list[bool] = []
 
+    seen: list[Draft | None] = []
+    dismissed: list[bool] = []
+
     def post(d: Draft, revision: Revision, actor: Actor) -> str | None:
         posts.append(d.id)
         # The second click arrives while the first is still posting.
         inner.append(world.workflow.post_for_review(d.id, actor))
+        # Meanwhile the ts field holds no marker (readers take it for a Slack ts), and the
+        # preview cannot be dismissed under the post.
+        seen.append(world.store.get_draft(d.id))
+        dismissed.append(world.workflow.dismiss(d.id, actor))
         return "1700000000.000901"
 
     monkeypatch.setattr(world.notes, "post_for_review", post)
     assert world.workflow.post_for_review(draft.id, reporter)
     assert posts == [draft.id]
     assert inner == [False]
+    [during] = seen
+    assert during is not None and during.bot_message_ts is None
+    assert during.post_reserved_at is not None and during.state == "ready"
+    assert dismissed == [False]
     assert ("refuse", (REPORTER, "review.changed", None)) in world.notes.calls
     stored = world.store.get_draft(draft.id)
     assert stored is not None and stored.bot_message_ts == "1700000000.000901"
@@ -356,6 +367,48 @@ def test_post_for_review_that_fails_to_post_can_be_tried_again(
     assert not world.workflow.post_for_review(draft.id, reporter)
     stored = world.store.get_draft(draft.id)
     assert stored is not None and stored.bot_message_ts is None  # the reservation is released
+    assert stored.post_reserved_at is None
+    monkeypatch.setattr(world.notes, "post_for_review", lambda d, r, a: "1700000000.000902")
+    assert world.workflow.post_for_review(draft.id, reporter)  # the next click posts
+    posted = world.store.get_draft(draft.id)
+    assert posted is not None and posted.bot_message_ts == "1700000000.000902"
+
+
+def test_post_for_review_clicked_from_many_threads_posts_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reporter = Actor(user_id=REPORTER, channel="C1", team_id="T1")
+    draft = world.workflow.request_summary(
+        team_id="T1", channel="C1", actor=reporter, url="https://news.example/t", response_url="r"
+    )
+    assert world.work() is not None
+    posts: list[str] = []
+    lock = threading.Lock()
+
+    def post(d: Draft, revision: Revision, actor: Actor) -> str | None:
+        with lock:
+            posts.append(d.id)
+        return "1700000000.000903"
+
+    monkeypatch.setattr(world.notes, "post_for_review", post)
+    barrier = threading.Barrier(8)
+    results: list[bool] = []
+
+    def click() -> None:
+        barrier.wait()
+        won = world.workflow.post_for_review(draft.id, reporter)
+        with lock:
+            results.append(won)
+
+    threads = [threading.Thread(target=click) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert posts == [draft.id]
+    assert sorted(results) == [False] * 7 + [True]
+    stored = world.store.get_draft(draft.id)
+    assert stored is not None and stored.bot_message_ts == "1700000000.000903"
 
 
 def test_an_edit_is_checked_again_against_its_supporting_sentences(world: World) -> None:

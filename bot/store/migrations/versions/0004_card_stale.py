@@ -1,7 +1,7 @@
 """Cards Slack did not take: when the draft's thread message fell behind the database, how
 often that was recorded, and until when a repairer holds it.
 
-Revision ID: 0004_i10_delivery_card_stale
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-04
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 TIMESTAMP = sa.DateTime(timezone=True)
 
-revision: str = "0004_i10_delivery_card_stale"
+revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

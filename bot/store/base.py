@@ -12,6 +12,7 @@ import string
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
@@ -303,22 +304,16 @@ class StoreBase:
         return Outcome(won=False, draft=to_draft(row) if row is not None else None)
 
     def _add_revision(self, s: Session, draft_id: str, number: int, new: NewRevision) -> Revision:
+        revision = new.as_revision(draft_id, number, self._now())
+        values = {f.name: getattr(revision, f.name) for f in fields(revision)}
         row = RevisionRow(
-            draft_id=draft_id,
-            number=number,
-            kind=new.kind,
-            bullets=list(new.bullets),
-            heading=new.heading,
-            language=new.language,
-            author=new.author,
-            model=new.model,
-            prompt_version=new.prompt_version,
-            engine=new.engine,
-            instruction=new.instruction,
-            checks=jsonable(new.checks),
-            evidence=jsonable(new.evidence),
-            usage=jsonable(new.usage),
-            created_at=self._now(),
+            **{
+                **values,
+                "bullets": list(revision.bullets),
+                "checks": jsonable(revision.checks),
+                "evidence": jsonable(revision.evidence),
+                "usage": jsonable(revision.usage),
+            }
         )
         s.add(row)
         s.flush()

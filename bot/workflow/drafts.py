@@ -404,7 +404,7 @@ class DraftWorkflow:
             return
         number = (draft.current_revision or 0) + 1
         shown = replace(draft, state="ready", current_revision=number, last_error_code=None)
-        self.notifier.ready(shown, _preview_revision(draft.id, number, new))
+        self.notifier.ready(shown, new.as_revision(draft.id, number, utcnow()))
         outcome = self.store.complete(draft.id, worker_id, new)
         if not outcome.won:
             log.warning("draft.complete_refused", draft_id=draft.id, worker=worker_id)
@@ -929,27 +929,6 @@ def _state_refusal(draft: Draft) -> Refusal:
     if draft.state == "ready":
         return Refusal("review.changed")
     return Refusal("review.not_ready")
-
-
-def _preview_revision(draft_id: str, number: int, new: NewRevision) -> Revision:
-    """The revision as the store will record it, to show it before the commit."""
-    return Revision(
-        draft_id=draft_id,
-        number=number,
-        kind=new.kind,
-        bullets=tuple(new.bullets),
-        heading=new.heading,
-        language=new.language,
-        author=new.author,
-        model=new.model,
-        prompt_version=new.prompt_version,
-        engine=new.engine,
-        instruction=new.instruction,
-        checks=new.checks,
-        evidence=new.evidence,
-        usage=new.usage,
-        created_at=utcnow(),
-    )
 
 
 class _Heartbeat:

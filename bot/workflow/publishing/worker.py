@@ -18,7 +18,7 @@ and expired-lease rows are simply claimable.
 No webhook configured: :meth:`bot.publisher.WebhookClient.from_settings` returns None, the
 approve path then passes ``payload=None`` to ``store.approve`` (the approval is recorded, no
 outbox row; the thread shows ``publish.not_configured``), and :func:`start_publish_workers`
-starts no thread. That decision lives in the approve path (``bot/workflow/drafts.py``),
+starts no thread. That decision lives in the approve path (``bot/workflow/drafts/review.py``),
 driven by ``ApprovalPayloads.from_settings`` returning None.
 
 The thread's "Publishing…" line (``bot.publisher.status.PUBLISHING``) is shown by the approve

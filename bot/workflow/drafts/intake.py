@@ -5,7 +5,6 @@ drafts (the workers are woken), and a ``/summarize`` preview posted for review o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from bot.logs import get_logger
 from bot.store import Draft, DraftRequest
@@ -17,9 +16,6 @@ from bot.workflow.drafts.values import (
     IncomingMessage,
     Refusal,
 )
-
-if TYPE_CHECKING:
-    pass
 
 log = get_logger(__name__)
 

@@ -8,7 +8,6 @@ import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from bot.domain import UserFacingError
 from bot.logs import get_logger
@@ -22,9 +21,6 @@ from bot.workflow.drafts.values import (
     auto_retry_delay,
 )
 from bot.workflow.trace import DraftTrace
-
-if TYPE_CHECKING:
-    pass
 
 log = get_logger(__name__)
 

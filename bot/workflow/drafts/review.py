@@ -5,7 +5,7 @@ regenerate, reject, retract, retry, retry publishing; and App Home's queue.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.publisher import APPROVED, UPDATED, EventType
 from bot.store import Outcome
@@ -20,9 +20,6 @@ from bot.workflow.drafts.values import (
     Review,
     is_correction,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 class ReviewActions(WorkflowBase):

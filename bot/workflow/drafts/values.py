@@ -10,13 +10,10 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from bot.domain import Article
 from bot.store import Draft, Revision
-
-if TYPE_CHECKING:
-    pass
 
 SYSTEM_ACTOR = "system"
 

@@ -7,15 +7,11 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from typing import TYPE_CHECKING
 
 from bot.logs import get_logger
 from bot.store import Draft
 from bot.workflow.drafts.values import _MIN_IDLE_WAIT_S
 from bot.workflow.drafts.workflow import DraftWorkflow
-
-if TYPE_CHECKING:
-    pass
 
 log = get_logger(__name__)
 

@@ -6,16 +6,15 @@
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
-import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
+
+from tests.fakes.bot_process import BotProcess
 
 ROOT = Path(__file__).parents[1]
 
@@ -36,27 +35,15 @@ def missing_data(data: Path, *needed: str) -> str | None:
     return None
 
 
-class Serve:
+class Serve(BotProcess):
     """``python -m bot serve`` on a loopback port (a free one unless given); log lines kept."""
 
     def __init__(
         self, env: dict[str, str], *, port: int | None = None, name: str = "serve"
     ) -> None:
         self.name = name
-        self.events: list[dict[str, Any]] = []
         self.port = port if port is not None else free_port()
-        self.process = subprocess.Popen(  # noqa: S603  # our own interpreter and module
-            [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stderr is not None
-        self._reader = threading.Thread(target=self._read, args=(self.process.stderr,), daemon=True)
-        self._reader.start()
+        super().__init__(["serve", "--host", "127.0.0.1", "--port", str(self.port)], env)
         self.started = time.monotonic()
         self.url = f"http://127.0.0.1:{self.port}/slack/events"
         self.last_rss_mb = float("nan")
@@ -66,16 +53,9 @@ class Serve:
         deadline = time.monotonic() + timeout
         while not healthy(f"http://127.0.0.1:{self.port}/healthz"):
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"newsbot serve did not start: {self.events[-5:]}")
+                raise SystemExit(f"newsbot serve did not start: {self.lines[-5:]}")
             time.sleep(0.05)
         return time.monotonic() - self.started
-
-    def _read(self, stream: IO[str]) -> None:
-        for line in stream:
-            try:
-                self.events.append(json.loads(line))
-            except ValueError:
-                self.events.append({"event": "raw", "text": line.rstrip()})
 
     def peak_rss_mb(self) -> float:
         """The process's peak resident set (``VmHWM``), remembered for after it exits."""
@@ -89,13 +69,12 @@ class Serve:
         return self.last_rss_mb
 
     def errors(self) -> list[dict[str, Any]]:
-        return [e for e in self.events if e.get("level") in ("error", "critical")]
+        return [e for e in self.lines if e.get("level") in ("error", "critical")]
 
     def kill(self) -> None:
         """SIGKILL: no cleanup, leases and half-done work stay behind."""
         self.peak_rss_mb()
-        self.process.kill()
-        self.process.wait(30)
+        super().kill()
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(("peak RSS of newsbot serve", f"{serve.peak_rss_mb():.0f} MB", "< 250 MB"))
         finally:
             serve.stop()
-        errors = [e for e in serve.events if e.get("level") in ("error", "critical")]
+        errors = serve.errors()
 
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  result  (target)")

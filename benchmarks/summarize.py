@@ -44,7 +44,7 @@ from bot.domain import Article
 from bot.logs import configure_logging
 from bot.settings import load_settings
 from bot.summarizer import ClaudeSummarizer, RetryPolicy
-from bot.summarizer.claude import estimate_prompt_tokens, prepare_article
+from bot.summarizer.request import estimate_prompt_tokens, prepare_article
 from bot.summarizer.text import detect_language
 from tests.fakes.anthropic_api import FakeAnthropic, approx_tokens
 

@@ -122,7 +122,8 @@ def test_one_set_of_label_values_in_the_help_texts_the_readme_and_the_code() -> 
         assert helps[name.removesuffix("_total")].endswith(f"({', '.join(values)}).")
 
     # What the code records is in the set.
-    source = (Path(__file__).parents[1] / "bot" / "workflow" / "drafts.py").read_text("utf-8")
+    drafts_package = Path(__file__).parents[1] / "bot" / "workflow" / "drafts"
+    source = "\n".join(p.read_text("utf-8") for p in sorted(drafts_package.glob("*.py")))
     assigned = set(re.findall(r'trace\.outcome(?:, trace\.code)? = "(\w+)"', source))
     assert assigned == set(DRAFT_OUTCOMES)
     assert set(trace._DELIVERY_OUTCOMES.values()) == set(DELIVERY_OUTCOMES)

@@ -10,8 +10,6 @@ server that trickles its headers or body one byte at a time.
 
 from __future__ import annotations
 
-import contextlib
-import email.message
 import http.client
 import ipaddress
 import socket
@@ -24,12 +22,13 @@ from typing import Any
 from urllib.parse import urljoin
 
 import urllib3.exceptions
-from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connection import HTTPConnection
 from urllib3.response import BaseHTTPResponse
 from urllib3.util import parse_url
 from urllib3.util.ssl_match_hostname import CertificateError
 
 from bot.articles.charset import decode_html
+from bot.articles.content_type import kind_of, parse_content_type, sniff
 from bot.articles.errors import (
     AddressNotAllowed,
     ArticleError,
@@ -44,6 +43,7 @@ from bot.articles.errors import (
     http_error_for,
 )
 from bot.articles.netpolicy import IPAddress, address_refusal, domain_allowed, parse_host_address
+from bot.articles.watchdog import Watchdog, WatchedHTTPConnection, WatchedHTTPSConnection
 from bot.logs import get_logger
 from bot.settings import DEFAULT_USER_AGENT, Settings
 
@@ -139,67 +139,6 @@ class _Target:
     host_header: str
 
 
-class _Watchdog:
-    """Shuts down every watched socket when the deadline passes, waking any blocked read.
-
-    It keeps a duplicate of each socket's descriptor: ``shutdown`` on a duplicate ends the
-    connection for all descriptors, and the duplicate stays valid while TLS wraps the original.
-    """
-
-    def __init__(self, deadline: float) -> None:
-        self._lock = threading.Lock()
-        self._sockets: list[socket.socket] = []
-        self.fired = False
-        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def watch(self, sock: socket.socket) -> None:
-        duplicate = sock.dup()
-        with self._lock:
-            self._sockets.append(duplicate)
-            if self.fired:
-                _shutdown(duplicate)
-
-    def _fire(self) -> None:
-        with self._lock:
-            self.fired = True
-            for sock in self._sockets:
-                _shutdown(sock)
-
-    def close(self) -> None:
-        self._timer.cancel()
-        with self._lock:
-            for sock in self._sockets:
-                sock.close()
-            self._sockets.clear()
-
-
-def _shutdown(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):  # already closed by the peer or by us
-        sock.shutdown(socket.SHUT_RDWR)
-
-
-class _WatchedHTTPConnection(HTTPConnection):
-    watchdog: _Watchdog | None = None
-
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        if self.watchdog is not None:
-            self.watchdog.watch(sock)
-        return sock
-
-
-class _WatchedHTTPSConnection(HTTPSConnection):
-    watchdog: _Watchdog | None = None
-
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        if self.watchdog is not None:
-            self.watchdog.watch(sock)
-        return sock
-
-
 class Fetcher:
     """Fetches one URL at a time under a :class:`FetchPolicy`; thread-safe (no shared state)."""
 
@@ -211,7 +150,7 @@ class Fetcher:
         """Fetch ``url``; raises :class:`ArticleError` subclasses only, never hangs past the cap."""
         started = time.monotonic()
         deadline = started + self.policy.total_timeout_s
-        watchdog = _Watchdog(deadline)
+        watchdog = Watchdog(deadline)
         current = url
         redirects: list[str] = []
         try:
@@ -342,7 +281,7 @@ class Fetcher:
 
     # --- one request -----------------------------------------------------------------------
 
-    def _hop(self, target: _Target, deadline: float, watchdog: _Watchdog) -> str | _Page:
+    def _hop(self, target: _Target, deadline: float, watchdog: Watchdog) -> str | _Page:
         """One request: a redirect's location, or the accepted page."""
         addresses = self._addresses(target, deadline)
         conn = self._connect(target, addresses, deadline, watchdog)
@@ -374,7 +313,7 @@ class Fetcher:
         target: _Target,
         addresses: Sequence[IPAddress],
         deadline: float,
-        watchdog: _Watchdog,
+        watchdog: Watchdog,
     ) -> HTTPConnection:
         """Connect to the first reachable checked address (TLS errors are not retried)."""
         failure: BaseException | None = None
@@ -383,13 +322,13 @@ class Fetcher:
             if remaining <= 0:
                 raise TooSlow("no time left to connect")
             timeout = min(self.policy.connect_timeout_s, remaining)
-            conn: _WatchedHTTPConnection | _WatchedHTTPSConnection
+            conn: WatchedHTTPConnection | WatchedHTTPSConnection
             if target.scheme == "https":
                 # server_hostname drives SNI and, with assert_hostname unset, the stdlib's
                 # certificate hostname check (urllib3 2.x connection.py,
                 # _ssl_wrap_socket_and_match_hostname; urllib3 PR #2169: "The default value of
                 # assert_hostname is server_hostname").
-                conn = _WatchedHTTPSConnection(
+                conn = WatchedHTTPSConnection(
                     str(address),
                     target.port,
                     timeout=timeout,
@@ -398,7 +337,7 @@ class Fetcher:
                     ca_cert_data=self.policy.ca_cert_data,
                 )
             else:
-                conn = _WatchedHTTPConnection(str(address), target.port, timeout=timeout)
+                conn = WatchedHTTPConnection(str(address), target.port, timeout=timeout)
             conn.watchdog = watchdog
             try:
                 conn.connect()
@@ -417,7 +356,7 @@ class Fetcher:
         raise Unreachable(f"could not connect to {target.host}: {failure}") from failure
 
     def _handle_response(
-        self, response: BaseHTTPResponse, deadline: float, watchdog: _Watchdog
+        self, response: BaseHTTPResponse, deadline: float, watchdog: Watchdog
     ) -> str | _Page:
         status = response.status
         if status in REDIRECT_STATUSES:
@@ -427,7 +366,7 @@ class Fetcher:
         if not 200 <= status < 300:
             raise http_error_for(status)
 
-        mime, charset = _content_type(response.headers.get("Content-Type"))
+        mime, charset = parse_content_type(response.headers.get("Content-Type"))
         if mime is not None and mime not in PAGE_TYPES and mime != "application/octet-stream":
             raise NotAWebPage(f"content type {mime}", kind=kind_of(mime))
         encoding = response.headers.get("Content-Encoding", "").strip().lower()
@@ -439,11 +378,11 @@ class Fetcher:
 
         body = self._read_body(response, deadline, watchdog)
         if mime is None or mime == "application/octet-stream":
-            mime = _sniff(body, declared=mime)
+            mime = sniff(body, declared=mime)
         text, used = decode_html(body, charset)
         return _Page(status=status, content_type=mime, charset=used, body=body, text=text)
 
-    def _read_body(self, response: BaseHTTPResponse, deadline: float, watchdog: _Watchdog) -> bytes:
+    def _read_body(self, response: BaseHTTPResponse, deadline: float, watchdog: Watchdog) -> bytes:
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -466,65 +405,12 @@ class Fetcher:
         return TooLarge(detail, limit_mb=int(limit_mb) if limit_mb.is_integer() else limit_mb)
 
 
-def _network_refusal(exc: BaseException, deadline: float, watchdog: _Watchdog) -> ArticleError:
+def _network_refusal(exc: BaseException, deadline: float, watchdog: Watchdog) -> ArticleError:
     if watchdog.fired or time.monotonic() >= deadline:
         return TooSlow(f"total time cap reached ({type(exc).__name__})")
     if isinstance(exc, (TimeoutError, urllib3.exceptions.TimeoutError)):
         return TooSlow(f"read timed out: {exc}")
     return Unreachable(f"{type(exc).__name__}: {exc}")
-
-
-def _content_type(header: str | None) -> tuple[str | None, str | None]:
-    """``(mime type, charset)`` of a Content-Type header; ``(None, None)`` if absent."""
-    if not header or not header.strip():
-        return None, None
-    message = email.message.Message()
-    message["Content-Type"] = header
-    charset = message.get_content_charset()
-    mime = header.split(";", 1)[0].strip().lower()
-    return (mime or None), charset
-
-
-def kind_of(mime: str) -> str:
-    """A human word for a content type that is not a web page ("PDF document", "image", …)."""
-    major = mime.split("/", 1)[0]
-    if mime == "application/pdf":
-        return "PDF document"
-    if major == "image":
-        return "image"
-    if major == "video":
-        return "video"
-    if major == "audio":
-        return "audio file"
-    if mime == "application/json" or mime.endswith("+json"):
-        return "data file"
-    return f"file of type {mime}"
-
-
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"PK\x03\x04", "application/zip"),
-)
-
-
-def _sniff(body: bytes, declared: str | None) -> str:
-    """The page type of a body sent without a usable Content-Type, or refuse it."""
-    head = body[:1024]
-    for magic, mime in _MAGIC:
-        if head.startswith(magic):
-            raise NotAWebPage(f"sniffed {mime}", kind=kind_of(mime))
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        raise NotAWebPage("sniffed image/webp", kind="image")
-    stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if stripped.startswith(b"<"):
-        return "text/html"
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise NotAWebPage("binary body", kind=kind_of(declared or "application/octet-stream"))
-    return "text/plain"
 
 
 def _header_text(value: str) -> str:

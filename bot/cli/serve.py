@@ -29,7 +29,7 @@ from bot.settings import ConfigError, Settings
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
-    from bot.slack.app import Services
+    from bot.slack.services import Services
     from bot.store import Store
 
 log = get_logger(__name__)

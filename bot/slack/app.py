@@ -17,7 +17,6 @@ import contextvars
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
 from slack_bolt import App
@@ -28,13 +27,24 @@ from bot.i18n.labels import SummaryLabels
 from bot.logs import get_logger
 from bot.metrics import Metrics
 from bot.settings import Settings
+from bot.slack import listeners
 from bot.slack.editors import EditorDirectory, UserNames
 from bot.slack.notifier import SlackNotifier
 from bot.slack.retry import SlackRetryHandler
+from bot.slack.services import Services
 from bot.store import Store
 from bot.summarizer import HouseStyle, Summarizer, build_summarizer
 from bot.workflow.drafts import ArticleSource, DraftWorkflow, SummaryWorkers, WorkflowConfig
 from bot.workflow.publishing import ApprovalPayloads
+
+__all__ = [
+    "ContextExecutor",
+    "Services",
+    "build_app",
+    "build_retry_handler",
+    "build_services",
+    "build_web_client",
+]
 
 log = get_logger(__name__)
 
@@ -79,25 +89,6 @@ def build_web_client(settings: Settings, *, token: str | None = None) -> WebClie
         timeout=settings.slack_timeout_s,
         retry_handlers=[build_retry_handler(settings)],
     )
-
-
-@dataclass
-class Services:
-    """Everything the listeners, the server and the CLI need, built once per process."""
-
-    settings: Settings
-    store: Store
-    client: WebClient
-    notifier: SlackNotifier
-    editors: EditorDirectory
-    names: UserNames
-    workflow: DraftWorkflow
-    workers: SummaryWorkers
-    metrics: Metrics = field(default_factory=Metrics)
-
-    @property
-    def lang(self) -> str:
-        return self.settings.bot_language
 
 
 def build_services(
@@ -188,8 +179,6 @@ def build_app(
     request_verification_enabled: bool = True,
 ) -> App:
     """The Bolt app with every listener registered (:func:`bot.slack.listeners.register`)."""
-    from bot.slack import listeners  # noqa: PLC0415  # listeners import this module's types
-
     settings = services.settings
     _quiet_bolt_token_warning()
     signing_secret = (

@@ -101,14 +101,7 @@ from bot.store.records import (
     RevisionKind,
     StaleCard,
 )
-from bot.store.store import (
-    ATTEMPTS_EXHAUSTED,
-    DRAFT_TRANSITIONS,
-    Store,
-    new_id,
-    url_key,
-    utcnow,
-)
+from bot.store.store import ATTEMPTS_EXHAUSTED, DRAFT_TRANSITIONS, Store, new_id, url_key, utcnow
 
 __all__ = [
     "ATTEMPTS_EXHAUSTED",

@@ -110,6 +110,27 @@ class NewRevision:
     evidence: Any = None
     usage: Any = None
 
+    def as_revision(self, draft_id: str, number: int, created_at: datetime) -> Revision:
+        """The revision this text becomes as revision ``number`` of the draft: what the store
+        records, and what the workflow shows before the commit."""
+        return Revision(
+            draft_id=draft_id,
+            number=number,
+            kind=self.kind,
+            bullets=tuple(self.bullets),
+            heading=self.heading,
+            language=self.language,
+            author=self.author,
+            model=self.model,
+            prompt_version=self.prompt_version,
+            engine=self.engine,
+            instruction=self.instruction,
+            checks=self.checks,
+            evidence=self.evidence,
+            usage=self.usage,
+            created_at=created_at,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Revision:

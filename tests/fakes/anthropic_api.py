@@ -32,8 +32,9 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
+
+from tests.fakes.loopback import LOOPBACK, LoopbackServer
 
 _PIECE = re.compile(r"[^\W\d_]+|\d+|[^\s\w]+|\s+", re.UNICODE)
 
@@ -179,7 +180,7 @@ _TASK_LANGUAGE = re.compile(r"\(([a-z]{2,3})\)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
 
 
-class FakeAnthropic:
+class FakeAnthropic(LoopbackServer[ThreadingHTTPServer]):
     """The fake server. Use as a context manager, or call :meth:`start` and :meth:`stop`."""
 
     def __init__(
@@ -190,6 +191,7 @@ class FakeAnthropic:
         thinking: bool = True,
         bullets: int = 3,
     ) -> None:
+        super().__init__()
         self.latency_s = latency_s
         self.min_cacheable_tokens = min_cacheable_tokens
         self.thinking = thinking
@@ -198,15 +200,12 @@ class FakeAnthropic:
         self._script: deque[Reply] = deque()
         self._cache: set[str] = set()
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
         self._ids = itertools.count(1)
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self.responder: Callable[[RecordedRequest], Reply] = self.default
 
     # --- lifecycle ------------------------------------------------------------------------------
 
-    def start(self) -> Self:
+    def make_server(self) -> ThreadingHTTPServer:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -219,38 +218,13 @@ class FakeAnthropic:
             def do_POST(self) -> None:
                 fake._handle(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        server = ThreadingHTTPServer((LOOPBACK, 0), Handler)
+        server.daemon_threads = True
+        return server
 
     @property
     def base_url(self) -> str:
-        assert self._server is not None, "start() the fake first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"http://{self.host}:{self.port}"
 
     # --- scripting ------------------------------------------------------------------------------
 
@@ -316,7 +290,7 @@ class FakeAnthropic:
         if reply is None:
             reply = self.responder(request)
         delay = reply.delay_s or self.latency_s
-        if delay and self._stopping.wait(delay):
+        if delay and self.stopping.wait(delay):
             return
         if reply.raw_body is not None:
             self._send_raw(handler, reply.status, reply.raw_body.encode(), request_id, reply)

@@ -1,7 +1,8 @@
 """The real command line (``python -m bot …``) as a subprocess, its JSON log lines collected.
 
-Shared by the tests that need a whole process: a crash (SIGKILL) and restart of ``serve``, and
-``socket`` against the Socket Mode fake. The environment comes from the test, which runs with
+Shared by the tests that need a whole process (a crash (SIGKILL) and restart of ``serve``, and
+``socket`` against the Socket Mode fake) and by the benchmarks that run ``serve``
+(``benchmarks/harness.py::Serve``). The environment comes from the test, which runs with
 the developer's own configuration already removed (``tests/conftest.py::_clean_env``).
 """
 
@@ -15,8 +16,6 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
-
-from tests.slack.conftest import wait_for
 
 ROOT = Path(__file__).parents[2]
 
@@ -38,7 +37,9 @@ class BotProcess:
             text=True,
         )
         assert self.process.stderr is not None
-        self._reader = threading.Thread(target=self._read, args=(self.process.stderr,))
+        self._reader = threading.Thread(
+            target=self._read, args=(self.process.stderr,), name=f"{self.name}-log", daemon=True
+        )
         self._reader.start()
 
     def _read(self, stream: IO[str]) -> None:
@@ -70,6 +71,8 @@ class ServeProcess(BotProcess):
     name = "serve"
 
     def __init__(self, env: dict[str, str]) -> None:
+        from tests.slack.conftest import wait_for  # not at import: the benchmarks use this module
+
         super().__init__(["serve", "--host", "127.0.0.1", "--port", "0"], env)
         listening = wait_for(self._listening, 30.0, "the server to listen")
         self.url = f"http://127.0.0.1:{listening['port']}"

@@ -27,8 +27,9 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
+
+from tests.fakes.loopback import LOOPBACK, LoopbackServer
 
 Handler = Callable[["NewsSiteRequestHandler"], object]  # the return value is ignored
 
@@ -110,7 +111,7 @@ class _Server(ThreadingHTTPServer):
         self.ssl_context = ssl_context
         self.open_sockets: set[socket.socket] = set()
         self.lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), NewsSiteRequestHandler)
+        super().__init__((LOOPBACK, 0), NewsSiteRequestHandler)
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         conn: socket.socket = request
@@ -151,49 +152,30 @@ class _Server(ThreadingHTTPServer):
                 sock.shutdown(socket.SHUT_RDWR)
 
 
-class NewsSite:
+class NewsSite(LoopbackServer[_Server]):
     """A scripted website on 127.0.0.1 (context manager)."""
 
+    poll_interval_s = 0.01
+
     def __init__(self, *, ssl_context: ssl.SSLContext | None = None) -> None:
+        super().__init__()
         self.requests: list[RecordedRequest] = []
         self.errors: list[BaseException] = []  # exceptions raised by route handlers
         self.tls_server_names: list[str | None] = []
-        self.stopping = threading.Event()  # custom handlers wait on this instead of sleeping
         self._routes: dict[str, Handler] = {}
         self._ssl_context = ssl_context
         if ssl_context is not None and ssl_context.sni_callback is None:
             ssl_context.sni_callback = self._record_sni
-        self._server = _Server(self, ssl_context)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
 
-    # --- lifecycle ---------------------------------------------------------------------------
+    # --- lifecycle (custom handlers wait on ``stopping`` instead of sleeping) -----------------
 
-    def __enter__(self) -> NewsSite:
-        self._thread.start()
-        return self
+    def make_server(self) -> _Server:
+        return _Server(self, self._ssl_context)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self.stopping.set()
-        if self._thread.is_alive():
-            self._server.shutdown()
-        self._server.kill_connections()
-        self._server.server_close()
+    def close_connections(self) -> None:
+        self.server.kill_connections()
 
     # --- addresses ---------------------------------------------------------------------------
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
 
     @property
     def scheme(self) -> str:

@@ -48,6 +48,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from bot.cli.doctor import REQUIRED_SCOPES
 from bot.slack.blocks import BlockKitError, MessageTooLong, validate_blocks, validate_view
+from tests.fakes.loopback import LOOPBACK, LoopbackServer
 
 JSONDict = dict[str, Any]
 _JSON_ARGS = ("blocks", "attachments", "view", "metadata")
@@ -125,7 +126,7 @@ class SlackApiFault(Exception):
         self.extra = extra
 
 
-class FakeSlackAPI:
+class FakeSlackAPI(LoopbackServer["_Server"]):
     """The fake server and its state; a context manager, or :meth:`start` and :meth:`stop`."""
 
     def __init__(
@@ -143,6 +144,7 @@ class FakeSlackAPI:
         check_blocks: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__()
         self.token = token
         self.app_token = app_token
         # Issues the WebSocket URL apps.connections.open answers with (Socket Mode tests).
@@ -179,8 +181,6 @@ class FakeSlackAPI:
         self._outages: dict[str, tuple[float, _Fault]] = {}
         self._hangs: dict[str, deque[float]] = defaultdict(deque)
         self._responses: dict[str, list[JSONDict]] = {}
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self._handlers: dict[str, Callable[[JSONDict], JSONDict]] = {
             "api.test": lambda args: {"args": args},
             "apps.connections.open": self._apps_connections_open,
@@ -202,39 +202,14 @@ class FakeSlackAPI:
 
     # --- Lifecycle -----------------------------------------------------------------------------
 
-    def start(self) -> FakeSlackAPI:
-        server = _Server(("127.0.0.1", 0), _make_handler(self))
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="fake-slack",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
+    thread_name = "fake-slack"
 
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeSlackAPI:
-        return self.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
+    def make_server(self) -> _Server:
+        return _Server((LOOPBACK, 0), _make_handler(self))
 
     @property
     def root_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the fake Slack API is not running")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/"
+        return f"http://{self.host}:{self.port}/"
 
     @property
     def base_url(self) -> str:

@@ -43,9 +43,10 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.fakes.loopback import LOOPBACK, LoopbackServer
 
 JSONDict = dict[str, Any]
 
@@ -194,10 +195,11 @@ class Refusal:
     path: str
 
 
-class FakeSocketMode:
+class FakeSocketMode(LoopbackServer["_Server"]):
     """The fake Socket Mode server; a context manager, or :meth:`start` and :meth:`stop`."""
 
     def __init__(self, *, app_id: str = "A0NEWSBOT", host_name: str = "applink-fake-1") -> None:
+        super().__init__()
         self.app_id = app_id
         self.host_name = host_name
         self.refused: list[Refusal] = []
@@ -208,55 +210,28 @@ class FakeSocketMode:
         self._connections: list[Connection] = []
         self._sent: dict[str, JSONDict] = {}
         self._acks: dict[str, JSONDict] = {}
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
 
     # --- Lifecycle -----------------------------------------------------------------------------
 
-    def start(self) -> Self:
-        server = _Server(("127.0.0.1", 0), _Handler)
-        server.fake = self
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="fake-socket-mode",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
+    thread_name = "fake-socket-mode"
 
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+    def make_server(self) -> _Server:
+        server = _Server((LOOPBACK, 0), _Handler)
+        server.fake = self
+        return server
+
+    def close_connections(self) -> None:
         for connection in self.connections():
             _close_quietly(connection._sock)
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        _type: type[BaseException] | None,
-        _value: BaseException | None,
-        _traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def new_url(self) -> str:
         """A one-time WebSocket URL, as ``apps.connections.open`` issues."""
-        if self._server is None:
+        if not self.running:
             raise RuntimeError("the fake Socket Mode server is not running")
-        host, port = self._server.server_address[:2]
         ticket = secrets.token_hex(8)
         with self._cond:
             self._tickets[ticket] = False
-        return f"ws://{host!s}:{port}/link/?ticket={ticket}&app_id={self.app_id}"
+        return f"ws://{self.host}:{self.port}/link/?ticket={ticket}&app_id={self.app_id}"
 
     # --- Talking to the app --------------------------------------------------------------------
 

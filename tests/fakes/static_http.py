@@ -3,20 +3,23 @@ not the API a base URL should point at (a CMS page, a proxy's 404, an empty JSON
 
 from __future__ import annotations
 
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
+
+from tests.fakes.loopback import LOOPBACK, LoopbackServer
 
 
-class StaticHTTP:
+class StaticHTTP(LoopbackServer[ThreadingHTTPServer]):
     """``with StaticHTTP(200, b"<html>…</html>", "text/html") as server: server.url``."""
 
     def __init__(self, status: int, body: bytes, content_type: str = "text/html") -> None:
+        super().__init__()
         self.status = status
         self.body = body
         self.content_type = content_type
         self.paths: list[str] = []
+
+    def make_server(self) -> ThreadingHTTPServer:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -38,27 +41,10 @@ class StaticHTTP:
 
             do_GET = do_POST = _answer  # the names http.server dispatches to
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        server = ThreadingHTTPServer((LOOPBACK, 0), Handler)
+        server.daemon_threads = True
+        return server
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
+        return f"http://{self.host}:{self.port}"

@@ -20,10 +20,11 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from tests.fakes.loopback import LOOPBACK, LoopbackServer
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,7 @@ class ReceivedRequest:
         return self.headers.get("webhook-signature", "").split()
 
 
-class WebhookReceiver:
+class WebhookReceiver(LoopbackServer[ThreadingHTTPServer]):
     """Threaded HTTP server on 127.0.0.1, port 0. Use as a context manager."""
 
     def __init__(
@@ -82,52 +83,27 @@ class WebhookReceiver:
         default: Step = Respond(200, b'{"ok":true}', {"Content-Type": "application/json"}),
         path: str = "/hooks/newsbot",
     ) -> None:
+        super().__init__()
         secret_list = secrets.split() if isinstance(secrets, str) else list(secrets)
         self._verifiers = [Webhook(s) for s in secret_list]
         self._script: list[Step] = list(script)
         self._default = default
         self.path = path
         self._lock = threading.Condition()
-        self._stopping = threading.Event()
         self._requests: list[ReceivedRequest] = []
         self._accepted: dict[str, Any] = {}
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
 
-    # --- lifecycle -----------------------------------------------------------------------------
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
+    # --- lifecycle (hanging handlers wait on ``stopping``) -----------------------------------
+    join_timeout_s = 10.0
+
+    def make_server(self) -> ThreadingHTTPServer:
+        server = ThreadingHTTPServer((LOOPBACK, 0), self._handler_class())
+        server.daemon_threads = True
+        return server
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}{self.path}"
-
-    def start(self) -> Self:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # releases hanging handlers
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # --- script and records ----------------------------------------------------------------------
     def add_steps(self, *steps: Step) -> None:
@@ -204,7 +180,7 @@ class WebhookReceiver:
                     ReceivedRequest(self.path, headers, body, verified, duplicate, answer.lower())
                 )
                 if isinstance(step, Hang):
-                    receiver._stopping.wait(step.seconds)
+                    receiver.stopping.wait(step.seconds)
                     self.close_connection = True
                     return
                 if isinstance(step, Close):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.summarizer.claude import build_request, prepare_article
 from bot.summarizer.prompts import (
     TEMPLATE_FILES,
     PromptError,
@@ -16,6 +15,7 @@ from bot.summarizer.prompts import (
     default_prompt_dir,
     render,
 )
+from bot.summarizer.request import build_request, prepare_article
 from bot.summarizer.types import HouseStyle
 from tests.summarizer.conftest import seed_article
 

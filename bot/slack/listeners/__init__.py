@@ -19,7 +19,7 @@ from bot.slack import ids, mapping
 from bot.slack.listeners import actions, commands, events, home, views
 
 if TYPE_CHECKING:
-    from bot.slack.app import Services
+    from bot.slack.services import Services
 
 log = get_logger(__name__)
 

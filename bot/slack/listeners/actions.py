@@ -24,7 +24,7 @@ from bot.slack import blocks, ids, mapping
 from bot.workflow.drafts import Actor, Review
 
 if TYPE_CHECKING:
-    from bot.slack.app import Services
+    from bot.slack.services import Services
 
 log = get_logger(__name__)
 

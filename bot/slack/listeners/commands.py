@@ -19,7 +19,7 @@ from bot.slack.escape import escape_mrkdwn
 from bot.workflow.drafts import Actor
 
 if TYPE_CHECKING:
-    from bot.slack.app import Services
+    from bot.slack.services import Services
 
 SUMMARIZE: Final = "/summarize"
 

@@ -32,7 +32,7 @@ from bot.workflow.drafts import IncomingMessage
 from bot.workflow.recorder import GroupRecorder
 
 if TYPE_CHECKING:
-    from bot.slack.app import Services
+    from bot.slack.services import Services
 
 log = get_logger(__name__)
 

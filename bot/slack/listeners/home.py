@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App
 
 if TYPE_CHECKING:
-    from bot.slack.app import Services
+    from bot.slack.services import Services
 
 
 def register(app: App, services: Services) -> None:

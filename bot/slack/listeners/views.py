@@ -18,7 +18,7 @@ from bot.slack import blocks, ids, mapping
 from bot.workflow.drafts import Actor
 
 if TYPE_CHECKING:
-    from bot.slack.app import Services
+    from bot.slack.services import Services
 
 
 def _actor(body: dict[str, Any], modal: mapping.ModalContext) -> Actor:

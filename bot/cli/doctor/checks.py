@@ -1,34 +1,29 @@
-"""``newsbot doctor`` — check configuration and reachability, print a checklist with fixes.
-
-Read-only by design: it posts nothing, writes nothing and migrates nothing. It asks Slack
-``auth.test`` (who the token is, and the scopes Slack grants it in the ``x-oauth-scopes``
-response header, https://github.com/slack-ruby/slack-ruby-client/issues/378), counts the tokens
-of a one-line prompt with the model API (``messages.count_tokens``: proves the key, base URL and
-model id without paying for a completion,
-https://platform.claude.com/docs/en/build-with-claude/token-counting), renders every prompt
-template the way a summary request does, reads the database's schema revision, and resolves
-the webhook host and connects to it (a TCP connection, and a TLS handshake for https; no HTTP
-request, so the CMS sees nothing). Exit 0 when nothing failed (warnings allowed), else 1.
+"""The doctor's checks, one method per area: configuration, database, Slack, model API,
+webhook and prompt templates (:class:`Doctor`).
 """
 
 from __future__ import annotations
 
-import argparse
-import socket
 import ssl
-import sys
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 from urllib.parse import urlsplit
 
+from bot.cli.doctor.checklist import Check, Status
+from bot.cli.doctor.probes import (
+    ConnectProbe,
+    Resolver,
+    TlsProbe,
+    no_answer,
+    resolve_host,
+    tcp_connect,
+    tls_handshake,
+)
 from bot.logs import get_logger
 from bot.settings import Settings
 
 log = get_logger(__name__)
-
-Status = Literal["ok", "warn", "fail", "skip"]
 
 # The bot scopes manifest.yml asks for (tests/test_manifest.py keeps that file honest).
 REQUIRED_SCOPES: Final = (
@@ -41,50 +36,6 @@ REQUIRED_SCOPES: Final = (
     "usergroups:read",
     "users:read",
 )
-_MARKS: Final = {"ok": "[ok]  ", "warn": "[warn]", "fail": "[FAIL]", "skip": "[skip]"}
-_PROBE_TIMEOUT_S: Final = 10.0
-
-Resolver = Callable[[str, int], Sequence[str]]
-TlsProbe = Callable[[str, int, str], str]
-ConnectProbe = Callable[[str, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    """One line of the checklist; ``fix`` says what to do when it is not ok."""
-
-    name: str
-    status: Status
-    detail: str
-    fix: str | None = None
-
-    def lines(self) -> list[str]:
-        out = [f"{_MARKS[self.status]} {self.name}: {self.detail}"]
-        if self.fix and self.status in ("fail", "warn"):
-            out.append(f"       fix: {self.fix}")
-        return out
-
-
-def resolve_host(host: str, port: int) -> list[str]:
-    """The addresses ``host`` resolves to (raises OSError when it does not)."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return sorted({str(info[4][0]) for info in infos})
-
-
-def tcp_connect(address: str, port: int) -> None:
-    """Open (and close) a TCP connection to ``address:port``; OSError when nothing answers."""
-    with socket.create_connection((address, port), timeout=_PROBE_TIMEOUT_S):
-        pass
-
-
-def tls_handshake(address: str, port: int, server_name: str) -> str:
-    """Complete a verified TLS handshake with ``address`` for ``server_name``; the TLS version."""
-    context = ssl.create_default_context()
-    with (
-        socket.create_connection((address, port), timeout=_PROBE_TIMEOUT_S) as raw,
-        context.wrap_socket(raw, server_hostname=server_name) as tls,
-    ):
-        return str(tls.version())
 
 
 class Doctor:
@@ -414,7 +365,7 @@ class Doctor:
             try:
                 self._connect_probe(addresses[0], port)
             except OSError as exc:
-                yield _no_answer(where, exc)
+                yield no_answer(where, exc)
                 return
             yield Check("Webhook connect", "ok", f"{where} accepts connections")
             yield Check(
@@ -435,7 +386,7 @@ class Doctor:
             )
             return
         except (ConnectionRefusedError, TimeoutError) as exc:
-            yield _no_answer(where, exc)
+            yield no_answer(where, exc)
             return
         except (OSError, ssl.SSLError) as exc:
             yield Check(
@@ -455,8 +406,8 @@ class Doctor:
         template, or a placeholder nobody fills, fails here instead of on every summary."""
         from bot.domain import Article
         from bot.summarizer import HouseStyle
-        from bot.summarizer.claude import build_request, prepare_article  # the SDK is heavy
         from bot.summarizer.prompts import TEMPLATE_FILES, PromptError, PromptSet
+        from bot.summarizer.request import build_request, prepare_article  # the SDK is heavy
 
         s = self.settings
         where = s.summary_prompt_dir or "the prompts shipped with newsbot"
@@ -501,23 +452,6 @@ class Doctor:
         )
 
 
-def _no_answer(where: str, exc: OSError) -> Check:
-    """The line for a webhook host:port where nothing accepts a connection."""
-    if isinstance(exc, ConnectionRefusedError):
-        detail = f"nothing answers at {where} (connection refused)"
-    elif isinstance(exc, TimeoutError):
-        detail = f"nothing answers at {where} within {_PROBE_TIMEOUT_S:.0f} s"
-    else:
-        detail = f"cannot connect to {where} ({type(exc).__name__})"
-    return Check(
-        "Webhook connect",
-        "fail",
-        detail,
-        "check the host and port in PUBLISH_WEBHOOK_URL, that the CMS receiver runs, and that "
-        "a firewall lets this machine connect",
-    )
-
-
 def _status_check(exc: Any, model: str) -> Check:
     """The checklist line for an error status from the Messages API itself."""
     import anthropic  # the SDK is heavy; only when the model check runs
@@ -556,30 +490,3 @@ def _header(headers: Any, name: str) -> str | None:
         if str(key).lower() == name:
             return str(value[0] if isinstance(value, list) else value)
     return None
-
-
-def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "doctor",
-        help="check configuration, Slack, the model API, the database and the webhook",
-        description="Check the configuration and that Slack, the model API, the database and "
-        "the publishing webhook are reachable, without posting, writing or changing anything. "
-        "Prints a checklist with the fix for each problem; exit 1 if anything failed.",
-    )
-    parser.set_defaults(handler=run_doctor)
-
-
-def run_doctor(args: argparse.Namespace, settings: Settings) -> int:
-    return report(Doctor(settings).run())
-
-
-def report(checks: Sequence[Check], out: Any = None) -> int:
-    """Print the checklist; 0 when nothing failed."""
-    out = out if out is not None else sys.stdout
-    for check in checks:
-        for line in check.lines():
-            print(line, file=out)
-    failed = sum(1 for c in checks if c.status == "fail")
-    warned = sum(1 for c in checks if c.status == "warn")
-    print(f"\n{failed} failed, {warned} warning(s), {len(checks)} checks.", file=out)
-    return 1 if failed else 0

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -108,6 +109,16 @@ def test_complete_stores_the_revision_and_article(store: Store) -> None:
     assert store.get_revision(draft.id) == rev
     assert store.get_revision(draft.id, 1) == rev
     assert store.get_revision(draft.id, 2) is None
+
+
+def test_the_preview_of_a_new_revision_is_the_revision_the_store_records(store: Store) -> None:
+    """The workflow shows ``NewRevision.as_revision`` before the commit: it must be the row."""
+    draft = claim_this(store, new_draft(store), "w1")
+    new = ai_revision("Erster Punkt.", "Zweiter Punkt.")
+    preview = new.as_revision(draft.id, 1, datetime(2026, 1, 1, tzinfo=UTC))
+    recorded = store.complete(draft.id, "w1", new).revision
+    assert recorded is not None
+    assert replace(preview, created_at=recorded.created_at) == recorded
 
 
 def test_complete_refuses_human_edits(store: Store) -> None:

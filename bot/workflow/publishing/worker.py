@@ -18,7 +18,7 @@ and expired-lease rows are simply claimable.
 No webhook configured: :meth:`bot.publisher.WebhookClient.from_settings` returns None, the
 approve path then passes ``payload=None`` to ``store.approve`` (the approval is recorded, no
 outbox row; the thread shows ``publish.not_configured``), and :func:`start_publish_workers`
-starts no thread. That decision lives in the approve path (``bot/workflow/drafts.py``),
+starts no thread. That decision lives in the approve path (``bot/workflow/drafts/review.py``),
 driven by ``ApprovalPayloads.from_settings`` returning None.
 
 The thread's "Publishing…" line (``bot.publisher.status.PUBLISHING``) is shown by the approve
@@ -29,39 +29,19 @@ store gave up on while it claimed (their claims ran out while workers kept dying
 
 from __future__ import annotations
 
-import os
 import random
-import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final, Protocol
+from typing import Final, Protocol
 
-from bot.i18n.labels import SummaryLabels
 from bot.logs import get_logger
-from bot.publisher import (
-    APPROVED,
-    RETRACTED,
-    Action,
-    ArticleRef,
-    AttemptResult,
-    Decision,
-    EditorAction,
-    Provenance,
-    PublishInput,
-    RetractInput,
-    RetryPolicy,
-    SummaryText,
-    WebhookClient,
-    build_payload,
-)
-from bot.publisher.payload import EventType
+from bot.publisher import Action, AttemptResult, Decision, RetryPolicy
 from bot.publisher.policy import Outcome as AttemptOutcome
 from bot.publisher.status import StatusLine, status_line
-from bot.settings import ConfigError, Settings
-from bot.store import Delivery, Draft, Outcome, PayloadBuilder, Revision, Store, utcnow
+from bot.store import Delivery, Draft, Outcome, Store, utcnow
 
 log = get_logger(__name__)
 
@@ -69,7 +49,6 @@ DEFAULT_LEASE_S: Final = 60.0
 DEFAULT_POLL_S: Final = 2.0
 _MIN_IDLE_WAIT_S: Final = 0.02
 _MAX_ERROR_BACKOFF_S: Final = 30.0
-_LEASE_MARGIN_S: Final = 10.0  # DB writes around one attempt
 
 
 class WebhookSender(Protocol):
@@ -341,258 +320,3 @@ class PublishWorker:
                 draft_id=update.delivery.draft_id,
                 status_key=update.line.key,
             )
-
-
-# --- threads ------------------------------------------------------------------------------------
-
-
-def worker_id(index: int, prefix: str = "publish") -> str:
-    """``host:pid:publish-N``: unique per thread, readable in the audit log (max 128 chars)."""
-    host = socket.gethostname()[:80]
-    return f"{host}:{os.getpid()}:{prefix}-{index}"
-
-
-@dataclass(slots=True)
-class PublishWorkers:
-    """Running worker threads. The approve path calls ``wake.set()`` after ``store.approve``."""
-
-    workers: list[PublishWorker]
-    threads: list[threading.Thread]
-    stop_event: threading.Event = field(default_factory=threading.Event)
-    wake: threading.Event = field(default_factory=threading.Event)
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self.threads)
-
-    def stop(self, timeout: float = 30.0) -> None:
-        """Ask every thread to finish its current attempt and exit; wait up to ``timeout``."""
-        self.stop_event.set()
-        self.wake.set()
-        deadline = time.monotonic() + timeout
-        for thread in self.threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-        alive = [t.name for t in self.threads if t.is_alive()]
-        log.info("publisher.stopped", threads=len(self.threads), still_running=alive)
-
-
-def start_publish_workers(
-    store: Store,
-    client: WebhookSender | None,
-    notifier: PublishNotifier,
-    *,
-    policy: RetryPolicy | None = None,
-    threads: int = 1,
-    lease_s: float = DEFAULT_LEASE_S,
-    poll_s: float = DEFAULT_POLL_S,
-    prefix: str = "publish",
-) -> PublishWorkers:
-    """Start ``threads`` daemon threads running :meth:`PublishWorker.run_forever`.
-
-    With ``client=None`` (no webhook configured) nothing starts; the handle still works.
-    Deliveries left ``pending`` or with an expired lease by an earlier process are claimed at
-    once: that is the resume after a restart.
-    """
-    if threads < 1:
-        raise ValueError("threads must be at least 1")
-    handle = PublishWorkers(workers=[], threads=[])
-    if client is None:
-        log.info("publisher.disabled", reason="no PUBLISH_WEBHOOK_URL")
-        return handle
-    for index in range(1, threads + 1):
-        worker = PublishWorker(
-            store,
-            client,
-            policy or RetryPolicy(),
-            notifier,
-            worker_id=worker_id(index, prefix),
-            lease_s=lease_s,
-        )
-        thread = threading.Thread(
-            target=worker.run_forever,
-            args=(handle.stop_event, handle.wake),
-            kwargs={"poll_s": poll_s},
-            name=f"{prefix}-{index}",
-            daemon=True,
-        )
-        handle.workers.append(worker)
-        handle.threads.append(thread)
-    for thread in handle.threads:
-        thread.start()
-    log.info(
-        "publisher.started",
-        threads=threads,
-        endpoint=getattr(client, "endpoint", None),
-        lease_s=lease_s,
-        poll_s=poll_s,
-    )
-    return handle
-
-
-def start_from_settings(
-    settings: Settings, store: Store, notifier: PublishNotifier
-) -> PublishWorkers:
-    """Workers for ``PUBLISH_WEBHOOK_URL`` (none when it is unset), sized by the settings."""
-    if settings.publish_lease_s < settings.publish_timeout_s + _LEASE_MARGIN_S:
-        raise ConfigError(
-            "PUBLISH_LEASE_S must exceed PUBLISH_TIMEOUT_S by at least "
-            f"{_LEASE_MARGIN_S:.0f} seconds, or a slow attempt could be sent twice at once"
-        )
-    return start_publish_workers(
-        store,
-        WebhookClient.from_settings(settings),
-        notifier,
-        policy=RetryPolicy.from_settings(settings),
-        threads=settings.publish_workers,
-        lease_s=settings.publish_lease_s,
-        poll_s=settings.publish_poll_s,
-    )
-
-
-# --- the payload frozen at approval ---------------------------------------------------------------
-
-
-class ApprovalPayloads:
-    """Builds the ``summary.approved`` body that ``store.approve`` freezes in the outbox.
-
-    Provenance (model, prompt version) comes from the AI revision the approved text is based
-    on: the approved revision itself, or for a human edit the newest AI revision before it.
-    """
-
-    def __init__(
-        self,
-        store: Store,
-        *,
-        heading: str | None = None,
-        disclaimer: str | None = None,
-        extractive_disclaimer: str | None = None,
-        fallback_language: str = "en",
-    ) -> None:
-        """Each label None: the catalogue's, in the approved text's language (SummaryLabels)."""
-        self.store = store
-        self.labels = SummaryLabels(
-            heading=heading,
-            disclaimer=disclaimer,
-            extractive_disclaimer=extractive_disclaimer,
-            fallback_language=fallback_language,
-        )
-
-    @classmethod
-    def from_settings(cls, settings: Settings, store: Store) -> ApprovalPayloads | None:
-        """None when no webhook is configured: approvals are then recorded only."""
-        if not settings.publish_webhook_url:
-            return None
-        return cls(
-            store,
-            heading=settings.summary_heading,
-            disclaimer=settings.summary_disclaimer,
-            extractive_disclaimer=settings.summary_extractive_disclaimer,
-            fallback_language=settings.bot_language,
-        )
-
-    def builder(
-        self, *, permalink: str | None = None, event_type: EventType = APPROVED
-    ) -> PayloadBuilder:
-        """The ``payload=`` argument for ``store.approve`` (called inside its transaction);
-        ``event_type`` is ``summary.updated`` for a correction."""
-
-        def build(draft: Draft, revision: Revision) -> dict[str, Any]:
-            return self.payload(draft, revision, permalink=permalink, event_type=event_type)
-
-        return build
-
-    def retraction_builder(
-        self, *, editor_name: str | None = None, permalink: str | None = None
-    ) -> Callable[[Draft], dict[str, Any]]:
-        """The ``payload=`` argument for ``store.retract`` (called inside its transaction)."""
-
-        def build(draft: Draft) -> dict[str, Any]:
-            return self.retraction(draft, editor_name=editor_name, permalink=permalink)
-
-        return build
-
-    def retraction(
-        self, draft: Draft, *, editor_name: str | None = None, permalink: str | None = None
-    ) -> dict[str, Any]:
-        """The ``summary.retracted`` body for a draft the store just marked retracted."""
-        if draft.retracted_by is None or draft.retracted_at is None:
-            raise ValueError("the draft is not retracted")
-        thread_ts = draft.thread_ts or draft.bot_message_ts or draft.message_ts
-        if not thread_ts:
-            raise ValueError("a retracted draft needs a Slack thread")
-        item = RetractInput(
-            summary_id=draft.id,
-            revision=draft.approved_revision or draft.current_revision or 1,
-            article=self._article_ref(draft),
-            retraction=EditorAction(
-                editor_id=draft.retracted_by,
-                editor_name=editor_name,
-                at=draft.retracted_at,
-                channel_id=draft.channel,
-                thread_ts=thread_ts,
-                permalink=permalink,
-            ),
-        )
-        return build_payload(RETRACTED, item)
-
-    @staticmethod
-    def _article_ref(draft: Draft) -> ArticleRef:
-        article = draft.article()
-        if article is not None:
-            return ArticleRef.from_article(article)
-        published = (draft.article_meta or {}).get("published")
-        return ArticleRef(draft.url, draft.article_title, draft.article_language, published)
-
-    def payload(
-        self,
-        draft: Draft,
-        revision: Revision,
-        *,
-        permalink: str | None = None,
-        event_type: EventType = APPROVED,
-    ) -> dict[str, Any]:
-        if draft.approved_by is None or draft.approved_at is None:
-            raise ValueError("the draft is not approved")
-        basis = self._ai_basis(revision)
-        extractive = basis is not None and basis.engine == "extractive"
-        ref = self._article_ref(draft)
-        language = revision.language or draft.article_language
-        thread_ts = draft.thread_ts or draft.bot_message_ts or draft.message_ts
-        if not thread_ts:
-            raise ValueError("an approved draft needs a Slack thread")
-        item = PublishInput(
-            summary_id=draft.id,
-            revision=revision.number,
-            article=ref,
-            summary=SummaryText(
-                bullets=revision.bullets,
-                heading=revision.heading or self.labels.heading_for(language),
-                disclaimer=self.labels.disclaimer_for(language, extractive=extractive),
-                language=language,
-            ),
-            provenance=Provenance(
-                model=(basis.model or basis.author) if basis is not None else "unknown",
-                prompt_version=(basis.prompt_version or "") if basis is not None else "",
-                ai_generated=not extractive,
-                human_edited=revision.kind == "edit",
-            ),
-            approval=EditorAction(
-                editor_id=draft.approved_by,
-                editor_name=draft.approved_by_name,
-                at=draft.approved_at,
-                channel_id=draft.channel,
-                thread_ts=thread_ts,
-                permalink=permalink,
-            ),
-        )
-        if event_type == RETRACTED:
-            raise ValueError("use retraction() for summary.retracted")
-        return build_payload(event_type, item)
-
-    def _ai_basis(self, revision: Revision) -> Revision | None:
-        current: Revision | None = revision
-        while current is not None and current.kind == "edit":
-            if current.number <= 1:
-                return None
-            current = self.store.get_revision(revision.draft_id, current.number - 1)
-        return current

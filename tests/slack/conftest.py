@@ -203,9 +203,13 @@ class Flow:
         )
         return self.draft(ready.id)
 
-    def last_modal(self) -> dict[str, Any]:
-        views = self.slack.views()
-        assert views, "no modal was opened"
+    def last_modal(self, opened_before: int = 0) -> dict[str, Any]:
+        """The newest modal, once more than ``opened_before`` were opened (the listener opens
+        it after the click's ack, so a caller that clicked waits for its own modal)."""
+        views = wait_for(
+            lambda: v if len(v := self.slack.views()) > opened_before else None,
+            message="a modal to be opened",
+        )
         return views[-1]
 
     def draft(self, draft_id: str) -> Draft:

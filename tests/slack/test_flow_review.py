@@ -500,11 +500,13 @@ def _race_edit_and_approval(flow: Flow, path: str) -> None:
     flow.site.add(path, _article())
     draft = flow.ready_draft(f"Story {flow.site.url(path)}")
     seen = flow.button_value(draft, ids.ACTION_APPROVE)
+    opened = len(flow.slack.views())
     flow.click(ids.ACTION_EDIT, draft, user=REPORTER)
-    modal = flow.last_modal()
+    modal = flow.last_modal(opened)  # this round's modal, not an earlier round's
     values = {ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: "Raced edit."}}
     barrier = threading.Barrier(2)
     told_before = len(flow.ephemerals(REPORTER))
+    answered_before = len(flow.answers())  # earlier rounds' answers are not this round's
 
     def edit() -> None:
         barrier.wait()
@@ -521,7 +523,7 @@ def _race_edit_and_approval(flow: Flow, path: str) -> None:
         thread.join()
     # Exactly one wins; the loser is told (the reporter privately, the editor by STALE).
     told = wait_for(
-        lambda: flow.ephemerals(REPORTER)[told_before:] or flow.answers() or None,
+        lambda: flow.ephemerals(REPORTER)[told_before:] or flow.answers()[answered_before:] or None,
         message="the loser to be told",
     )
     stored = flow.draft(draft.id)

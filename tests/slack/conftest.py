@@ -196,7 +196,7 @@ class Flow:
         [draft] = self.drafts(ts)
         ready = self.wait_state(draft.id, "ready")
         wait_for(lambda: self.draft(draft.id).bot_message_ts, message="the draft message")
-        # The card with its buttons (they name the revision) is shown after the state changes.
+        # Both, the state and the card with its buttons (they name the revision), must be there.
         wait_for(
             lambda: self.button_value(self.draft(draft.id), ids.ACTION_APPROVE),
             message="the draft card's buttons",

@@ -474,12 +474,21 @@ def test_retract_names_the_published_revision(flow_factory: Callable[..., Flow])
         corrected = {ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: "Corrected text."}}
         flow.submit(modal, corrected)
         wait_for(lambda: flow.draft(draft.id).current_revision == 2, message="the correction")
+        # The card is redrawn after the correction is committed: click what it shows then.
+        wait_for(
+            lambda: flow.button_value(flow.draft(draft.id), ids.ACTION_APPROVE) == f"{draft.id}:2",
+            message="the correction's card",
+        )
         flow.click(ids.ACTION_APPROVE, draft, user=EDITOR)
         wait_for(lambda: flow.draft(draft.id).approved_revision == 2, message="the update")
         flow.wait_state(draft.id, "published")
         flow.click(ids.ACTION_RETRACT, draft, user=EDITOR2, value=f"{draft.id}:1")
         assert wait_for(flow.answers, message="the sentence") == [STALE]
         assert flow.draft(draft.id).state == "published"
+        wait_for(
+            lambda: flow.button_value(flow.draft(draft.id), ids.ACTION_RETRACT) == f"{draft.id}:2",
+            message="the card naming revision 2 as published",
+        )
         flow.click(ids.ACTION_RETRACT, draft, user=EDITOR2)  # the card as it is now
         retracted = flow.wait_state(draft.id, "retracted")
         assert retracted.retracted_by == EDITOR2

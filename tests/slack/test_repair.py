@@ -184,6 +184,7 @@ def test_an_approval_slack_did_not_show_is_repaired_with_its_status_line(
     flow = flow_factory(slack_clock=clock)
     _, draft = _post_link(flow)
     _card_with_buttons(flow, draft.id)
+    flow.wait_state(draft.id, "ready")  # the card is shown just before the state is committed
     flow.slack.outage("chat.update", 30, status=502)
     flow.click(ids.ACTION_APPROVE, draft)
     flow.wait_state(draft.id, "approved")

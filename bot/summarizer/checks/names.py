@@ -12,7 +12,8 @@ from bot.summarizer.checks.numbers import number_word_table, scale_table
 from bot.summarizer.checks.quotes import QUOTE_MARKS, fold
 from bot.summarizer.checks.vocabulary import (
     COMMON_NOUN_CUES,
-    INSTITUTION_HEADS,
+    INSTITUTION_FORMS,
+    NOT_INSTITUTIONS,
     NOUN_ENDINGS,
     REPORTING,
     SENTENCE_OPENERS,
@@ -32,8 +33,14 @@ def is_capitalised(word: str) -> bool:
 
 
 def _institution(word: str) -> bool:
+    """A compound whose head names a body, in any case and number ("Landesumweltamts",
+    "Prüfungsausschusses", "Aufsichtsräten"), unless it is a common noun ("Vorrat")."""
     folded = word.casefold()
-    return any(folded.endswith(head) and len(folded) >= len(head) + 3 for head in INSTITUTION_HEADS)
+    for cut in range(3, len(folded) - 2):
+        head = INSTITUTION_FORMS.get(folded[cut:])
+        if head is not None and not folded[:cut].endswith(NOT_INSTITUTIONS.get(head, ())):
+            return True
+    return False
 
 
 def _name_shaped(word: str) -> bool:

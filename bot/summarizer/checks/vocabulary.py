@@ -7,31 +7,159 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from bot.summarizer.checks.quotes import fold
 from bot.summarizer.text import WORD, stem
 
 # fmt: off
-# Heads of German institution names ("Bundesnetzagentur", "Kartellamt", "Stadtwerke"): an
-# unknown compound ending in one names an organisation, not a thing.
-INSTITUTION_HEADS = (
-    "agentur", "amt", "ämter", "behörde", "ministerium", "gericht", "bank", "kasse", "konzern",
-    "verband", "verbund", "werk", "werke", "partei", "institut", "zentrale", "kommission",
-    "stiftung", "gesellschaft", "kammer", "union", "polizei", "anwaltschaft", "dienst",
-    "gruppe", "holding", "versicherung", "akademie", "universität", "hochschule", "klinik",
-    "klinikum", "verein", "parlament", "senat", "betriebe", "bahnen", "rundfunk", "bund",
-    "bündnis", "liga", "büro", "zentrum", "forum", "netzwerk", "kanzlei", "verlag", "sender",
-    "museum",
-)
+# Heads of German institution names ("Bundesnetzagentur", "Kartellamt", "Stadtwerke",
+# "Prüfungsausschuss", "Ethikrat"), as "singular/plural": an unknown compound ending in one,
+# in any case ("des Kartellamts", "den Landesämtern"), names an organisation, not a thing.
+_HEADS = """
+agentur/agenturen amt/ämter behörde/behörden ministerium/ministerien gericht/gerichte
+gerichtshof/gerichtshöfe rechnungshof/rechnungshöfe bank/banken kasse/kassen
+konzern/konzerne verband/verbände verbund/verbünde werk/werke partei/parteien
+institut/institute zentrale/zentralen kommission/kommissionen stiftung/stiftungen
+gesellschaft/gesellschaften kammer/kammern union/unionen polizei/polizeien
+anwaltschaft/anwaltschaften dienst/dienste gruppe/gruppen holding/holdings
+versicherung/versicherungen versicherer/versicherer akademie/akademien
+universität/universitäten hochschule/hochschulen klinik/kliniken klinikum/kliniken
+krankenhaus/krankenhäuser verein/vereine vereinigung/vereinigungen parlament/parlamente
+senat/senate betriebe/betriebe bahnen/bahnen rundfunk/rundfunke bund/bünde bündnis/bündnisse
+liga/ligen büro/büros zentrum/zentren forum/foren netzwerk/netzwerke kanzlei/kanzleien
+verlag/verlage sender/sender museum/museen ausschuss/ausschüsse rat/räte gremium/gremien
+kollegium/kollegien konsortium/konsortien kuratorium/kuratorien präsidium/präsidien
+sekretariat/sekretariate kommissariat/kommissariate dezernat/dezernate direktion/direktionen
+stelle/stellen anstalt/anstalten verwaltung/verwaltungen aufsicht/aufsichten
+genossenschaft/genossenschaften gewerkschaft/gewerkschaften innung/innungen
+föderation/föderationen allianz/allianzen fraktion/fraktionen kartell/kartelle
+fonds/fonds börse/börsen reederei/reedereien brauerei/brauereien molkerei/molkereien
+werft/werften wache/wachen feuerwehr/feuerwehren kommando/kommandos
+"""
+# fmt: on
+
+
+def _head_forms() -> dict[str, str]:
+    """Each inflected form of a head ("amt", "amts", "amtes", "ämter", "ämtern") → its head."""
+    forms: dict[str, str] = {}
+    for entry in _HEADS.split():
+        singular, plural = entry.split("/")
+        for form in (singular, singular + "s", singular + "es", plural):
+            forms.setdefault(form, singular)
+        if not plural.endswith(("n", "s")):
+            forms.setdefault(plural + "n", singular)  # dative plural: "den Landesämtern"
+    return forms
+
+
+INSTITUTION_FORMS = MappingProxyType(_head_forms())
+# Common nouns that end in a head word ("Vorrat", "Demokrat", "Baustelle", "Beamter",
+# "insgesamt"): the end of the part before the head, per head. A job ("Vollzeitstelle") or a
+# place ("Unfallstelle") is a "Stelle" too, but no body.
+# fmt: off
+NOT_INSTITUTIONS = MappingProxyType({
+    "rat": ("vor", "ver", "appa", "hei", "efe", "nse", "zie", "un", "ka", "dra", "äpa", "mok", "tok", "rok", "nok",
+            "g", "pi"),
+    "amt": ("be", "ges", "alles"),
+    "stelle": ("bau", "halte", "tank", "schnitt", "feuer", "unfall", "eng", "schwach", "fund",
+               "naht", "lehr", "plan", "komma", "dezimal", "brand", "bruch", "fehl", "leer",
+               "druck", "biss", "stich", "sturz", "unglücks", "grabungs", "tat", "einsatz",
+               "lade", "mess", "text", "leck", "arbeits", "zeit", "ausbildungs", "doktoranden",
+               "professoren", "pfarr", "projekt", "engpass", "schad", "ufer", "wasser", "ober"),
+    "gericht": ("haupt", "fisch", "nudel", "fleisch", "lieblings", "reis", "gemüse", "leib"),
+    "kammer": ("speise", "herz", "rumpel", "folter", "brenn", "schatz", "kühl", "kleider",
+               "gas", "druck"),
+    "zentrum": ("stadt", "orts", "dorf"),
+    "werk": ("feuer", "bau", "hand", "mauer", "regel", "kunst", "meister", "uhr", "trieb",
+             "boll", "lauf", "tage", "stock", "fach", "schuh", "spiel", "räder", "lebens",
+             "flick", "blend", "zucker"),
+    "dienst": ("gottes", "wehr", "zivil", "bereitschafts", "nacht", "schicht", "innen",
+               "außen", "streifen", "militär", "kriegs", "bären", "früh", "spät", "staats",
+               "schul", "polizei", "wochenend", "frei", "spiel"),
+    "büro": ("großraum", "home"),
+    "gruppe": ("alters", "ziel", "risiko", "berufs", "personen", "blut", "bau", "unter",
+               "einkommens", "bevölkerungs", "opfer", "vorrunden", "gesprächs", "wort"),
+    "kasse": ("laden", "registrier", "staats", "stadt", "haushalts", "reise", "kriegs",
+              "bord", "kaffee", "abend", "tages", "klingel", "portemonnaie"),
+    "bank": ("sitz", "park", "daten", "werk", "anklage", "regierungs", "ersatz", "auswechsel",
+             "sand", "hantel", "fels", "nebel", "kirchen", "schul", "holz", "ruhe", "bild",
+             "wissens", "garten"),
+    "verwaltung": ("selbst", "daten"),
+    "wache": ("nacht", "mahn", "toten"),
+    "sender": ("ab",),
+    "aufsicht": ("eltern", "pausen", "kinder"),
+})
+# fmt: on
 # Endings of German common nouns. A capitalised word the article lacks that ends otherwise
 # ("Merz", "Siemens", "Lufthansa", "Olaf") is more likely a name than a paraphrase.
 NOUN_ENDINGS = (
-    "ung", "heit", "keit", "schaft", "tion", "sion", "ität", "ismus", "nis", "tum", "ling",
-    "chen", "lein", "er", "erin", "entin", "antin", "istin", "ärin", "ern", "en", "e", "el",
-    "ie", "ik", "ur", "ent", "ant", "enz", "anz", "um", "or", "ei", "ist", "at", "ät", "eur",
-    "age", "ine", "chef", "ag", "ug", "ieg", "kt", "ht", "ft", "rt", "st", "nd", "ng", "ss",
-    "ß", "ck", "tz", "ld", "ahl", "eil", "ahn", "ohn", "aum", "eis", "ies", "eit", "dt", "of",
-    "us", "rk",
+    "ung",
+    "heit",
+    "keit",
+    "schaft",
+    "tion",
+    "sion",
+    "ität",
+    "ismus",
+    "nis",
+    "tum",
+    "ling",
+    "chen",
+    "lein",
+    "er",
+    "erin",
+    "entin",
+    "antin",
+    "istin",
+    "ärin",
+    "ern",
+    "en",
+    "e",
+    "el",
+    "ie",
+    "ik",
+    "ur",
+    "ent",
+    "ant",
+    "enz",
+    "anz",
+    "um",
+    "or",
+    "ei",
+    "ist",
+    "at",
+    "ät",
+    "eur",
+    "age",
+    "ine",
+    "chef",
+    "ag",
+    "ug",
+    "ieg",
+    "kt",
+    "ht",
+    "ft",
+    "rt",
+    "st",
+    "nd",
+    "ng",
+    "ss",
+    "ß",
+    "ck",
+    "tz",
+    "ld",
+    "ahl",
+    "eil",
+    "ahn",
+    "ohn",
+    "aum",
+    "eis",
+    "ies",
+    "eit",
+    "dt",
+    "of",
+    "us",
+    "rk",
 )
 # fmt: on
 _FUGEN = ("s", "es", "n", "en", "er", "e")

@@ -58,8 +58,8 @@ INSTITUTION_FORMS = MappingProxyType(_head_forms())
 # place ("Unfallstelle") is a "Stelle" too, but no body.
 # fmt: off
 NOT_INSTITUTIONS = MappingProxyType({
-    "rat": ("vor", "ver", "appa", "hei", "efe", "nse", "zie", "un", "ka", "dra", "äpa", "mok", "tok", "rok", "nok",
-            "g", "pi"),
+    "rat": ("vor", "ver", "appa", "hei", "efe", "nse", "zie", "un", "ka", "dra", "äpa",
+            "mok", "tok", "rok", "nok", "g", "pi"),
     "amt": ("be", "ges", "alles"),
     "stelle": ("bau", "halte", "tank", "schnitt", "feuer", "unfall", "eng", "schwach", "fund",
                "naht", "lehr", "plan", "komma", "dezimal", "brand", "bruch", "fehl", "leer",

@@ -12,7 +12,21 @@ from types import MappingProxyType
 from bot.summarizer.checks.quotes import fold
 from bot.summarizer.text import WORD, stem
 
+# Acronyms that are generic terms, not names: titles and roles, legal forms, degrees and
+# grades, units, common technical and political terms. One the article lacks is no invented
+# name ("the CEO", "ihre GmbH", "a GPA of 3.8"). Casefolded.
 # fmt: off
+GENERIC_ACRONYMS = frozenset((
+    "ceo", "cfo", "coo", "cto", "cio", "vp", "md", "mp", "mep", "mdb", "mdl", "ob", "gm",
+    "gmbh", "ag", "se", "kg", "ohg", "ug", "ev", "e.v", "inc", "llc", "ltd", "plc", "co",
+    "ngo", "ngos", "ipo", "m&a", "pr", "hr", "it", "ki", "ai", "tv", "pc", "pcs", "suv", "ev",
+    "gpa", "phd", "mba", "ba", "ma", "bsc", "msc", "iq", "abitur", "dna", "rna", "hiv",
+    "covid", "icu", "er", "gp", "gdp", "bip", "cpi", "vat", "mwst", "usd", "eur", "gbp",
+    "kwh", "mwh", "gwh", "kw", "mw", "gw", "ps", "km", "kmh", "mph", "co2", "ppm",
+    "faq", "pdf", "sms", "gps", "led", "usb", "wlan", "wifi", "app", "url", "id", "vip",
+    "dj", "ok", "eu", "un", "uk", "us", "usa", "brd", "ddr", "öpnv", "lkw", "pkw", "suvs",
+    "tbd", "etc", "ad", "bc", "am", "pm", "utc", "mez", "cet",
+))
 # Heads of German institution names ("Bundesnetzagentur", "Kartellamt", "Stadtwerke",
 # "Prüfungsausschuss", "Ethikrat"), as "singular/plural": an unknown compound ending in one,
 # in any case ("des Kartellamts", "den Landesämtern"), names an organisation, not a thing.
@@ -252,6 +266,10 @@ class Vocabulary:
     forward: tuple[str, ...]  # sorted words
     backward: tuple[str, ...]  # sorted reversed words
     names: tuple[str, ...] = ()  # capitalised runs ("aachener verkehrsverbund"), casefolded
+    # initials of word sequences ("nih" for "National Institutes of Health"): of capitalised
+    # words, and of any content words ("gpa" for "grade point average")
+    capital_initials: frozenset[str] = frozenset()
+    initials: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, text: str, language: str) -> Vocabulary:
@@ -277,7 +295,23 @@ class Vocabulary:
             tuple(sorted(words)),
             tuple(sorted(word[::-1] for word in words)),
             tuple(sorted(names)),
+            *_initials(text),
         )
+
+    def abbreviates(self, word: str) -> bool:
+        """True if ``word``, an acronym, is a generic term (:data:`GENERIC_ACRONYMS`) or
+        stands for words of the article: their initials ("NIH": "National Institutes of
+        Health", "GPA": "grade point average", three letters or more for words in lower
+        case) or its letters in a name (:meth:`spells_out`)."""
+        bare = word.removesuffix("'s").removesuffix("’s")
+        if bare[-1:] == "s" and sum(ch.isupper() for ch in bare[:-1]) >= 2:
+            bare = bare[:-1]  # a plural: "CEOs"
+        if bare.casefold() in GENERIC_ACRONYMS:
+            return True
+        letters = "".join(ch for ch in bare.casefold() if ch.isalpha())
+        if letters in self.capital_initials or (len(letters) >= 3 and letters in self.initials):
+            return True
+        return self.spells_out(bare)
 
     def spells_out(self, acronym: str) -> bool:
         """True if the article names what ``acronym`` abbreviates: its letters in order in a
@@ -318,7 +352,7 @@ class Vocabulary:
                 return True
         if "-" in folded:
             return all(self.contains(part) for part in folded.split("-") if part)
-        if acronym(word) and self.spells_out(word):
+        if acronym(word) and self.abbreviates(word):
             return True
         if self.language != "de" or len(folded) < 4:
             return False
@@ -355,3 +389,34 @@ class Vocabulary:
                 if self._compound(tail, depth + 1):
                     return True
         return False
+
+
+_INITIALS_SPAN = 6  # words
+# Small words inside a name that its acronym may skip ("National Institutes of Health").
+_CONNECTORS = frozenset(
+    ("of", "for", "and", "the", "on", "in", "at", "to", "&", "für", "der", "die", "das", "des",
+     "und", "von", "vom", "zur", "zum", "im", "am", "de", "du", "la", "le", "del", "et")
+)  # fmt: skip
+
+
+def _initials(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Initials of the word sequences of ``text`` (up to six words, small connecting words
+    skipped or counted): those of capitalised words only, and those of any words."""
+    capital: set[str] = set()
+    anywhere: set[str] = set()
+    for line in text.split("\n"):
+        words = [part for token in WORD.findall(line) for part in token.split("-") if part]
+        for start in range(len(words)):
+            if words[start].casefold() in _CONNECTORS:
+                continue
+            short = full = ""
+            capitalised = True
+            for word in words[start : start + _INITIALS_SPAN]:
+                folded = word.casefold()
+                full += folded[0]
+                if folded not in _CONNECTORS:
+                    short += folded[0]
+                    capitalised = capitalised and word[:1].isupper()
+                if len(short) >= 2:
+                    (capital if capitalised else anywhere).update((short, full))
+    return frozenset(capital), frozenset(anywhere)

@@ -299,8 +299,6 @@ def _number_checks(
     pool: set[Decimal] = set()
     for i in support.sentences:
         pool |= index.sentence_values[i]
-    if support.shown >= 0:  # the sentence shown to the editor as the bullet's evidence
-        pool |= index.sentence_values[support.shown]
     checks = []
     for mention in mentions:
         if number_matches(mention, pool):

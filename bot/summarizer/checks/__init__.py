@@ -9,6 +9,7 @@ artefacts and its negations against the supporting sentence. They never change t
 All module-level tables are immutable, so the checks are safe from any thread.
 
 - :mod:`.evidence`: the article indexed once per draft, and each bullet's supporting sentences.
+- :mod:`.vocabulary`: the article's words and the word lists of the name check.
 - :mod:`.numbers`, :mod:`.quotes`, :mod:`.names`, :mod:`.artefacts`, :mod:`.negation`: one kind
   of check each.
 - :mod:`.run`: all of them on a draft, and the language check.
@@ -16,7 +17,7 @@ All module-level tables are immutable, so the checks are safe from any thread.
 
 from bot.summarizer.checks.artefacts import find_artefacts
 from bot.summarizer.checks.evidence import ArticleIndex, Support, word_count
-from bot.summarizer.checks.names import Vocabulary, find_absent_names
+from bot.summarizer.checks.names import find_absent_names
 from bot.summarizer.checks.negation import negated_source, negation_difference
 from bot.summarizer.checks.numbers import NumberMention, find_numbers, number_matches
 from bot.summarizer.checks.quotes import (
@@ -28,6 +29,7 @@ from bot.summarizer.checks.quotes import (
     quote_in_article,
 )
 from bot.summarizer.checks.run import language_checks, run_checks
+from bot.summarizer.checks.vocabulary import Vocabulary
 
 __all__ = [
     "ArticleIndex",

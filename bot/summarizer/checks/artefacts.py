@@ -26,6 +26,12 @@ _META = (
     r"|auf\s+einen\s+blick|at\s+a\s+glance|das\s+wichtigste|the\s+gist|recap"
     r"|important|wichtig|need\s+to\s+know|wissenswert"
 )
+# What a chatbot was given to summarise, and how ("the text you shared", "the details supplied").
+_MATERIAL = (
+    r"information|text|article|passage|excerpt|content|input|material|details|data|snippet"
+    r"|document|source(?:\s+text)?"
+)
+_GIVEN = r"provided|given|shared|supplied|pasted|submitted|uploaded"
 _ARTEFACTS = tuple(
     re.compile(pattern, re.IGNORECASE | re.MULTILINE)
     for pattern in (
@@ -45,7 +51,20 @@ _ARTEFACTS = tuple(
         r"\b(?:full|original)\s+(?:article|text|study|report|source)\b",
         r"\b(?:the|this)\s+(?:article|text|source)\s+(?:does|did|doesn't|is|was|has|provides"
         r"|mentions|states|says|notes|contains|gives)\b",
-        r"\b(?:in|from)\s+the\s+(?:article|text|source)\b",
+        r"\b(?:in|from)\s+the\s+(?:article|text|source|excerpt|snippet)\b",
+        # The material the model was given: "Based on the information provided,", "the
+        # provided text", "the details supplied above" (news says "provided by police")
+        rf"\b(?:the|this|these)\s+(?:{_MATERIAL})\s+(?:{_GIVEN})(?!\s+(?:by|to|at|in|during|for)\b)"
+        r"(?=\s*(?:[,.;:)]|$|here\b|above\b|below\b|so\s+far\b|earlier\b|to\s+me\b))",
+        rf"\b(?:the|this|these)\s+(?:{_GIVEN})\s+(?:{_MATERIAL})\b",
+        r"\bthe\s+user(?:'s|’s)?\s+(?:provided|shared|supplied|pasted|gave|asked|requested|input"
+        r"|question|prompt|request|message)\b",
+        r"\b(?:laut|gemäß|nach|aus|in|anhand|basierend\s+auf|auf\s+(?:Basis|Grundlage))\s+"
+        r"(?:de[nmrs]|die)\s+(?:bereitgestellte|eingefügte|geteilte|mitgelieferte|zur\s+Verfügung"
+        r"\s+gestellte)[nmrs]?\s+(?:Informationen|Text\w*|Artikel\w*|Angaben|Auszug\w*"
+        r"|Inhalt\w*)\b",
+        r"\bit(?:'s|’s|\s+is)\s+(?:worth\s+(?:noting|mentioning)|important\s+to\s+note)\b",
+        r"\bEs\s+ist\s+(?:erwähnenswert|wichtig\s+zu\s+(?:beachten|betonen|erwähnen))\b",
         r"\b(?:im|aus\s+dem)\s+(?:Artikel|Text|Quelltext)\b",
         r"\b(?:der|dieser)\s+(?:Artikel|Text)\s+(?:nennt|erwähnt|enthält|gibt|sagt|macht)\b",
         r"^\W*(?:Unfortunately|Leider)\b",
@@ -76,14 +95,19 @@ _ARTEFACTS = tuple(
         r"\S[^.!?]{0,60}:\s*$",
     )
 )
-# First and second person outside quotes: "I could not access …", "Ich konnte …", "you".
+# First person singular and second person outside quotes: news copy speaks of others, so the
+# writer ("I could not access …", "Ich habe … nicht selbst gesehen", "soweit ich weiß",
+# "Meiner Einschätzung nach") or a reader addressed ("you", "Sie", "du") is the model talking.
 _PERSON = MappingProxyType(
     {
         "en": re.compile(
-            r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|me|my|myself|you|your|yours)\b"
+            r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|[Mm]e|[Mm]y|[Mm]yself|[Mm]ine"
+            r"|[Yy]ou|[Yy]our|[Yy]ours|[Yy]ourself|you'(?:re|ve|ll|d)|you’(?:re|ve|ll|d))\b"
         ),
         "de": re.compile(
-            r"\b(?:ich|mir|mich|meine?[rnms]?|Ihnen|Ihre?[rnms]?)\b|(?<=[a-zäöüß,] )Sie\b"
+            r"\b(?:[Ii]ch|[Mm]ir|[Mm]ich|[Mm]eine?[rnms]?|[Mm]einerseits|[Dd]u|[Dd]ich|[Dd]ir"
+            r"|[Dd]eine?[rnms]?)\b(?!-)"
+            r"|\b(?:Ihnen|Ihre?[rnms]?)\b|(?<=[a-zäöüß,] )Sie\b"
         ),
     }
 )

@@ -15,7 +15,6 @@ from types import MappingProxyType
 
 from bot.domain import Article
 from bot.summarizer.checks.names import (
-    Vocabulary,
     bare_word,
     find_name_words,
     find_person_words,
@@ -34,6 +33,7 @@ from bot.summarizer.checks.quotes import (
     fold,
     quote_fragments,
 )
+from bot.summarizer.checks.vocabulary import Vocabulary
 from bot.summarizer.text import (
     WORD,
     clean_paragraphs,

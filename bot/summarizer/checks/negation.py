@@ -156,9 +156,55 @@ def negation_difference(text: str, support: Sequence[str], language: str) -> tup
     ]
     if len(mine) % 2 == len(theirs) % 2:
         return _prefix_negation(text, source)
-    if len(mine) > len(theirs):
-        return ("added", mine[0][0])
-    return ("dropped", theirs[0][0])
+    # The side with more cues must have one about words the other side says without any
+    # negation: "nobody panicked" for "no one panicked and no one was hurt" is no flip.
+    more, other, kind = (
+        (mine, source, "added") if len(mine) > len(theirs) else (theirs, text, "dropped")
+    )
+    cue_side = text if kind == "added" else source
+    for phrase, stems in more:
+        if not _carries_negation(other, stems, language, cue_side):
+            return (kind, phrase)
+    return None
+
+
+# Words that say a negation in positive form: a limit ("höchstens 5" for "nicht mehr als
+# 5", "at most"), a miss ("verpasste" for "reichte nicht", "fell short"), a prevention or a
+# ban ("verhinderte", "banned"), or a negative pronoun outside the cue window ("nobody …").
+# fmt: off
+_CARRIER_STEMS = (  # word beginnings
+    "verpass", "verfehl", "versäum", "misslang", "misslung", "missglück", "ausgeblieb",
+    "verhinder", "vermied", "vermeid", "untersag", "verbot", "verbiet", "prohibit", "prevent",
+    "avoid", "impossib",
+)
+_CARRIERS = frozenset((  # whole words
+    "höchstens", "maximal", "allenfalls", "bestenfalls", "lediglich", "nur", "kaum",
+    "weniger", "unterhalb", "fehlt", "fehlte", "fehlten", "fehlen", "ausgeschlossen",
+    "unmöglich", "most", "maximum", "only", "merely", "barely", "hardly", "scarcely", "miss",
+    "missed", "misses", "short", "fell", "fall", "falls", "below", "under", "less", "fewer",
+    "ban", "banned", "bans", "forbid", "forbade", "forbidden", "ruled", "absent",
+))
+# fmt: on
+_CARRIER_WINDOW = _NEGATION_WINDOW + 2
+
+
+def _carries_negation(text: str, cue_stems: frozenset[str], language: str, cue_side: str) -> bool:
+    """True if ``text`` says the other side's negation (whose content words are
+    ``cue_stems``) without a negation cue of its own: a carrier word, or a negation word
+    itself, near one of those content words ("höchstens 5 Mio. Euro" for "5 Mio. Euro nicht
+    übersteigen", "verpasste knapp" for "reichte knapp nicht", "nobody on board panicked").
+    A carrier that ``cue_side`` has too ("nicht weniger" / "weniger") carries nothing."""
+    tokens = WORD.findall(text)
+    shared = {token.casefold() for token in WORD.findall(cue_side)}
+    near = [i for i, token in enumerate(tokens) if stem(token, language) in cue_stems]
+    for i, token in enumerate(tokens):
+        folded = token.casefold()
+        carrier = folded in _CARRIERS or folded.startswith(_CARRIER_STEMS)
+        if not (_is_negation(token) or (carrier and folded not in shared)):
+            continue
+        if any(abs(i - j) <= _CARRIER_WINDOW for j in near):
+            return True
+    return False
 
 
 # Prefixes that negate a word ("uncompetitive", "unwirtschaftlich", "illegal", "dishonest").

@@ -232,8 +232,13 @@ def _comparable(unit: frozenset[str], other: frozenset[str]) -> bool:
     return bool(unit & other) or not (unit or other)
 
 
-def _similarity(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    return sum(weight * b[term] for term, weight in a.items() if term in b)
+def _similarity(a: Mapping[str, float], b: Mapping[str, float], *, near: bool = False) -> float:
+    """How much two figures' words overlap; with ``near``, only the words next to them."""
+    return sum(
+        weight * b[term]
+        for term, weight in a.items()
+        if term in b and (not near or term.startswith("~"))
+    )
 
 
 def _swapped_in_sentence(
@@ -258,7 +263,8 @@ def _swapped_in_sentence(
         same = [m for m in found if mention.values & m.values]
         if not same:
             continue
-        here = max(_similarity(mine, _context(sentence, m, index.language)) for m in same)
+        own = [_context(sentence, m, index.language) for m in same]
+        here = max(_similarity(mine, context) for context in own)
         for other in found:
             if other in same or other.values <= {0, 1} or other.year_like != mention.year_like:
                 continue
@@ -268,8 +274,14 @@ def _swapped_in_sentence(
                 continue
             if not _comparable(unit, _unit(sentence, other, index.language)):
                 continue
-            there = _similarity(mine, _context(sentence, other, index.language))
-            if there > here + _SWAP_MARGIN:
+            theirs = _context(sentence, other, index.language)
+            there = _similarity(mine, theirs)
+            # The figure is the sentence's too: a swap only if a word right next to it in the
+            # bullet is next to the other figure and not to its own ("mit Übersetzung 18
+            # Stunden" for "18 Stunden, mit Übersetzung 7 Stunden"), not merely a word of the
+            # other figure's clause ("im vergangenen Jahr … 290 Millionen").
+            distinct = {t: w for t, w in theirs.items() if not any(t in o for o in own)}
+            if there > here + _SWAP_MARGIN and _similarity(mine, distinct, near=True) > 0:
                 return other
     return None
 

@@ -209,20 +209,28 @@ def _summary_needs(settings: Settings) -> tuple[str, ...]:
     return () if settings.summary_fallback_engine == "extractive" else ("anthropic_api_key",)
 
 
-def run_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.server import HttpServer, Router
-    from bot.slack.app import build_app, build_services
+def _connected_services(settings: Settings) -> Services:
+    """What ``serve`` and ``socket`` both run on: the language model loaded, the store ready and
+    Slack answering ``auth.test`` (each mistake one sentence naming its setting)."""
+    from bot.slack.app import build_services
 
-    settings.require("slack_bot_token", "slack_signing_secret", *_summary_needs(settings))
     load_language_model()
-    port = args.port if args.port is not None else settings.port
     store = prepare_store(settings)
     try:
         client = connect_slack(settings)
     except BaseException:
         store.close()
         raise
-    services = build_services(settings, store=store, client=client)
+    return build_services(settings, store=store, client=client)
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.server import HttpServer, Router
+    from bot.slack.app import build_app
+
+    settings.require("slack_bot_token", "slack_signing_secret", *_summary_needs(settings))
+    port = args.port if args.port is not None else settings.port
+    services = _connected_services(settings)
     app = build_app(services)
     server = HttpServer(
         Router(app, services.store.ping, services.metrics.render),
@@ -244,18 +252,11 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 def run_socket(args: argparse.Namespace, settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.slack.app import build_app, build_services
+    from bot.slack.app import build_app
 
     settings.require("slack_bot_token", "slack_app_token", *_summary_needs(settings))
     assert settings.slack_app_token is not None
-    load_language_model()
-    store = prepare_store(settings)
-    try:
-        client = connect_slack(settings)
-    except BaseException:
-        store.close()
-        raise
-    services = build_services(settings, store=store, client=client)
+    services = _connected_services(settings)
     app = build_app(services)
     handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
     with running(settings, services), stop_on_sigterm():

@@ -13,6 +13,7 @@ sentence; nothing changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
@@ -69,6 +70,11 @@ def register(app: App, services: Services) -> None:
     notifier = services.notifier
     client = services.client
     lang = services.lang
+
+    def named_actor(body: dict[str, Any]) -> Actor:
+        """The clicker, with the display name the approval record and the thread show."""
+        actor = actor_from(body)
+        return replace(actor, name=services.names.name(actor.user_id, fallback=actor.name))
 
     def open_modal(body: dict[str, Any], actor: Actor, build: Callable[[Review], Any]) -> None:
         value = _value(body)
@@ -127,12 +133,8 @@ def register(app: App, services: Services) -> None:
     @app.action(ids.ACTION_APPROVE)
     def on_approve(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        actor = actor_from(body)
-        name = services.names.name(actor.user_id, fallback=actor.name)
         value = _value(body)
-        workflow.approve(
-            value.draft_id, Actor(**{**_fields(actor), "name": name}), revision=value.revision
-        )
+        workflow.approve(value.draft_id, named_actor(body), revision=value.revision)
 
     @app.action(ids.ACTION_RETRY)
     def on_retry(ack: Ack, body: dict[str, Any]) -> None:
@@ -148,12 +150,8 @@ def register(app: App, services: Services) -> None:
     def on_retract(ack: Ack, body: dict[str, Any]) -> None:
         # The button's confirmation dialog already asked; the click arrives only after "yes".
         ack()
-        actor = actor_from(body)
-        name = services.names.name(actor.user_id, fallback=actor.name)
         value = _value(body)
-        workflow.retract(
-            value.draft_id, Actor(**{**_fields(actor), "name": name}), revision=value.revision
-        )
+        workflow.retract(value.draft_id, named_actor(body), revision=value.revision)
 
     @app.action(ids.ACTION_POST_FOR_REVIEW)
     def on_post_for_review(ack: Ack, body: dict[str, Any]) -> None:
@@ -180,14 +178,3 @@ _ACTION_NAMES = {
 def _action(body: dict[str, Any]) -> str:
     actions = body.get("actions") or [{}]
     return str(actions[0].get("action_id") or "")
-
-
-def _fields(actor: Actor) -> dict[str, Any]:
-    return {
-        "user_id": actor.user_id,
-        "name": actor.name,
-        "channel": actor.channel,
-        "thread_ts": actor.thread_ts,
-        "response_url": actor.response_url,
-        "team_id": actor.team_id,
-    }

@@ -313,6 +313,7 @@ class StoreBase:
                 "checks": jsonable(revision.checks),
                 "evidence": jsonable(revision.evidence),
                 "usage": jsonable(revision.usage),
+                "fields": dict(revision.fields) or None,
             }
         )
         s.add(row)

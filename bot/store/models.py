@@ -183,6 +183,8 @@ class RevisionRow(Base):
     evidence: Mapped[Any] = mapped_column(JSONType, nullable=True)
     usage: Mapped[Any] = mapped_column(JSONType, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Output fields beside the bullets: {"headline": …, "teaser": …}; NULL before 0006.
+    fields: Mapped[dict[str, str] | None] = mapped_column(JSONType, nullable=True)
 
 
 class AuditRow(Base):

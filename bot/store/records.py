@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.domain import Article
+from bot.domain import SUMMARY_FIELD_NAMES, Article
 
 DraftState = Literal[
     "queued",
@@ -109,6 +109,8 @@ class NewRevision:
     checks: Any = None  # JSON-serializable
     evidence: Any = None
     usage: Any = None
+    # Output fields beside the bullets (headline, teaser, seo_description, social): name → text.
+    fields: Mapping[str, str] = field(default_factory=dict)
 
     def as_revision(self, draft_id: str, number: int, created_at: datetime) -> Revision:
         """The revision this text becomes as revision ``number`` of the draft: what the store
@@ -129,6 +131,7 @@ class NewRevision:
             evidence=self.evidence,
             usage=self.usage,
             created_at=created_at,
+            fields=ordered_fields(self.fields),
         )
 
 
@@ -149,6 +152,18 @@ class Revision:
     evidence: Any
     usage: Any
     created_at: datetime
+    # name → text, in the canonical order of SUMMARY_FIELD_NAMES; empty before fields existed.
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+def ordered_fields(values: Mapping[str, Any] | None) -> dict[str, str]:
+    """Stored fields in canonical order (JSONB does not keep key order), non-empty text only."""
+    values = values or {}
+    return {
+        name: str(values[name])
+        for name in SUMMARY_FIELD_NAMES
+        if isinstance(values.get(name), str) and values[name].strip()
+    }
 
 
 @dataclass(frozen=True, slots=True)

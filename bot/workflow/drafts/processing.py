@@ -93,6 +93,7 @@ class Processing(WorkflowBase):
             checks=[check.to_json() for check in summary.checks],
             evidence=[item.to_json() for item in summary.evidence],
             usage=summary.usage.to_json() if summary.usage else None,
+            fields=dict(summary.fields),
         )
         if not heartbeat.holding:
             log.warning("draft.lease_lost", draft_id=draft.id, worker=worker_id)

@@ -45,7 +45,8 @@ def fit_to_limit(text: str, limit: int) -> str:
     if len(flat) <= limit:
         return flat
     room = flat[: max(limit - len(_ELLIPSIS), 1)]
-    cut = room.rsplit(" ", 1)[0] if " " in room else room
+    whole = flat[len(room)] == " "  # the room ends with a complete word
+    cut = room if whole or " " not in room else room.rsplit(" ", 1)[0]
     cut = cut.rstrip(_TRAILING) or room.rstrip()
     return (cut + _ELLIPSIS)[:limit]
 

@@ -34,7 +34,7 @@ class ArticleRef:
     title: str | None = None
     language: str | None = None
     published: str | None = None  # ISO 8601 date or datetime, as extracted
-    author: str | None = None  # the byline as extracted (several authors comma-separated)
+    author: str | None = None  # the byline as extracted (several authors separated by "; ")
     site_name: str | None = None  # the publication's name, e.g. og:site_name
 
     @classmethod

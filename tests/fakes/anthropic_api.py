@@ -278,9 +278,7 @@ class FakeAnthropic(LoopbackServer[ThreadingHTTPServer]):
         """Each output field the schema requires beside bullets and language, from the lead
         sentences, as long as the prompt's limit allows (about what a model writes)."""
         schema = ((request.body.get("output_config") or {}).get("format") or {}).get("schema")
-        required = [
-            name for name in (schema or {}).get("required", []) if name not in _BASE_KEYS
-        ]
+        required = [name for name in (schema or {}).get("required", []) if name not in _BASE_KEYS]
         limits = {name: int(limit) for name, limit in _FIELD_LIMIT.findall(request.user_text)}
         lead = " ".join(sentences[:4]) or "Kein Text."
         fields: dict[str, str] = {}

@@ -53,7 +53,10 @@ def test_the_fields_and_their_limits_go_into_the_one_request(
         "seo_description",
         "social",
     ]
-    assert all(len(text) <= limit for (_, text), limit in zip(draft.fields, (70, 300, 160, 280)))
+    assert all(
+        len(text) <= limit
+        for (_, text), limit in zip(draft.fields, (70, 300, 160, 280), strict=True)
+    )
     assert draft.headline == dict(draft.fields)["headline"]
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from bot.slack import blocks as bk
 from bot.slack import ids
+from bot.slack.blocks.common import Message
 from bot.slack.views import CheckWarning
 from tests.slack.blocks.samples import HOSTILE, LANGS, LIVE, draft, joined
 
@@ -19,7 +20,7 @@ FIELDS = (
 LIMITS = (("headline", 70), ("teaser", 300), ("seo_description", 160), ("social", 4000))
 
 
-def _sections(message: dict[str, Any]) -> list[str]:
+def _sections(message: Message) -> list[str]:
     return [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
 
 

@@ -67,9 +67,11 @@ class ProgressReactions:
         """Take the reaction back (the message's last draft is done)."""
         key = (team_id, channel, ts)
         with self._lock:
-            reacted = self._reacted.pop(key, None)
+            reacted = self._reacted.get(key)
+            if reacted is not None:
+                self._reacted[key] = False  # a second finisher of the message removes nothing
         if reacted is False:
-            return  # this process added none
+            return  # this process added none, or took it back already
         # True: added here, its removal budgeted then; None: another process (or an earlier
         # run of this one) may have added it.
         self._remove(key, draft_id, prepaid=reacted is True, attempt=1)

@@ -13,7 +13,7 @@ Tier 4, ``users.info`` Tier 4, ``usergroups.users.list`` Tier 2.
 A bucket per ``(team_id, method)`` (and channel, for ``chat.postMessage``) holds ``burst``
 calls and refills at ``(limit - burst) / window`` per second, so no window of ``window``
 seconds ever sees more than ``limit`` calls (the burst plus a window's refill). A 429 from
-Slack empties the bucket until its ``Retry-After`` (:meth:`SlackBudget.pause`).
+Slack holds the method until its ``Retry-After`` (:meth:`SlackBudget.pause`).
 
 The budget is per process: several ``serve`` processes sharing one workspace each keep their
 own (Slack's 429s, handled the same way, are then the shared signal).
@@ -145,6 +145,14 @@ class SlackBudget:
                 bucket.tokens -= 1  # may go below 0: a call reserved ``wait`` ahead
             return wait
 
+    def refund(self, team_id: str | None, method: str, *, channel: str | None = None) -> None:
+        """Give back a call taken but not made."""
+        with self._lock:
+            now = self._clock()
+            bucket = self._bucket(team_id, method, channel, now)
+            if bucket is not None:
+                bucket.tokens = min(bucket.capacity, bucket.tokens + 1)
+
     def available_in(
         self, team_id: str | None, method: str, *, channel: str | None = None
     ) -> float:
@@ -160,15 +168,15 @@ class SlackBudget:
     def pause(
         self, team_id: str | None, method: str, seconds: float, *, channel: str | None = None
     ) -> None:
-        """Slack answered 429 with ``Retry-After: seconds``: no call of ``method`` before then,
-        and the bucket refills from empty after it."""
+        """Slack answered 429 with ``Retry-After: seconds``: no call of ``method`` before then;
+        then one call, and the bucket refills from there."""
         with self._lock:
             now = self._clock()
             bucket = self._bucket(team_id, method, channel, now)
             if bucket is None:
                 return
             bucket.refill(now)
-            bucket.tokens = min(bucket.tokens, 0.0)
+            bucket.tokens = min(bucket.tokens, 1.0)
             bucket.updated = max(bucket.updated, now + max(0.0, seconds))
 
     def _bucket(

@@ -67,7 +67,7 @@ class SlackCalls:
     ) -> None:
         self.budget = budget
         self._sleep = sleep
-        self._clock = clock
+        self.clock = clock
         self._lock = threading.Lock()
         self._deferred: list[tuple[float, int, Callable[[], None]]] = []
         self._ids = itertools.count()
@@ -172,7 +172,7 @@ class SlackCalls:
 
     def due_in(self, seconds: float) -> None:
         """Something (a stale card) is worth trying again in ``seconds``."""
-        due = self._clock() + seconds
+        due = self.clock() + seconds
         with self._lock:
             if self._next_due is None or due < self._next_due:
                 self._next_due = due
@@ -181,12 +181,12 @@ class SlackCalls:
     def defer(self, seconds: float, task: Callable[[], None]) -> None:
         """Run ``task`` (which must not raise much: it is logged) in ``seconds``."""
         with self._lock:
-            heapq.heappush(self._deferred, (self._clock() + seconds, next(self._ids), task))
+            heapq.heappush(self._deferred, (self.clock() + seconds, next(self._ids), task))
         self._wake()
 
     def next_due_in(self) -> float | None:
         """Seconds until the soonest rescheduled card or call is due; None: nothing is."""
-        now = self._clock()
+        now = self.clock()
         with self._lock:
             dues = [] if self._next_due is None else [self._next_due]
             if self._deferred:
@@ -195,7 +195,7 @@ class SlackCalls:
 
     def run_deferred(self) -> int:
         """Run the deferred calls that are due; the number run."""
-        now = self._clock()
+        now = self.clock()
         due: list[Callable[[], None]] = []
         with self._lock:
             if self._next_due is not None and self._next_due <= now:

@@ -53,6 +53,7 @@ class Answer(Generic[T]):
     passing: bool = False
     error: str | None = None
     retry_in: float | None = None
+    reserved: bool = False  # the budget holds a call for the caller at ``retry_in``
 
 
 class SlackCalls:
@@ -86,25 +87,44 @@ class SlackCalls:
         ignore: tuple[str, ...] = (),
         wait_cap: float = 0.0,
         prepaid: bool = False,
+        reserve: bool = False,
         **context: Any,
     ) -> Answer[T]:
         """One call; never raises. ``wait_cap``: how long this thread may wait for the budget
         or a 429's Retry-After (0 in workers: the caller reschedules); ``prepaid``: the budget
-        was taken already (:meth:`SlackBudget.acquire_all`)."""
+        was taken already; ``reserve``: when the budget is short, reserve the caller's call
+        at the first free time (``Answer.reserved``, ``retry_in``), so rescheduled calls
+        are spread over the refill instead of all retrying at once."""
         answer: Answer[T] = Answer(None)
         for attempt in (1, 2):
             if self.budget is not None and not prepaid:
                 wait = self.budget.acquire(team_id, method, channel=channel, max_wait=wait_cap)
                 if wait is None:
-                    retry_in = self.budget.available_in(team_id, method, channel=channel)
+                    slot = None
+                    if reserve:
+                        slot = self.budget.acquire(
+                            team_id, method, channel=channel, max_wait=float("inf")
+                        )
+                    retry_in = (
+                        slot
+                        if slot is not None
+                        else self.budget.available_in(team_id, method, channel=channel)
+                    )
                     log.info(
                         "slack.budget_exhausted",
                         method=method,
                         channel=channel,
                         retry_in_s=round(retry_in, 2),
+                        reserved=slot is not None,
                         **context,
                     )
-                    return Answer(None, passing=True, error=NO_BUDGET, retry_in=retry_in)
+                    return Answer(
+                        None,
+                        passing=True,
+                        error=NO_BUDGET,
+                        retry_in=retry_in,
+                        reserved=slot is not None,
+                    )
                 if wait > 0:
                     self._sleep(wait)
             prepaid = False

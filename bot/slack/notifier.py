@@ -61,6 +61,7 @@ log = get_logger(__name__)
 T = TypeVar("T")
 
 _PERMALINK_CACHE = 2048
+_SLOTS_KEPT = 10_000
 _DUE_MARGIN_S = 0.1  # wake the repairer just after the card's ``not_before``, not before it
 
 
@@ -100,6 +101,8 @@ class SlackNotifier:
         self.calls = SlackCalls(budget, sleep=sleep)
         self.reactions = ProgressReactions(self.calls, lambda _team_id: self.client)
         self._permalinks: dict[tuple[str, str], str] = {}
+        # Cards rescheduled with a call reserved in the budget: draft id → the method.
+        self._slots: dict[str, str] = {}
         self._lock = threading.Lock()
 
     # --- Notifier ---------------------------------------------------------------------------
@@ -208,8 +211,11 @@ class SlackNotifier:
         if draft.post_reserved_at is not None:
             return False  # "Post for review" is posting it right now
         message = self._render(draft)
+        with self._lock:  # a call the budget reserved for this card when it was rescheduled
+            slot = self._slots.pop(draft.id, None)
         if draft.bot_message_ts is None:
-            posted = self._post_answer(draft, message, wait_cap=0)
+            prepaid = slot == "chat.postMessage"
+            posted = self._post_answer(draft, message, wait_cap=0, prepaid=prepaid)
             if posted.value is None:
                 if posted.retry_in is not None:  # rate-limited: due again when the window ends
                     self._reschedule(draft, posted)
@@ -217,7 +223,8 @@ class SlackNotifier:
             if not self.store.set_bot_message(draft.id, posted.value, only_if_unset=True):
                 log.warning("slack.card_posted_twice", draft_id=draft.id, ts=posted.value)
             return True
-        answer = self._update(draft, draft.bot_message_ts, message)
+        prepaid = slot == "chat.update"
+        answer = self._update(draft, draft.bot_message_ts, message, prepaid=prepaid)
         if answer.value is None and answer.retry_in is not None:
             self._reschedule(draft, answer)
         return answer.value is not None or not answer.passing
@@ -335,7 +342,12 @@ class SlackNotifier:
         return self._post_answer(draft, message).value
 
     def _post_answer(
-        self, draft: Draft, message: Mapping[str, Any], *, wait_cap: float | None = None
+        self,
+        draft: Draft,
+        message: Mapping[str, Any],
+        *,
+        wait_cap: float | None = None,
+        prepaid: bool = False,
     ) -> Answer[str]:
         thread_ts = draft.thread_ts or draft.message_ts
         answer = self._attempt(
@@ -346,18 +358,24 @@ class SlackNotifier:
             team_id=draft.team_id,
             channel=draft.channel,
             wait_cap=self.post_wait_cap_s if wait_cap is None else wait_cap,
+            prepaid=prepaid,
+            reserve=True,
             draft_id=draft.id,
         )
         ts = str(answer.value["ts"]) if answer.value is not None else None
-        return Answer(ts, answer.passing, answer.error, answer.retry_in)
+        return Answer(ts, answer.passing, answer.error, answer.retry_in, answer.reserved)
 
-    def _update(self, draft: Draft, ts: str, message: Mapping[str, Any]) -> Answer[Any]:
+    def _update(
+        self, draft: Draft, ts: str, message: Mapping[str, Any], *, prepaid: bool = False
+    ) -> Answer[Any]:
         """``chat.update`` of the card: never waited for (budget or 429: rescheduled)."""
         return self._attempt(
             "chat.update",
             lambda: self.client.chat_update(channel=draft.channel, ts=ts, **message),
             team_id=draft.team_id,
             channel=draft.channel,
+            prepaid=prepaid,
+            reserve=True,
             draft_id=draft.id,
         )
 
@@ -384,6 +402,14 @@ class SlackNotifier:
         not_before = None
         if answer.retry_in is not None:
             not_before = utcnow() + timedelta(seconds=answer.retry_in)
+        with self._lock:
+            if answer.reserved:
+                if len(self._slots) >= _SLOTS_KEPT:  # cards another process repaired
+                    self._slots.clear()
+                method = "chat.postMessage" if draft.bot_message_ts is None else "chat.update"
+                self._slots[draft.id] = method
+            else:
+                self._slots.pop(draft.id, None)
         try:
             self.store.mark_card_stale(draft.id, not_before=not_before)
         except Exception:  # the notifier never raises; the log keeps the traceback

@@ -52,9 +52,7 @@ def test_a_newer_mark_or_a_newer_state_keeps_the_card_stale(store: Store, clock:
     assert store.card_repaired(card)
 
 
-def test_a_rate_limited_card_is_not_claimed_before_its_time(
-    store: Store, clock: FakeClock
-) -> None:
+def test_a_rate_limited_card_is_not_claimed_before_its_time(store: Store, clock: FakeClock) -> None:
     draft = draft_in(store, "ready")
     assert store.mark_card_stale(draft.id, not_before=clock() + timedelta(seconds=30))
     assert store.claim_stale_cards(1) == []  # Slack said Retry-After: 30

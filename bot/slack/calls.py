@@ -72,7 +72,7 @@ class SlackCalls:
         self._lock = threading.Lock()
         self._deferred: list[tuple[float, int, Callable[[], None]]] = []
         self._ids = itertools.count()
-        self._next_due: float | None = None
+        self._dues: list[float] = []  # when rescheduled cards are due (a heap)
         self._wakeup: Callable[[], None] | None = None
 
     # --- calls ------------------------------------------------------------------------------
@@ -192,10 +192,8 @@ class SlackCalls:
 
     def due_in(self, seconds: float) -> None:
         """Something (a stale card) is worth trying again in ``seconds``."""
-        due = self.clock() + seconds
         with self._lock:
-            if self._next_due is None or due < self._next_due:
-                self._next_due = due
+            heapq.heappush(self._dues, self.clock() + seconds)
         self._wake()
 
     def defer(self, seconds: float, task: Callable[[], None]) -> None:
@@ -208,7 +206,7 @@ class SlackCalls:
         """Seconds until the soonest rescheduled card or call is due; None: nothing is."""
         now = self.clock()
         with self._lock:
-            dues = [] if self._next_due is None else [self._next_due]
+            dues = self._dues[:1]
             if self._deferred:
                 dues.append(self._deferred[0][0])
         return max(0.0, min(dues) - now) if dues else None
@@ -218,8 +216,8 @@ class SlackCalls:
         now = self.clock()
         due: list[Callable[[], None]] = []
         with self._lock:
-            if self._next_due is not None and self._next_due <= now:
-                self._next_due = None
+            while self._dues and self._dues[0] <= now:
+                heapq.heappop(self._dues)
             while self._deferred and self._deferred[0][0] <= now:
                 due.append(heapq.heappop(self._deferred)[2])
         for task in due:

@@ -16,16 +16,19 @@ at the fake Slack in ``tests/slack/test_flow_rate_limits.py``): ``reactions.add`
 ``reactions.remove`` once per *message* (its links share them), ``chat.postMessage`` once per
 draft, the card posted when it is ready, with title, site, date and buttons (no placeholder,
 no "working" update): at most 3 for a message with one link. Approving adds one
-``chat.update`` (approved) and, with a webhook, one more (delivery status).
+``chat.update`` (approved) and, with a webhook, ``chat.getPermalink`` (the approval record)
+and one more ``chat.update`` (delivery status).
 
 Rate limits (:mod:`bot.slack.budget`): every call first takes from its ``(team, method)``
 budget. A card update (or a repair) that finds the budget empty, or gets HTTP 429, is not
 waited for: the card is marked stale with ``not_before`` = when the budget refills (or
 ``Retry-After``) and the repairer redraws it then. A new card's post waits at most
 ``post_wait_cap_s`` for the channel's budget, else it is left to the repairer the same way.
-The progress reaction is added only when the budget also holds its removal (reactions.remove
-is Tier 2, slower than reactions.add); otherwise the message gets none and the card is the
-signal. A removal Slack refused with 429 is retried in this process after ``Retry-After``
+The progress reaction is added only when the budget can also take it back within a Slack
+minute (reactions.remove is Tier 2, slower than reactions.add; :mod:`bot.slack.reactions`);
+otherwise the message gets none and the card is the signal. A card rescheduled for want of
+budget has its call reserved in the budget at the time it is due, so a backlog is spread over
+the refill. A removal Slack refused with 429 is retried in this process after ``Retry-After``
 (:meth:`SlackCalls.run_deferred <bot.slack.calls.SlackCalls.run_deferred>`, driven by the
 repairer's thread).
 """
@@ -204,7 +207,7 @@ class SlackNotifier:
 
         The card shows what the store holds now: the draft with its current (or approved)
         text and buttons, its failure, the automatic retry's time, or the delivery status.
-        A card whose placeholder never reached Slack is posted (once: the ts is kept only if
+        A card that never reached Slack is posted (once: the ts is kept only if
         no other message was recorded meanwhile)."""
         if draft.bot_message_ts is None and draft.source != "message":
             return True  # a private /summarize preview: nothing in the thread to repair

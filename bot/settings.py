@@ -74,6 +74,13 @@ class Settings(BaseSettings):
     slack_max_retries: int = Field(default=2, ge=0, le=10)
     slack_retry_backoff_s: float = Field(default=0.5, ge=0, le=10)
     slack_retry_after_cap_s: float = Field(default=5.0, ge=0, le=60)
+    # Per-workspace, per-method budgets under Slack's rate-limit tiers (bot/slack/budget.py).
+    # SLACK_RATE_SCALE multiplies every tier's rate (Slack's "50+ per minute" can be more for
+    # some workspaces; a test fake may run its minutes faster). A summary worker waits at most
+    # SLACK_POST_WAIT_CAP_S for its channel's budget to post a new card, else the card is
+    # posted by the repairer when the budget refills; card updates never wait.
+    slack_rate_scale: float = Field(default=1.0, gt=0, le=1000)
+    slack_post_wait_cap_s: float = Field(default=2.0, ge=0, le=30)
     # Seconds one Slack call may take (connect and answer) before it counts as failed.
     slack_timeout_s: int = Field(default=10, ge=1, le=60)
     # How often cards Slack did not take (an outage) are redrawn from the database; also once

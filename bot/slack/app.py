@@ -5,8 +5,9 @@ summarizer, the notifier, the editor directory, the workflow and its workers (no
 :func:`build_app` makes the Bolt :class:`~slack_bolt.App` with the listeners registered.
 
 Every Slack client uses ``SLACK_API_URL`` and one retry layer, :class:`~bot.slack.retry.
-SlackRetryHandler` (5xx, 429 with a short ``Retry-After``, connection errors, timeouts; a few
-quick attempts). Bolt runs listeners on its own pool
+SlackRetryHandler` (5xx, connection errors, timeouts; a few quick attempts; a short
+``Retry-After`` only for calls that answer a person), and the notifier's calls a
+per-workspace, per-method budget (:mod:`bot.slack.budget`). Bolt runs listeners on its own pool
 (``process_before_response=False``): they ack and write to the database only, the slow work
 runs in :class:`~bot.workflow.drafts.SummaryWorkers`, so acks are not starved by summaries.
 """
@@ -28,6 +29,7 @@ from bot.logs import get_logger
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack import listeners
+from bot.slack.budget import SlackBudget
 from bot.slack.editors import EditorDirectory, UserNames
 from bot.slack.notifier import SlackNotifier
 from bot.slack.retry import SlackRetryHandler
@@ -117,6 +119,9 @@ def build_services(
         publishing=payloads is not None,
         retry_handler=build_retry_handler(settings),
         timeout_s=settings.slack_timeout_s,
+        budget=SlackBudget(scale=settings.slack_rate_scale),
+        post_wait_cap_s=settings.slack_post_wait_cap_s,
+        answer_wait_cap_s=settings.slack_retry_after_cap_s,
     )
     editors = EditorDirectory(
         client,

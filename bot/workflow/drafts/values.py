@@ -142,8 +142,8 @@ class Notifier(Protocol):
         """The immediate progress signal for newly recorded drafts (e.g. a reaction)."""
 
     def working(self, draft: Draft) -> Draft:
-        """A worker started: make sure a placeholder exists; return the draft (with its
-        ``bot_message_ts`` if one was posted)."""
+        """A worker started; return the draft (with its ``bot_message_ts`` if a notifier
+        posted a placeholder; the Slack one does not: its card is posted once, when ready)."""
 
     def ready(self, draft: Draft, revision: Revision) -> None:
         """Show the finished draft (state ``ready``) in the thread or privately."""

@@ -30,6 +30,7 @@ from bot.i18n.labels import SummaryLabels
 from bot.logs import get_logger
 from bot.slack import blocks, ids, mapping
 from bot.slack.escape import user_mention
+from bot.slack.installs import NoInstallation, SlackClients
 from bot.slack.views import DraftView, ErrorView, StatusView
 from bot.store import Draft, Revision, Store
 from bot.workflow.drafts import AUTO_RETRY_CODES, Actor, Failure, HomeData, Refusal
@@ -43,6 +44,14 @@ _PERMALINK_CACHE = 2048
 # What a call raises when Slack gave no usable answer even after the retry layer: slack_sdk
 # re-raises the transport's own exception (URLError, TimeoutError, RemoteDisconnected…).
 _TRANSPORT_ERRORS = (SlackClientError, OSError, http.client.HTTPException)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """The workspace a call is for, when no draft names it (App Home, a refusal)."""
+
+    team_id: str | None
+    enterprise_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +76,14 @@ class SlackNotifier:
         publishing: bool = False,
         retry_handler: RetryHandler | None = None,
         timeout_s: int = 10,
+        clients: SlackClients | None = None,
     ) -> None:
         """``retry_handler`` is the one retry layer for ``response_url`` posts (the Web API
-        client carries its own, the same kind: ``bot.slack.app.build_retry_handler``)."""
+        client carries its own, the same kind: ``bot.slack.app.build_retry_handler``).
+        ``clients`` gives each workspace's client (OAuth mode); without it ``client`` serves
+        every workspace."""
         self.client = client
+        self.clients = clients or SlackClients.single(client)
         self.store = store
         self.lang = lang
         self.labels = labels or SummaryLabels(fallback_language=lang)
@@ -83,9 +96,9 @@ class SlackNotifier:
     # --- Notifier ---------------------------------------------------------------------------
 
     def received(self, drafts: Sequence[Draft]) -> None:
-        messages = sorted({(d.channel, d.message_ts) for d in drafts if d.message_ts is not None})
-        for channel, ts in messages:
-            self._react(channel, ts)
+        messages = {(d.channel, d.message_ts): d for d in drafts if d.message_ts is not None}
+        for (channel, ts), draft in sorted(messages.items()):
+            self._react(channel, ts, draft)
 
     def working(self, draft: Draft) -> Draft:
         if draft.source != "message" or draft.bot_message_ts is not None:
@@ -119,7 +132,7 @@ class SlackNotifier:
 
     def duplicate(self, draft: Draft, existing: Draft) -> None:
         target_ts = existing.bot_message_ts or existing.message_ts
-        permalink = self._permalink(existing.channel, target_ts) if target_ts else None
+        permalink = self._permalink(existing, existing.channel, target_ts) if target_ts else None
         message = blocks.already_summarized(permalink, self.lang)
         self._post(draft, message)
 
@@ -146,9 +159,8 @@ class SlackNotifier:
     def post_for_review(self, draft: Draft, revision: Revision, actor: Actor) -> str | None:
         message = blocks.draft_message(self._view(draft, revision), self.lang)
         try:
-            response = self.client.chat_postMessage(
-                channel=draft.channel, **message, **blocks.NO_UNFURL
-            )
+            client = self._web(draft)
+            response = client.chat_postMessage(channel=draft.channel, **message, **blocks.NO_UNFURL)
         except SlackApiError as exc:
             error = exc.response.get("error")
             log.warning("slack.post_failed", draft_id=draft.id, error=error)
@@ -174,7 +186,7 @@ class SlackNotifier:
 
     def permalink(self, draft: Draft) -> str | None:
         ts = draft.bot_message_ts or draft.message_ts
-        return self._permalink(draft.channel, ts) if ts else None
+        return self._permalink(draft, draft.channel, ts) if ts else None
 
     def repair(self, draft: Draft) -> bool:
         """Redraw the draft's card from the store (after Slack did not take an update); True
@@ -199,7 +211,8 @@ class SlackNotifier:
         ts = draft.bot_message_ts
         answer = self._attempt(
             "chat.update",
-            lambda: self.client.chat_update(channel=draft.channel, ts=ts, **message),
+            lambda client: client.chat_update(channel=draft.channel, ts=ts, **message),
+            place=draft,
             draft_id=draft.id,
         )
         return answer.value is not None or not answer.passing
@@ -254,23 +267,32 @@ class SlackNotifier:
         )
         self._call(
             "chat.postEphemeral",
-            lambda: self.client.chat_postEphemeral(
+            lambda client: client.chat_postEphemeral(
                 channel=channel,
                 user=actor.user_id,
                 thread_ts=thread_ts,
                 text=body["text"],
                 blocks=body["blocks"],
             ),
+            place=draft or Place(actor.team_id, actor.enterprise_id),
             channel=channel,
         )
 
-    def show_home(self, user_id: str, home: HomeData) -> None:
+    def show_home(
+        self,
+        user_id: str,
+        home: HomeData,
+        *,
+        team_id: str | None = None,
+        enterprise_id: str | None = None,
+    ) -> None:
         pending = [(d, self.permalink(d)) for d in home.pending]
         approvals = [(d, self.permalink(d)) for d in home.approvals]
         view = blocks.home_view(mapping.home_view(home.is_editor, pending, approvals), self.lang)
         self._call(
             "views.publish",
-            lambda: self.client.views_publish(user_id=user_id, view=view),
+            lambda client: client.views_publish(user_id=user_id, view=view),
+            place=Place(team_id, enterprise_id),
             user=user_id,
         )
 
@@ -318,9 +340,10 @@ class SlackNotifier:
         thread_ts = draft.thread_ts or draft.message_ts
         answer = self._attempt(
             "chat.postMessage",
-            lambda: self.client.chat_postMessage(
+            lambda client: client.chat_postMessage(
                 channel=draft.channel, thread_ts=thread_ts, **message, **blocks.NO_UNFURL
             ),
+            place=draft,
             draft_id=draft.id,
         )
         ts = str(answer.value["ts"]) if answer.value is not None else None
@@ -341,7 +364,8 @@ class SlackNotifier:
         ts = draft.bot_message_ts
         answer = self._attempt(
             "chat.update",
-            lambda: self.client.chat_update(channel=draft.channel, ts=ts, **message),
+            lambda client: client.chat_update(channel=draft.channel, ts=ts, **message),
+            place=draft,
             draft_id=draft.id,
         )
         if answer.value is None and answer.passing:
@@ -353,12 +377,13 @@ class SlackNotifier:
         except Exception:  # the notifier never raises; the log keeps the traceback
             log.exception("slack.card_mark_failed", draft_id=draft.id)
 
-    def _react(self, channel: str, ts: str) -> None:
+    def _react(self, channel: str, ts: str, draft: Draft) -> None:
         self._call(
             "reactions.add",
-            lambda: self.client.reactions_add(
+            lambda client: client.reactions_add(
                 channel=channel, timestamp=ts, name=ids.PROGRESS_REACTION
             ),
+            place=draft,
             ignore=("already_reacted",),
             channel=channel,
         )
@@ -374,21 +399,23 @@ class SlackNotifier:
         ts = draft.message_ts
         self._call(
             "reactions.remove",
-            lambda: self.client.reactions_remove(
+            lambda client: client.reactions_remove(
                 channel=draft.channel, timestamp=ts, name=ids.PROGRESS_REACTION
             ),
+            place=draft,
             ignore=("no_reaction", "message_not_found"),
             draft_id=draft.id,
         )
 
-    def _permalink(self, channel: str, ts: str) -> str | None:
+    def _permalink(self, draft: Draft, channel: str, ts: str) -> str | None:
         key = (channel, ts)
         with self._lock:
             if key in self._permalinks:
                 return self._permalinks[key]
         response = self._call(
             "chat.getPermalink",
-            lambda: self.client.chat_getPermalink(channel=channel, message_ts=ts),
+            lambda client: client.chat_getPermalink(channel=channel, message_ts=ts),
+            place=draft,
             channel=channel,
         )
         if response is None:
@@ -434,27 +461,37 @@ class SlackNotifier:
                 status=answer.status_code,
             )
 
+    def _web(self, place: Draft | Place) -> WebClient:
+        """The client of the workspace of ``place`` (:class:`NoInstallation` if it has none)."""
+        return self.clients.for_team(place.team_id, place.enterprise_id)
+
     def _call(
         self,
         method: str,
-        call: Callable[[], T],
+        call: Callable[[WebClient], T],
         *,
+        place: Draft | Place,
         ignore: tuple[str, ...] = (),
         **context: Any,
     ) -> T | None:
-        return self._attempt(method, call, ignore=ignore, **context).value
+        return self._attempt(method, call, place=place, ignore=ignore, **context).value
 
     def _attempt(
         self,
         method: str,
-        call: Callable[[], T],
+        call: Callable[[WebClient], T],
         *,
+        place: Draft | Place,
         ignore: tuple[str, ...] = (),
         **context: Any,
     ) -> _Answer[T]:
-        """One call through the client's retry layer; never raises."""
+        """One call with the client of the workspace of ``place``, through its retry layer;
+        never raises. A workspace without installation (uninstalled) is not called at all."""
         try:
-            return _Answer(call())
+            return _Answer(call(self._web(place)))
+        except NoInstallation:
+            log.info("slack.call_skipped", method=method, reason="no_installation", **context)
+            return _Answer(None)
         except SlackApiError as exc:
             error = exc.response.get("error")
             if error in ignore:

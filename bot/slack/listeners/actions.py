@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.i18n import t
@@ -45,6 +46,7 @@ def actor_from(body: dict[str, Any]) -> Actor:
         thread_ts=container.get("thread_ts") or message.get("thread_ts"),
         response_url=body.get("response_url"),
         team_id=_team(body),
+        enterprise_id=enterprise_of(body),
     )
 
 
@@ -52,6 +54,14 @@ def _team(body: dict[str, Any]) -> str | None:
     """The workspace of an interaction payload (``team.id``), or None when it names none."""
     team = body.get("team")
     value = team.get("id") if isinstance(team, dict) else None
+    return str(value) if value else None
+
+
+def enterprise_of(body: dict[str, Any]) -> str | None:
+    """The Enterprise Grid organization of a payload (``enterprise.id`` of interactions,
+    ``enterprise_id`` of events and commands), or None outside a grid."""
+    enterprise = body.get("enterprise")
+    value = enterprise.get("id") if isinstance(enterprise, dict) else body.get("enterprise_id")
     return str(value) if value else None
 
 
@@ -68,15 +78,24 @@ def _draft_id(body: dict[str, Any]) -> str:
 def register(app: App, services: Services) -> None:
     workflow = services.workflow
     notifier = services.notifier
-    client = services.client
     lang = services.lang
 
     def named_actor(body: dict[str, Any]) -> Actor:
         """The clicker, with the display name the approval record and the thread show."""
         actor = actor_from(body)
-        return replace(actor, name=services.names.name(actor.user_id, fallback=actor.name))
+        name = services.names.name(
+            actor.user_id,
+            fallback=actor.name,
+            team_id=actor.team_id,
+            enterprise_id=actor.enterprise_id,
+        )
+        return replace(actor, name=name)
 
-    def open_modal(body: dict[str, Any], actor: Actor, build: Callable[[Review], Any]) -> None:
+    def open_modal(
+        client: WebClient, body: dict[str, Any], actor: Actor, build: Callable[[Review], Any]
+    ) -> None:
+        """Open the modal with the request's ``client`` (Bolt authorized it with the token of
+        the click's workspace)."""
         value = _value(body)
         review = workflow.open_review(
             value.draft_id, actor, action=_ACTION_NAMES[_action(body)], revision=value.revision
@@ -108,23 +127,25 @@ def register(app: App, services: Services) -> None:
         )
 
     @app.action(ids.ACTION_EDIT)
-    def on_edit(ack: Ack, body: dict[str, Any]) -> None:
+    def on_edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        open_modal(body, actor_from(body), lambda r: blocks.edit_modal(view_of(r), lang))
+        open_modal(client, body, actor_from(body), lambda r: blocks.edit_modal(view_of(r), lang))
 
     @app.action(ids.ACTION_REGENERATE)
-    def on_regenerate(ack: Ack, body: dict[str, Any]) -> None:
+    def on_regenerate(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         open_modal(
+            client,
             body,
             actor_from(body),
             lambda r: blocks.regenerate_modal(r.draft.id, lang, mapping.article_ref(r.draft)),
         )
 
     @app.action(ids.ACTION_REJECT)
-    def on_reject(ack: Ack, body: dict[str, Any]) -> None:
+    def on_reject(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         open_modal(
+            client,
             body,
             actor_from(body),
             lambda r: blocks.reject_modal(r.draft.id, lang, mapping.article_ref(r.draft)),

@@ -70,9 +70,9 @@ def install(flow: Flow, team_id: str | None, **grant: Any) -> Page:
     cookie = page.headers["Set-Cookie"].split(";", 1)[0]
     name, _, state = cookie.partition("=")
     assert name == COOKIE and state
-    link = unescape(
-        re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', page.body)[1]
-    )  # type: ignore[index]
+    found = re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', page.body)
+    assert found is not None
+    link = unescape(found[1])
     query = parse_qs(urlsplit(link).query)
     assert query["state"] == [state]
     assert query["client_id"] == [FakeSlackAPI.client_id]

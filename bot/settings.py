@@ -266,14 +266,11 @@ class Settings(BaseSettings):
                 "for OAuth mode (many workspaces), or SLACK_CLIENT_ID for one workspace."
             )
         if self.oauth or _present(self.slack_client_secret):
-            missing = [
-                name.upper()
-                for name in ("slack_client_id", "slack_client_secret", "slack_signing_secret")
-                if not _present(getattr(self, name))
-            ]
-            if missing:
-                raise ConfigError("OAuth mode needs " + ", ".join(missing) + " as well.")
-            return self.require(*mode_needs)
+            needed = ("slack_client_id", "slack_client_secret", "slack_signing_secret")
+            try:
+                return self.require(*needed, *mode_needs)
+            except ConfigError as exc:
+                raise ConfigError(f"OAuth mode: {exc}") from None
         return self.require("slack_bot_token", *mode_needs)
 
     def require(self, *names: str) -> Settings:

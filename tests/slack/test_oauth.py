@@ -316,3 +316,30 @@ def test_the_install_redirect_refuses_a_state_without_its_cookie_or_used_twice(
     assert flow.services.clients.installations.find_bot(enterprise_id=None, team_id="T0ALPHA")
     assert flow.slack.calls("oauth.v2.access")  # went to SLACK_API_URL, the fake
     assert get(base_url(flow) + "/slack/oauth_redirect?error=access_denied").status == 200
+
+
+def test_tokens_revoked_removes_the_install_only_when_the_bot_token_went(
+    oauth_flow: Flow,
+) -> None:
+    flow = oauth_flow
+    assert install(flow, "T0ALPHA").status == 200
+    installations = flow.services.clients.installations
+    assert installations is not None
+    # A user token revoked: the app holds none, nothing changes.
+    send_event(flow, "T0ALPHA", {"type": "tokens_revoked", "tokens": {"oauth": ["U0ADMIN"]}})
+    assert installations.find_bot(enterprise_id=None, team_id="T0ALPHA") is not None
+
+    gate = Gate()
+    flow.site.handle("/slow", gate)
+    slow_ts = post_link(flow, "T0ALPHA", "C0ALPHA", "/slow")
+    assert gate.entered.wait(10)
+    [held] = flow.store.drafts_for_message("T0ALPHA", "C0ALPHA", slow_ts)
+    flow.slack.uninstall("T0ALPHA")
+    send_event(
+        flow,
+        "T0ALPHA",
+        {"type": "tokens_revoked", "tokens": {"bot": ["U0BOT001"], "oauth": []}},
+    )
+    wait_for(lambda: installations.find_bot(enterprise_id=None, team_id="T0ALPHA") is None)
+    assert flow.draft(held.id).last_error_code == "workspace_removed"
+    gate.opened.set()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from slack_sdk import WebClient
@@ -22,6 +21,9 @@ from bot.slack.installs import NoInstallation, SlackClients
 from bot.slack.oauth_stores import DatabaseInstallationStore, DatabaseStateStore
 from bot.store import Store
 from bot.store.models import Base
+from tests.store.conftest import db_url, pg_dsn, pg_schema_url
+
+__all__ = ["db_url", "pg_dsn", "pg_schema_url"]  # fixtures: run on SQLite and PostgreSQL
 
 CLIENT_ID = "1111.2222"
 
@@ -46,8 +48,9 @@ def test_our_tables_are_the_ones_slack_sdk_reads_and_writes(name: str, build: ob
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(f"sqlite:///{tmp_path / 'installs.db'}") as db:
+def store(db_url: str) -> Iterator[Store]:
+    """A migrated store on SQLite and on PostgreSQL (tests/store/conftest.py's fixtures)."""
+    with Store(db_url) as db:
         db.upgrade()
         yield db
 

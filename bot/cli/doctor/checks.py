@@ -76,13 +76,14 @@ class Doctor:
 
     def configuration(self) -> Iterator[Check]:
         s = self.settings
+        oauth_problem = None
         try:
             s.require_slack()
         except ConfigError as exc:
-            if s.oauth or s.slack_client_secret is not None:
-                yield Check("Slack OAuth", "fail", str(exc), "see README, Many workspaces")
-                return
-        if s.oauth:
+            oauth_problem = str(exc) if s.oauth or s.slack_client_secret is not None else None
+        if oauth_problem is not None:
+            yield Check("Slack OAuth", "fail", oauth_problem, "see README, One workspace or many")
+        elif s.oauth:
             yield Check(
                 "Slack OAuth",
                 "ok",

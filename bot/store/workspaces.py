@@ -98,8 +98,9 @@ class Workspaces(StoreBase):
 
     def installed_workspaces(self) -> int:
         """How many workspaces (or organizations) have a bot installed (OAuth mode)."""
+        installed = select(bots.c.enterprise_id, bots.c.team_id).distinct().subquery()
         with self._read() as s:
-            return int(s.scalar(select(func.count()).select_from(bots)) or 0)
+            return int(s.scalar(select(func.count()).select_from(installed)) or 0)
 
     @staticmethod
     def _place(team_id: str | None, enterprise_id: str | None) -> ColumnElement[bool] | None:

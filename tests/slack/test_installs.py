@@ -110,6 +110,9 @@ def test_each_workspace_gets_its_own_token_from_many_threads_with_one_lookup_eac
     assert {token for team, token in seen if team == "T1"} == {"xoxb-one"}
     assert {token for team, token in seen if team == "T2"} == {"xoxb-two"}
     assert clients.lookups == 2  # cached: one database lookup per workspace
+    clients.installations.save(installation("T1", "xoxb-one-again"))  # a reinstall
+    assert store.installed_workspaces() == 2
+    assert clients.for_team("T1").token == "xoxb-one-again"
 
 
 def test_an_unknown_or_removed_workspace_has_no_client(store: Store) -> None:

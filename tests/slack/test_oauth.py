@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from bot.settings import MANIFEST_BOT_SCOPES
+from bot.slack.retry import SlackRetryHandler
 from bot.store import Draft
 from tests.fakes import slack_signing as signing
 from tests.fakes.news_site import NewsSiteRequestHandler
@@ -172,6 +173,11 @@ def test_two_workspaces_install_each_uses_its_token_and_an_uninstall_stops_its_w
     assert install(flow, "T0BETA", team="Beta Post").status == 200
     alpha, beta = flow.slack.bot_token("T0ALPHA"), flow.slack.bot_token("T0BETA")
     assert alpha != beta
+    assert flow.store.installed_workspaces() == 2
+    # Each workspace's client keeps the one retry layer.
+    client = flow.services.clients.for_team("T0BETA")
+    assert client.token == beta
+    assert [type(h) for h in client.retry_handlers] == [SlackRetryHandler]
 
     # A link in each workspace: every call about it carries that workspace's token.
     ts_alpha = post_link(flow, "T0ALPHA", "C0ALPHA")
@@ -340,6 +346,6 @@ def test_tokens_revoked_removes_the_install_only_when_the_bot_token_went(
         "T0ALPHA",
         {"type": "tokens_revoked", "tokens": {"bot": ["U0BOT001"], "oauth": []}},
     )
-    wait_for(lambda: installations.find_bot(enterprise_id=None, team_id="T0ALPHA") is None)
-    assert flow.draft(held.id).last_error_code == "workspace_removed"
+    wait_for(lambda: flow.draft(held.id).last_error_code == "workspace_removed")
+    assert installations.find_bot(enterprise_id=None, team_id="T0ALPHA") is None
     gate.opened.set()

@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from bot.settings import MANIFEST_BOT_SCOPES
+from bot.slack import ids
 from bot.slack.retry import SlackRetryHandler
 from bot.store import Draft
 from tests.fakes import slack_signing as signing
@@ -349,3 +350,50 @@ def test_tokens_revoked_removes_the_install_only_when_the_bot_token_went(
     wait_for(lambda: flow.draft(held.id).last_error_code == "workspace_removed")
     assert installations.find_bot(enterprise_id=None, team_id="T0ALPHA") is None
     gate.opened.set()
+
+
+def test_clicks_in_a_workspace_act_with_its_token_and_editors_are_per_workspace(
+    flow_factory: Callable[..., Flow],
+) -> None:
+    """Approve from Alpha: the name lookup and the card update use Alpha's token; an editor
+    named for Beta only (``T0BETA:U0EDITOR2``) is refused in Alpha; Edit opens its modal with
+    the request's client (Alpha's token)."""
+    flow = flow_factory(editor_user_ids=["T0ALPHA:U0EDITOR", "T0BETA:U0EDITOR2"], **OAUTH)
+    flow.slack.add_channel("C0ALPHA", "alpha")
+    assert install(flow, "T0ALPHA").status == 200
+    assert install(flow, "T0BETA").status == 200
+    alpha = flow.slack.bot_token("T0ALPHA")
+    draft = ready(flow, "T0ALPHA", "C0ALPHA", post_link(flow, "T0ALPHA", "C0ALPHA"))
+    flow.wait_idle()
+
+    def click(action_id: str, user: str) -> None:
+        current = flow.draft(draft.id)
+        payload = signing.block_actions_payload(
+            action_id=action_id,
+            value=flow.button_value(current, action_id) or current.id,
+            trigger_id=flow.slack.new_trigger_id(),
+            user_id=user,
+            user_name=user.lower(),
+            channel_id="C0ALPHA",
+            message_ts=current.bot_message_ts or "1.0",
+            thread_ts=current.thread_ts,
+            response_url=flow.slack.new_response_url(),
+            team_id="T0ALPHA",
+        )
+        assert flow.send(signing.interactivity_request(payload, SECRET)).status == 200
+
+    click(ids.ACTION_EDIT, "U0EDITOR")
+    modal = flow.last_modal()
+    assert modal["callback_id"] == ids.CALLBACK_EDIT
+    assert flow.slack.tokens_used("views.open") == {alpha: 1}
+
+    click(ids.ACTION_APPROVE, "U0EDITOR2")  # an editor in Beta only
+    wait_for(flow.slack.responses, message="the refusal")
+    assert flow.draft(draft.id).state == "ready"
+
+    click(ids.ACTION_APPROVE, "U0EDITOR")
+    approved = flow.wait_state(draft.id, "approved")
+    assert approved.approved_by == "U0EDITOR"
+    wait_for(lambda: flow.slack.calls("chat.update"), message="the card update")
+    assert set(flow.slack.tokens_used("users.info")) == {alpha}
+    assert set(flow.slack.tokens_used("chat.update")) == {alpha}

@@ -16,7 +16,7 @@ from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import ColumnElement, Engine, insert, text, update
+from sqlalchemy import ColumnElement, insert, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -38,6 +38,8 @@ from bot.store.records import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from bot.settings import Settings
 
 log = get_logger(__name__)

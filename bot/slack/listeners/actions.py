@@ -17,7 +17,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.i18n import t
@@ -91,11 +90,7 @@ def register(app: App, services: Services) -> None:
         )
         return replace(actor, name=name)
 
-    def open_modal(
-        client: WebClient, body: dict[str, Any], actor: Actor, build: Callable[[Review], Any]
-    ) -> None:
-        """Open the modal with the request's ``client`` (Bolt authorized it with the token of
-        the click's workspace)."""
+    def open_modal(body: dict[str, Any], actor: Actor, build: Callable[[Review], Any]) -> None:
         value = _value(body)
         review = workflow.open_review(
             value.draft_id, actor, action=_ACTION_NAMES[_action(body)], revision=value.revision
@@ -109,6 +104,8 @@ def register(app: App, services: Services) -> None:
             review.draft.id, value.revision, channel=actor.channel, thread_ts=actor.thread_ts
         )
         try:
+            # The click's workspace's client (its bot token in OAuth mode).
+            client = services.clients.for_team(actor.team_id, actor.enterprise_id)
             client.views_open(trigger_id=body["trigger_id"], view=view)
         except SlackApiError as exc:
             error = exc.response.get("error")
@@ -127,25 +124,23 @@ def register(app: App, services: Services) -> None:
         )
 
     @app.action(ids.ACTION_EDIT)
-    def on_edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def on_edit(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        open_modal(client, body, actor_from(body), lambda r: blocks.edit_modal(view_of(r), lang))
+        open_modal(body, actor_from(body), lambda r: blocks.edit_modal(view_of(r), lang))
 
     @app.action(ids.ACTION_REGENERATE)
-    def on_regenerate(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def on_regenerate(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         open_modal(
-            client,
             body,
             actor_from(body),
             lambda r: blocks.regenerate_modal(r.draft.id, lang, mapping.article_ref(r.draft)),
         )
 
     @app.action(ids.ACTION_REJECT)
-    def on_reject(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def on_reject(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         open_modal(
-            client,
             body,
             actor_from(body),
             lambda r: blocks.reject_modal(r.draft.id, lang, mapping.article_ref(r.draft)),

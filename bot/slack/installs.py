@@ -42,6 +42,7 @@ log = get_logger(__name__)
 
 ClientFactory = Callable[[str | None], WebClient]
 
+_ORGS_REMEMBERED = 100_000
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 
@@ -90,6 +91,9 @@ class SlackClients:
         self._cache_s = cache_s
         self._clock = clock
         self._cache: dict[tuple[str | None, str | None], _Entry] = {}
+        # Each workspace's Enterprise Grid organization, as requests showed it: callers that
+        # know only the team (reactions, editors' user groups) still find an org-wide install.
+        self._orgs: dict[str, str] = {}
         self._lock = threading.Lock()  # guards the cache
         self._lookup_lock = threading.Lock()  # one database lookup (and rotation) at a time
         self.lookups = 0  # database lookups made (for tests and logs)
@@ -135,6 +139,9 @@ class SlackClients:
         """The client with the bot token of the workspace; :class:`NoInstallation` if none."""
         if self._client is not None:
             return self._client
+        if enterprise_id is None and team_id is not None:
+            with self._lock:
+                enterprise_id = self._orgs.get(team_id)
         entry = self._entry(team_id, enterprise_id, org_wide=False)
         if entry.client is None:
             raise NoInstallation(team_id, enterprise_id)
@@ -162,6 +169,8 @@ class SlackClients:
     def _entry(self, team_id: str | None, enterprise_id: str | None, *, org_wide: bool) -> _Entry:
         key = (enterprise_id, None if org_wide else team_id)
         with self._lock:
+            if team_id and enterprise_id and len(self._orgs) < _ORGS_REMEMBERED:
+                self._orgs[team_id] = enterprise_id
             entry = self._cache.get(key)
         if entry is not None and entry.until > self._clock():
             return entry

@@ -135,6 +135,7 @@ def test_an_org_wide_install_serves_its_workspaces(store: Store) -> None:
         installation(None, "xoxb-org", enterprise_id="E1", is_enterprise_install=True)
     )
     assert clients.for_team("T7", "E1").token == "xoxb-org"
+    assert clients.for_team("T7").token == "xoxb-org"  # the organization, as seen before
     with pytest.raises(NoInstallation):
         clients.for_team("T7", "E2")
 

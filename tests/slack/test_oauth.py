@@ -192,6 +192,9 @@ def test_two_workspaces_install_each_uses_its_token_and_an_uninstall_stops_its_w
     assert {token for _, token in calls_in(flow, "C0BETA")} == {beta}
     posts = flow.slack.tokens_used("chat.postMessage")
     assert posts[alpha] >= 1 and posts[beta] >= 1 and set(posts) == {alpha, beta}
+    # One auth.test per install (Bolt asks the new token for its bot id), none per request:
+    # requests are authorized from the database (cached), not with a Slack round trip.
+    assert len(flow.slack.calls("auth.test")) == 2
 
     # Alpha: one draft held in `working` (its page hangs), one queued behind it (one worker).
     gate = Gate()

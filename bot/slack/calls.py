@@ -29,6 +29,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.logs import get_logger
 from bot.slack.budget import SlackBudget
+from bot.slack.installs import NoInstallation
 
 log = get_logger(__name__)
 
@@ -147,6 +148,9 @@ class SlackCalls:
     ) -> Answer[T]:
         try:
             return Answer(call())
+        except NoInstallation:
+            log.info("slack.call_skipped", method=method, reason="no_installation", **context)
+            return Answer(None, error="no_installation")
         except SlackApiError as exc:
             error = exc.response.get("error")
             if error in ignore:

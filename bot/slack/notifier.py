@@ -53,6 +53,7 @@ from bot.slack import blocks, mapping
 from bot.slack.budget import SlackBudget
 from bot.slack.calls import TRANSPORT_ERRORS, Answer, SlackCalls
 from bot.slack.escape import user_mention
+from bot.slack.installs import NoInstallation, SlackClients
 from bot.slack.reactions import ProgressReactions
 from bot.slack.views import DraftView, ErrorView, StatusView
 from bot.store import Draft, Revision, Store, utcnow
@@ -85,14 +86,17 @@ class SlackNotifier:
         post_wait_cap_s: float = 2.0,
         answer_wait_cap_s: float = 5.0,
         sleep: Callable[[float], None] = time.sleep,
+        clients: SlackClients | None = None,
     ) -> None:
         """``retry_handler`` is the one retry layer for ``response_url`` posts (the Web API
         client carries its own, the same kind: ``bot.slack.app.build_retry_handler``).
         ``budget``: the per-workspace, per-method call budget (None: unbudgeted);
         ``post_wait_cap_s``: how long a worker may wait for the channel's budget to post a
         new card; ``answer_wait_cap_s``: how long a listener answering a person may wait
-        (budget or a 429's Retry-After)."""
+        (budget or a 429's Retry-After). ``clients`` gives each workspace's client (OAuth
+        mode, :mod:`bot.slack.installs`); without it ``client`` serves every workspace."""
         self.client = client
+        self.clients = clients or SlackClients.single(client)
         self.store = store
         self.lang = lang
         self.labels = labels or SummaryLabels(fallback_language=lang)
@@ -102,7 +106,7 @@ class SlackNotifier:
         self.post_wait_cap_s = post_wait_cap_s
         self.answer_wait_cap_s = answer_wait_cap_s
         self.calls = SlackCalls(budget, sleep=sleep)
-        self.reactions = ProgressReactions(self.calls, lambda _team_id: self.client)
+        self.reactions = ProgressReactions(self.calls, self.clients.for_team)
         self._permalinks: dict[tuple[str, str], str] = {}
         # Cards rescheduled with a call reserved in the budget: draft id → the method.
         self._slots: dict[str, str] = {}
@@ -144,7 +148,7 @@ class SlackNotifier:
 
     def duplicate(self, draft: Draft, existing: Draft) -> None:
         target_ts = existing.bot_message_ts or existing.message_ts
-        permalink = self._permalink(existing.channel, target_ts) if target_ts else None
+        permalink = self._permalink(existing, existing.channel, target_ts) if target_ts else None
         message = blocks.already_summarized(permalink, self.lang)
         self._post(draft, message)
 
@@ -172,10 +176,11 @@ class SlackNotifier:
         message = blocks.draft_message(self._view(draft, revision), self.lang)
         answer = self._attempt(
             "chat.postMessage",
-            lambda: self.client.chat_postMessage(
+            lambda client: client.chat_postMessage(
                 channel=draft.channel, **message, **blocks.NO_UNFURL
             ),
             team_id=draft.team_id,
+            enterprise_id=draft.enterprise_id,
             channel=draft.channel,
             wait_cap=self.answer_wait_cap_s,  # a listener answering the reporter's click
             draft_id=draft.id,
@@ -199,7 +204,7 @@ class SlackNotifier:
 
     def permalink(self, draft: Draft) -> str | None:
         ts = draft.bot_message_ts or draft.message_ts
-        return self._permalink(draft.channel, ts) if ts else None
+        return self._permalink(draft, draft.channel, ts) if ts else None
 
     def repair(self, draft: Draft) -> bool:
         """Redraw the draft's card from the store (after Slack did not take an update); True
@@ -282,7 +287,7 @@ class SlackNotifier:
         )
         self._call(
             "chat.postEphemeral",
-            lambda: self.client.chat_postEphemeral(
+            lambda client: client.chat_postEphemeral(
                 channel=channel,
                 user=actor.user_id,
                 thread_ts=thread_ts,
@@ -290,17 +295,27 @@ class SlackNotifier:
                 blocks=body["blocks"],
             ),
             team_id=actor.team_id or (draft.team_id if draft else None),
+            enterprise_id=actor.enterprise_id or (draft.enterprise_id if draft else None),
             wait_cap=self.answer_wait_cap_s,
             channel=channel,
         )
 
-    def show_home(self, user_id: str, home: HomeData) -> None:
+    def show_home(
+        self,
+        user_id: str,
+        home: HomeData,
+        *,
+        team_id: str | None = None,
+        enterprise_id: str | None = None,
+    ) -> None:
         pending = [(d, self.permalink(d)) for d in home.pending]
         approvals = [(d, self.permalink(d)) for d in home.approvals]
         view = blocks.home_view(mapping.home_view(home.is_editor, pending, approvals), self.lang)
         self._call(
             "views.publish",
-            lambda: self.client.views_publish(user_id=user_id, view=view),
+            lambda client: client.views_publish(user_id=user_id, view=view),
+            team_id=team_id,
+            enterprise_id=enterprise_id,
             user=user_id,
         )
 
@@ -355,10 +370,11 @@ class SlackNotifier:
         thread_ts = draft.thread_ts or draft.message_ts
         answer = self._attempt(
             "chat.postMessage",
-            lambda: self.client.chat_postMessage(
+            lambda client: client.chat_postMessage(
                 channel=draft.channel, thread_ts=thread_ts, **message, **blocks.NO_UNFURL
             ),
             team_id=draft.team_id,
+            enterprise_id=draft.enterprise_id,
             channel=draft.channel,
             wait_cap=self.post_wait_cap_s if wait_cap is None else wait_cap,
             prepaid=prepaid,
@@ -374,8 +390,9 @@ class SlackNotifier:
         """``chat.update`` of the card: never waited for (budget or 429: rescheduled)."""
         return self._attempt(
             "chat.update",
-            lambda: self.client.chat_update(channel=draft.channel, ts=ts, **message),
+            lambda client: client.chat_update(channel=draft.channel, ts=ts, **message),
             team_id=draft.team_id,
+            enterprise_id=draft.enterprise_id,
             channel=draft.channel,
             prepaid=prepaid,
             reserve=True,
@@ -430,14 +447,16 @@ class SlackNotifier:
             return  # another link of the same message is still being summarized
         self.reactions.remove(draft.team_id, draft.channel, draft.message_ts, draft_id=draft.id)
 
-    def _permalink(self, channel: str, ts: str) -> str | None:
+    def _permalink(self, draft: Draft, channel: str, ts: str) -> str | None:
         key = (channel, ts)
         with self._lock:
             if key in self._permalinks:
                 return self._permalinks[key]
         response = self._call(
             "chat.getPermalink",
-            lambda: self.client.chat_getPermalink(channel=channel, message_ts=ts),
+            lambda client: client.chat_getPermalink(channel=channel, message_ts=ts),
+            team_id=draft.team_id,
+            enterprise_id=draft.enterprise_id,
             channel=channel,
         )
         if response is None:
@@ -486,14 +505,21 @@ class SlackNotifier:
     def _call(
         self,
         method: str,
-        call: Callable[[], T],
+        call: Callable[[WebClient], T],
         *,
         ignore: tuple[str, ...] = (),
         **context: Any,
     ) -> T | None:
         return self._attempt(method, call, ignore=ignore, **context).value
 
-    def _attempt(self, method: str, call: Callable[[], T], **options: Any) -> Answer[T]:
-        """One call through the workspace's budget and the client's retry layer; never
-        raises (:meth:`SlackCalls.attempt`)."""
-        return self.calls.attempt(method, call, **options)
+    def _attempt(self, method: str, call: Callable[[WebClient], T], **options: Any) -> Answer[T]:
+        """One call with the client of the workspace (``team_id``, ``enterprise_id``), through
+        its budget and the client's retry layer; never raises (:meth:`SlackCalls.attempt`). A
+        workspace without installation (uninstalled) is not called at all."""
+        enterprise_id = options.pop("enterprise_id", None)
+        try:
+            client = self.clients.for_team(options.get("team_id"), enterprise_id)
+        except NoInstallation:
+            log.info("slack.call_skipped", method=method, reason="no_installation")
+            return Answer(None)
+        return self.calls.attempt(method, lambda: call(client), **options)

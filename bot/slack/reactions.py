@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 from slack_sdk import WebClient
 
@@ -62,10 +63,16 @@ class ProgressReactions:
                 return self._skip(key)
             if ahead > 0:
                 removal_at = self.calls.clock() + ahead
-        client = self.client_for(team_id)
+
+        def react() -> Any:
+            # The client inside the call: a workspace without installation is not called
+            # (bot.slack.installs.NoInstallation, answered by SlackCalls).
+            client = self.client_for(team_id)
+            return client.reactions_add(channel=channel, timestamp=ts, name=ids.PROGRESS_REACTION)
+
         answer = self.calls.attempt(
             "reactions.add",
-            lambda: client.reactions_add(channel=channel, timestamp=ts, name=ids.PROGRESS_REACTION),
+            react,
             team_id=team_id,
             channel=channel,
             ignore=("already_reacted",),
@@ -97,12 +104,16 @@ class ProgressReactions:
         self, key: MessageKey, draft_id: str | None, *, prepaid: bool, attempt: int
     ) -> None:
         team_id, channel, ts = key
-        client = self.client_for(team_id)
+
+        def unreact() -> Any:
+            client = self.client_for(team_id)
+            return client.reactions_remove(
+                channel=channel, timestamp=ts, name=ids.PROGRESS_REACTION
+            )
+
         answer = self.calls.attempt(
             "reactions.remove",
-            lambda: client.reactions_remove(
-                channel=channel, timestamp=ts, name=ids.PROGRESS_REACTION
-            ),
+            unreact,
             team_id=team_id,
             channel=channel,
             ignore=("no_reaction", "message_not_found"),

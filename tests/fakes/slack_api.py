@@ -58,6 +58,7 @@ from urllib.parse import parse_qsl, urlsplit
 from bot.cli.doctor import REQUIRED_SCOPES
 from bot.slack.blocks import BlockKitError, MessageTooLong, validate_blocks, validate_view
 from tests.fakes.loopback import LOOPBACK, LoopbackServer
+from tests.fakes.slack_oauth import OAuthFake
 
 JSONDict = dict[str, Any]
 _JSON_ARGS = ("blocks", "attachments", "view", "metadata")
@@ -155,7 +156,7 @@ class SlackApiFault(Exception):
         self.extra = extra
 
 
-class FakeSlackAPI(LoopbackServer["_Server"]):
+class FakeSlackAPI(OAuthFake, LoopbackServer["_Server"]):
     """The fake server and its state; a context manager, or :meth:`start` and :meth:`stop`."""
 
     def __init__(
@@ -212,6 +213,7 @@ class FakeSlackAPI(LoopbackServer["_Server"]):
         self._tiers: dict[str, tuple[int, float]] | None = None
         self._tier_log: dict[tuple[str, str, str], deque[float]] = defaultdict(deque)
         self._responses: dict[str, list[JSONDict]] = {}
+        self._init_oauth()
         self._handlers: dict[str, Callable[[JSONDict], JSONDict]] = {
             "api.test": lambda args: {"args": args},
             "apps.connections.open": self._apps_connections_open,
@@ -372,6 +374,13 @@ class FakeSlackAPI(LoopbackServer["_Server"]):
         with self._lock:
             return [c for c in self._calls if method is None or c.method == method]
 
+    def tokens_used(self, method: str) -> dict[str | None, int]:
+        """How many ``method`` calls each token made (the per-workspace record)."""
+        counts: dict[str | None, int] = {}
+        for call in self.calls(method):
+            counts[call.token] = counts.get(call.token, 0) + 1
+        return counts
+
     def messages(self, channel: str | None = None, *, bot_only: bool = True) -> list[Message]:
         """Messages in posting order (by ``ts``)."""
         with self._lock:
@@ -422,7 +431,12 @@ class FakeSlackAPI(LoopbackServer["_Server"]):
     # --- Request handling ----------------------------------------------------------------------
 
     def _handle_api(
-        self, method: str, args: JSONDict, token: str | None, content_type: str
+        self,
+        method: str,
+        args: JSONDict,
+        token: str | None,
+        content_type: str,
+        authorization: str = "",
     ) -> tuple[int, JSONDict, dict[str, str]]:
         with self._lock:
             hangs = self._hangs.get(method)
@@ -438,6 +452,10 @@ class FakeSlackAPI(LoopbackServer["_Server"]):
                 at=self._clock(),
             )
             self._calls.append(call)
+            if method == "oauth.v2.access" and not self._faults.get(method):
+                body = self._oauth_v2_access(args, authorization)
+                call.response = body
+                return 200, body, {}
             status, body, headers = self._answer(method, args, token)
             call.status, call.response = status, body
             return status, body, headers
@@ -461,9 +479,20 @@ class FakeSlackAPI(LoopbackServer["_Server"]):
         if token is None:
             return 200, {"ok": False, "error": "not_authed"}, {}
         expected = self.app_token if method in _APP_TOKEN_METHODS else self.token
-        if token in (self.token, self.app_token) and token != expected:
+        installed = token in self._bot_tokens or token in self._dead_tokens
+        if (token in (self.token, self.app_token) or installed) and (
+            (token == self.app_token) != (method in _APP_TOKEN_METHODS)
+        ):
             return 200, {"ok": False, "error": "not_allowed_token_type"}, {}
-        if token != expected:
+        if installed:  # a token an OAuth install issued (tests/fakes/slack_oauth.py)
+            problem = self._bot_token_problem(token)
+            if problem is not None:
+                return 200, {"ok": False, "error": problem}, {}
+            if method == "auth.test":
+                answer = self._auth_test_for(token)
+                assert answer is not None
+                return 200, {"ok": True, **answer}, {"x-oauth-scopes": ",".join(self.scopes)}
+        elif token != expected:
             return 200, {"ok": False, "error": "invalid_auth"}, {}
         retry_after = self._over_tier(method, args, token)
         if retry_after is not None:
@@ -835,7 +864,9 @@ def _make_handler(fake: FakeSlackAPI) -> type[BaseHTTPRequestHandler]:
                 auth = self.headers.get("Authorization", "")
                 token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else None
                 token = token or args.pop("token", None)
-                status, answer, headers = fake._handle_api(method, args, token, content_type)
+                status, answer, headers = fake._handle_api(
+                    method, args, token, content_type, authorization=auth
+                )
                 self._reply(status, answer, headers)
             elif parts.path.startswith("/response/"):
                 try:

@@ -81,6 +81,7 @@ class Actor:
     response_url: str | None = None
     # The workspace the click came from; with ``channel``, a draft elsewhere is "not found".
     team_id: str | None = None
+    enterprise_id: str | None = None  # its Enterprise Grid organization, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ class IncomingMessage:
     urls: Sequence[str]
     thread_ts: str | None = None
     event_id: str | None = None
+    enterprise_id: str | None = None  # the Enterprise Grid organization, if any
 
 
 @dataclass(frozen=True, slots=True)

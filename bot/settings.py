@@ -161,7 +161,8 @@ class Settings(BaseSettings):
     fetch_max_redirects: int = Field(default=5, ge=0, le=20)
     fetch_user_agent: str = DEFAULT_USER_AGENT
     # The newsroom's own paywalled sites: host=Header-Name:ENV_VAR entries, comma-separated;
-    # the header is sent only over https to exactly that host (bot/articles/credentials.py).
+    # the header is sent only over https to exactly that host. Parsed and checked (each
+    # variable set) by bot/articles/credentials.py when the fetcher is built, at start.
     fetch_credentials: CommaList = Field(default_factory=list)
     # A PEM file of CA certificates that replaces the system trust store for fetching
     # (an intranet CMS with its own CA; tests).
@@ -200,24 +201,6 @@ class Settings(BaseSettings):
     @classmethod
     def _normalize_domains(cls, value: list[str]) -> list[str]:
         return [d.lower().strip(".").removeprefix("*.") for d in value]
-
-    @field_validator("fetch_credentials")
-    @classmethod
-    def _fetch_credentials(cls, value: list[str]) -> list[str]:
-        # Checked at start (syntax, host, header name, and that each variable is set), so a
-        # broken entry stops every command; the values are read again when fetching.
-        from bot.articles.credentials import (  # noqa: PLC0415  # settings load first
-            CredentialError,
-            credentials_from_setting,
-            resolve,
-        )
-
-        try:
-            resolve(credentials_from_setting(value))
-        except CredentialError as exc:
-            # load_settings puts the variable's name in front already
-            raise ValueError(str(exc).removeprefix("FETCH_CREDENTIALS, ")) from None
-        return value
 
     @field_validator("fetch_ca_bundle")
     @classmethod

@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.articles.netpolicy import normalize_domain, parse_host_address
+from bot.settings import ConfigError
 
 SETTING = "FETCH_CREDENTIALS"
 
@@ -42,9 +43,10 @@ _RESERVED_HEADERS = frozenset(
 _VALUE = re.compile(r"^[\t\x20-\x7e\x80-\xff]*$")
 
 
-class CredentialError(ValueError):
+class CredentialError(ConfigError, ValueError):
     """A credential is malformed or its variable is missing; the message is one sentence
-    naming the source and the key, never a header value."""
+    naming the source and the key, never a header value. A :class:`ConfigError`, so the
+    command line stops with it at start (``FetchPolicy.from_settings``)."""
 
 
 @dataclass(frozen=True)

@@ -274,6 +274,27 @@ class SlackNotifier:
             user=user_id,
         )
 
+    def tell_in_thread(self, channel: str, thread_ts: str | None, user_id: str, text: str) -> str:
+        """One private sentence in a thread; ``"ok"``, or Slack's error code (``not_in_channel``
+        and ``channel_not_found`` where the bot cannot post: chat.postEphemeral's documented
+        errors, https://docs.slack.dev/reference/methods/chat.postEphemeral), or ``"failed"``."""
+        try:
+            self.client.chat_postEphemeral(
+                channel=channel,
+                user=user_id,
+                thread_ts=thread_ts,
+                text=text,
+                blocks=[{"type": "section", "text": blocks.mrkdwn(text)}],
+            )
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or "failed")
+            log.warning("slack.call_failed", method="chat.postEphemeral", error=error)
+            return error
+        except _TRANSPORT_ERRORS:
+            log.exception("slack.call_failed", method="chat.postEphemeral")
+            return "failed"
+        return "ok"
+
     def respond(self, response_url: str | None, message: Mapping[str, Any], **options: Any) -> None:
         self._respond(response_url, message, **options)
 

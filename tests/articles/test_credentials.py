@@ -28,6 +28,7 @@ from bot.articles.credentials import (
 from bot.articles.errors import ArticleError, HttpForbidden
 from bot.articles.fetch import Fetcher, FetchPolicy
 from bot.articles.pipeline import ArticlePipeline
+from bot.cli import EXIT_CONFIG, main
 from bot.settings import ConfigError, load_settings
 from tests.fakes.news_site import NewsSite, NewsSiteRequestHandler
 
@@ -117,19 +118,25 @@ def test_headers_only_over_https_to_the_exact_host() -> None:
     assert headers_for(resolved, "https", "zeitung.example") == {}
 
 
-def test_settings_validate_at_start_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_setting_stops_the_command_line_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("ZEITUNG_TOKEN", raising=False)
-    monkeypatch.setenv("FETCH_CREDENTIALS", f"{HOST}=Authorization:ZEITUNG_TOKEN")
-    with pytest.raises(ConfigError) as missing:
-        load_settings()
-    assert "FETCH_CREDENTIALS" in str(missing.value)
-    assert "ZEITUNG_TOKEN is not set" in str(missing.value)
-    monkeypatch.setenv("FETCH_CREDENTIALS", "https://x.example/=Authorization:ZEITUNG_TOKEN")
-    with pytest.raises(ConfigError, match=r"FETCH_CREDENTIALS.*not a host name"):
-        load_settings()
-    monkeypatch.setenv("FETCH_CREDENTIALS", f"{HOST}=Bad Header:ZEITUNG_TOKEN")
-    with pytest.raises(ConfigError, match=r"FETCH_CREDENTIALS.*not a header name"):
-        load_settings()
+    cases = {
+        f"{HOST}=Authorization:ZEITUNG_TOKEN": "the environment variable ZEITUNG_TOKEN is not set",
+        "https://x.example/=Authorization:ZEITUNG_TOKEN": "is not a host name",
+        f"{HOST}=Bad Header:ZEITUNG_TOKEN": "is not a header name",
+    }
+    for value, expected in cases.items():
+        monkeypatch.setenv("FETCH_CREDENTIALS", value)
+        with pytest.raises(ConfigError) as failed:
+            FetchPolicy.from_settings(load_settings())
+        assert str(failed.value).startswith("FETCH_CREDENTIALS, ")
+        assert expected in str(failed.value)
+        assert main(["extract", "https://www.zeitung.example/a"]) == EXIT_CONFIG
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("newsbot: FETCH_CREDENTIALS, ") and expected in err
+        assert "\n" not in err
     monkeypatch.setenv("ZEITUNG_TOKEN", TOKEN)
     monkeypatch.setenv("FETCH_CREDENTIALS", f"{HOST}=Authorization:ZEITUNG_TOKEN")
     settings = load_settings()

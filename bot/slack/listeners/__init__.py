@@ -16,7 +16,7 @@ from slack_bolt import App, BoltResponse
 
 from bot.logs import get_logger
 from bot.slack import ids, mapping
-from bot.slack.listeners import actions, commands, events, home, views
+from bot.slack.listeners import actions, commands, events, home, shortcuts, views
 
 if TYPE_CHECKING:
     from bot.slack.services import Services
@@ -28,6 +28,7 @@ EVENTS: Final = ("message", "app_home_opened")
 COMMANDS: Final = (commands.SUMMARIZE,)
 ACTIONS: Final = (*ids.DRAFT_ACTIONS, *ids.PREVIEW_ACTIONS)
 VIEWS: Final = (ids.CALLBACK_EDIT, ids.CALLBACK_REGENERATE, ids.CALLBACK_REJECT)
+SHORTCUTS: Final = (shortcuts.SUMMARIZE_MESSAGE,)
 
 
 def register(app: App, services: Services) -> None:
@@ -38,6 +39,7 @@ def register(app: App, services: Services) -> None:
     events.register(app, services)
     home.register(app, services)
     commands.register(app, services)
+    shortcuts.register(app, services)
     actions.register(app, services)
     views.register(app, services)
 
@@ -77,6 +79,7 @@ _KNOWN_KINDS: Final = frozenset(
         "block_actions",
         "view_submission",
         "view_closed",
+        "message_action",
         "command",
     }
 )

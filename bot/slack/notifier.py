@@ -267,7 +267,14 @@ class SlackNotifier:
     def show_home(self, user_id: str, home: HomeData) -> None:
         pending = [(d, self.permalink(d)) for d in home.pending]
         approvals = [(d, self.permalink(d)) for d in home.approvals]
-        view = blocks.home_view(mapping.home_view(home.is_editor, pending, approvals), self.lang)
+        data = mapping.home_view(
+            home.is_editor,
+            pending,
+            approvals,
+            queue=home.queue,
+            desk_available=home.desk_available,
+        )
+        view = blocks.home_view(data, self.lang)
         self._call(
             "views.publish",
             lambda: self.client.views_publish(user_id=user_id, view=view),

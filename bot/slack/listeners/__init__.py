@@ -26,7 +26,7 @@ log = get_logger(__name__)
 # What the app handles; tests/test_manifest.py checks manifest.yml against these.
 EVENTS: Final = ("message", "app_home_opened")
 COMMANDS: Final = (commands.SUMMARIZE,)
-ACTIONS: Final = (*ids.DRAFT_ACTIONS, *ids.PREVIEW_ACTIONS)
+ACTIONS: Final = (*ids.DRAFT_ACTIONS, *ids.PREVIEW_ACTIONS, ids.ACTION_HOME_FILTER)
 VIEWS: Final = (ids.CALLBACK_EDIT, ids.CALLBACK_REGENERATE, ids.CALLBACK_REJECT)
 SHORTCUTS: Final = (shortcuts.SUMMARIZE_MESSAGE,)
 

@@ -282,9 +282,8 @@ class SlackNotifier:
         )
 
     def tell_in_thread(self, channel: str, thread_ts: str | None, user_id: str, text: str) -> str:
-        """One private sentence in a thread; ``"ok"``, or Slack's error code (``not_in_channel``
-        and ``channel_not_found`` where the bot cannot post: chat.postEphemeral's documented
-        errors, https://docs.slack.dev/reference/methods/chat.postEphemeral), or ``"failed"``."""
+        """A private sentence in a thread: ``"ok"``, Slack's error (``not_in_channel``: see
+        docs.slack.dev/reference/methods/chat.postEphemeral) or ``"failed"``."""
         try:
             self.client.chat_postEphemeral(
                 channel=channel,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.i18n import t
 from bot.slack import ids
 from bot.slack.listeners.shortcuts import SUMMARIZE_MESSAGE
 from tests.fakes import slack_signing as signing
@@ -97,3 +98,14 @@ def test_shortcut_where_the_bot_is_not_a_member_says_so(flow: Flow) -> None:
     assert said == "I'm not a member of this channel. Invite me with `/invite`, then try again."
     assert flow.drafts(message["ts"], "C0NOTIN") == []
     assert flow.model.message_requests == []
+
+
+def test_shortcut_whose_recording_fails_says_so(flow: Flow, monkeypatch: Any) -> None:
+    def broken(message: object) -> list[object]:
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr(flow.services.workflow, "record_shortcut", broken)
+    message = _message(flow, f"Look {flow.site.url('/story')}", channel=CHANNEL)
+    response_url, _ = shortcut(flow, message)
+    [said] = wait_for(lambda: flow.answers(response_url), message="the sentence")
+    assert "database" not in said and said == t("error.internal", "en")

@@ -90,7 +90,12 @@ def register(app: App, services: Services) -> None:
             log.info("shortcut.not_in_channel", error=shown)
             say("review.not_in_channel")
             return
-        created = workflow.record_shortcut(message)
+        try:
+            created = workflow.record_shortcut(message)
+        except Exception:  # the ack went out: the person hears of it instead of Slack retrying
+            log.exception("shortcut.record_failed")
+            say("error.internal")
+            return
         log.info("shortcut.recorded", links=len(message.urls), created=len(created))
         if created:
             notifier.received(created)

@@ -44,6 +44,7 @@ SLACK_REQUEST_KINDS = (
     "block_actions",
     "view_submission",
     "view_closed",
+    "message_action",
     "command",
     "other",
 )

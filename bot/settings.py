@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
@@ -196,6 +197,13 @@ class Settings(BaseSettings):
     fetch_timeout_s: float = Field(default=20.0, gt=0)
     fetch_max_redirects: int = Field(default=5, ge=0, le=20)
     fetch_user_agent: str = DEFAULT_USER_AGENT
+    # The newsroom's own paywalled sites: host=Header-Name:ENV_VAR entries, comma-separated;
+    # the header is sent only over https to exactly that host. Parsed and checked (each
+    # variable set) by bot/articles/credentials.py when the fetcher is built, at start.
+    fetch_credentials: CommaList = Field(default_factory=list)
+    # A PEM file of CA certificates that replaces the system trust store for fetching
+    # (an intranet CMS with its own CA; tests).
+    fetch_ca_bundle: Path | None = None
     min_article_words: int = Field(default=80, ge=1)
 
     # --- Serving and operations ---------------------------------------------------------------
@@ -212,6 +220,7 @@ class Settings(BaseSettings):
         "slack_channel_allowlist",
         "fetch_allowed_domains",
         "fetch_allowed_ports",
+        "fetch_credentials",
         "publish_retry_schedule_s",
         mode="before",
     )
@@ -235,6 +244,13 @@ class Settings(BaseSettings):
     @classmethod
     def _normalize_domains(cls, value: list[str]) -> list[str]:
         return [d.lower().strip(".").removeprefix("*.") for d in value]
+
+    @field_validator("fetch_ca_bundle")
+    @classmethod
+    def _readable_bundle(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{value} is not a readable file of PEM certificates")
+        return value
 
     @field_validator("log_level", "log_format", "bot_language", "summary_effort", mode="before")
     @classmethod

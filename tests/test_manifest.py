@@ -70,6 +70,15 @@ def test_slash_commands_match_and_every_url_is_the_events_endpoint() -> None:
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
 
 
+def test_shortcuts_match_the_listeners() -> None:
+    # features.shortcuts: name, type (message | global), callback_id, description
+    # (https://docs.slack.dev/reference/app-manifest#shortcuts); the interactivity URL serves them.
+    shortcuts = _manifest()["features"]["shortcuts"]
+    assert tuple(s["callback_id"] for s in shortcuts) == listeners.SHORTCUTS
+    assert all(s["type"] == "message" and s["description"] for s in shortcuts)
+    assert [s["name"] for s in shortcuts] == ["Summarize with newsbot"]
+
+
 def test_scopes_cover_every_method_the_app_calls() -> None:
     called = _methods_called()
     assert called, "no Web API calls found"

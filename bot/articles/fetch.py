@@ -29,6 +29,12 @@ from urllib3.util.ssl_match_hostname import CertificateError
 
 from bot.articles.charset import decode_html
 from bot.articles.content_type import kind_of, parse_content_type, sniff
+from bot.articles.credentials import (
+    HostCredential,
+    credentials_from_setting,
+    headers_for,
+    resolve,
+)
 from bot.articles.errors import (
     AddressNotAllowed,
     ArticleError,
@@ -72,6 +78,8 @@ class FetchPolicy:
 
     ``allowed_ports=()`` allows any port; ``allowed_domains=()`` allows any public host.
     ``ca_cert_data`` (PEM) replaces the system trust store, for intranet CMSs and tests.
+    ``credentials`` are headers sent only over https to their exact host
+    (:mod:`bot.articles.credentials`), decided again on every redirect hop.
     """
 
     allowed_domains: tuple[str, ...] = ()
@@ -83,9 +91,15 @@ class FetchPolicy:
     max_redirects: int = 5
     user_agent: str = DEFAULT_USER_AGENT
     ca_cert_data: str | None = None
+    credentials: tuple[HostCredential, ...] = ()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> FetchPolicy:
+    def from_settings(
+        cls, settings: Settings, *, credentials: tuple[HostCredential, ...] = ()
+    ) -> FetchPolicy:
+        """The policy of ``settings``; ``credentials`` adds resolved ones from elsewhere (the
+        desks file) to those of ``FETCH_CREDENTIALS``."""
+        ca_bundle = settings.fetch_ca_bundle
         return cls(
             allowed_domains=tuple(settings.fetch_allowed_domains),
             allow_private_networks=settings.fetch_allow_private_networks,
@@ -95,6 +109,8 @@ class FetchPolicy:
             total_timeout_s=settings.fetch_timeout_s,
             max_redirects=settings.fetch_max_redirects,
             user_agent=settings.fetch_user_agent,
+            ca_cert_data=ca_bundle.read_text(encoding="ascii") if ca_bundle else None,
+            credentials=resolve(credentials_from_setting(settings.fetch_credentials)) + credentials,
         )
 
 
@@ -287,16 +303,19 @@ class Fetcher:
         conn = self._connect(target, addresses, deadline, watchdog)
         try:
             conn.timeout = max(deadline - time.monotonic(), 0.001)  # per-read socket timeout
+            headers = {
+                "Host": target.host_header,
+                "User-Agent": self.policy.user_agent,
+                "Accept": ACCEPT,
+                "Accept-Encoding": ACCEPT_ENCODING,
+                "Connection": "close",
+            }
+            # Only over https, only to the exact host; each redirect hop decides again.
+            headers.update(headers_for(self.policy.credentials, target.scheme, target.host))
             conn.request(
                 "GET",
                 target.request_uri,
-                headers={
-                    "Host": target.host_header,
-                    "User-Agent": self.policy.user_agent,
-                    "Accept": ACCEPT,
-                    "Accept-Encoding": ACCEPT_ENCODING,
-                    "Connection": "close",
-                },
+                headers=headers,
                 preload_content=False,
                 decode_content=True,
             )

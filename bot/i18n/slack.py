@@ -271,4 +271,48 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You can ask for summaries; approving them is up to the editors.",
         "de": "Sie können Zusammenfassungen anfordern; freigeben kann sie die Redaktion.",
     },
+    # --- "Summarize with newsbot" (message shortcut) -----------------------------------------
+    "slack.shortcut.accepted": {
+        "en": ":hourglass_flowing_sand: Summarizing {count} link(s) from this message… the drafts will appear in its thread.",
+        "de": ":hourglass_flowing_sand: Ich fasse {count} Link(s) aus dieser Nachricht zusammen … die Entwürfe erscheinen in ihrem Thread.",
+    },
+    "slack.shortcut.no_links": {
+        "en": "This message has no article links I could summarize.",
+        "de": "Diese Nachricht enthält keine Artikel-Links, die ich zusammenfassen könnte.",
+    },
+    "slack.shortcut.already": {
+        "en": "The links of this message have already been summarized; the drafts are in its thread.",
+        "de": "Die Links dieser Nachricht sind schon zusammengefasst; die Entwürfe stehen in ihrem Thread.",
+    },
+    # --- App Home filters -------------------------------------------------------------------
+    "slack.home.filter.label": {"en": "Show", "de": "Anzeigen"},
+    "slack.home.filter.waiting": {"en": "Waiting for review", "de": "Wartet auf Prüfung"},
+    "slack.home.filter.mine": {"en": "Mine", "de": "Meine"},
+    "slack.home.filter.desk": {"en": "My desk", "de": "Mein Ressort"},
+    "slack.home.filter.failed": {"en": "Failed", "de": "Fehlgeschlagen"},
+    "slack.home.filter.published_today": {
+        "en": "Published today (UTC)",
+        "de": "Heute veröffentlicht (UTC)",
+    },
+    "slack.home.filtered": {"en": "*{filter}* ({count})", "de": "*{filter}* ({count})"},
+    "slack.home.filtered_empty": {
+        "en": "Nothing here right now.",
+        "de": "Hier ist gerade nichts.",
+    },
+    "slack.home.filtered_item": {
+        "en": "{link} · {state} · asked by {user}, {when}",
+        "de": "{link} · {state} · angefragt von {user}, {when}",
+    },
+    "slack.home.state.queued": {"en": "queued", "de": "in der Warteschlange"},
+    "slack.home.state.working": {"en": "being summarized", "de": "wird zusammengefasst"},
+    "slack.home.state.ready": {"en": "waiting for review", "de": "wartet auf Prüfung"},
+    "slack.home.state.approved": {"en": "approved", "de": "freigegeben"},
+    "slack.home.state.published": {"en": "published", "de": "veröffentlicht"},
+    "slack.home.state.publish_failed": {
+        "en": "publishing failed",
+        "de": "Veröffentlichung fehlgeschlagen",
+    },
+    "slack.home.state.rejected": {"en": "rejected", "de": "abgelehnt"},
+    "slack.home.state.failed": {"en": "failed", "de": "fehlgeschlagen"},
+    "slack.home.state.retracted": {"en": "retracted", "de": "zurückgezogen"},
 }

@@ -59,6 +59,9 @@ DRAFT_ACTIONS: Final = (
     ACTION_RETRACT,
 )
 PREVIEW_ACTIONS: Final = (ACTION_POST_FOR_REVIEW, ACTION_DISMISS)
+# App Home: the select that filters the editor's queue (its value is the queue's name, which
+# is also the Home view's private_metadata, so reopening Home keeps the choice).
+ACTION_HOME_FILTER: Final = "home_filter"
 
 # --- Modals (private_metadata: mapping.modal_metadata) ---------------------------------------
 CALLBACK_EDIT: Final = "draft_edit_modal"

@@ -213,10 +213,15 @@ def home_view(
     is_editor: bool,
     pending: Sequence[tuple[Draft, str | None]] = (),
     approvals: Sequence[tuple[Draft, str | None]] = (),
+    *,
+    queue: str = "waiting",
+    desk_available: bool = False,
 ) -> HomeView:
     """The App Home of one user; each draft comes with the permalink of its thread message."""
     return HomeView(
         is_editor=is_editor,
+        queue=queue,
+        desk_available=desk_available,
         pending=tuple(
             HomeItem(
                 draft_id=d.id,
@@ -224,6 +229,7 @@ def home_view(
                 permalink=link,
                 created_at=d.created_at,
                 user_id=d.reporter_id,
+                state=d.state,
             )
             for d, link in pending
         ),

@@ -310,7 +310,14 @@ class SlackNotifier:
     ) -> None:
         pending = [(d, self.permalink(d)) for d in home.pending]
         approvals = [(d, self.permalink(d)) for d in home.approvals]
-        view = blocks.home_view(mapping.home_view(home.is_editor, pending, approvals), self.lang)
+        data = mapping.home_view(
+            home.is_editor,
+            pending,
+            approvals,
+            queue=home.queue,
+            desk_available=home.desk_available,
+        )
+        view = blocks.home_view(data, self.lang)
         self._call(
             "views.publish",
             lambda client: client.views_publish(user_id=user_id, view=view),
@@ -318,6 +325,36 @@ class SlackNotifier:
             enterprise_id=enterprise_id,
             user=user_id,
         )
+
+    def tell_in_thread(
+        self,
+        channel: str,
+        thread_ts: str | None,
+        user_id: str,
+        text: str,
+        *,
+        team_id: str | None = None,
+        enterprise_id: str | None = None,
+    ) -> str:
+        """A private sentence in a thread, with the workspace's client: ``"ok"``, Slack's error
+        (``not_in_channel``: see docs.slack.dev/reference/methods/chat.postEphemeral) or
+        ``"failed"`` (also for a workspace without installation)."""
+        answer = self._attempt(
+            "chat.postEphemeral",
+            lambda client: client.chat_postEphemeral(
+                channel=channel,
+                user=user_id,
+                thread_ts=thread_ts,
+                text=text,
+                blocks=[{"type": "section", "text": blocks.mrkdwn(text)}],
+            ),
+            team_id=team_id,
+            enterprise_id=enterprise_id,
+            channel=channel,
+        )
+        if answer.value is not None:
+            return "ok"
+        return answer.error or "failed"
 
     def respond(self, response_url: str | None, message: Mapping[str, Any], **options: Any) -> None:
         self._respond(response_url, message, **options)

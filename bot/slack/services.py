@@ -7,6 +7,7 @@ registers them (an import contract keeps it so).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
@@ -34,6 +35,9 @@ class Services:
     workflow: DraftWorkflow
     workers: SummaryWorkers
     metrics: Metrics = field(default_factory=Metrics)
+    # The channels of the desks a user edits (App Home's "My desk" queue); None: the user
+    # edits no desk (or there are no desks), and the option is not offered.
+    desk_channels: Callable[[str], frozenset[str] | None] = field(default=lambda _user: None)
 
     @property
     def lang(self) -> str:

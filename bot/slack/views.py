@@ -143,6 +143,7 @@ class HomeItem:
     created_at: datetime | None = None
     user_id: str | None = None  # who asked (pending) or who approved (approvals)
     at: datetime | None = None  # when it was approved
+    state: DraftState | None = None  # shown in the filtered queues
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,3 +154,7 @@ class HomeView:
     pending: tuple[HomeItem, ...] = ()
     recent_approvals: tuple[HomeItem, ...] = ()
     pending_total: int | None = None  # when ``pending`` is a page of a longer queue
+    # The queue ``pending`` shows: "waiting" (the review queue), "mine", "desk", "failed",
+    # "published_today"; "desk" is offered only when ``desk_available``.
+    queue: str = "waiting"
+    desk_available: bool = False

@@ -72,7 +72,11 @@ API (``from bot.store import Store``)::
     store.card_repaired(card) -> bool                  # cleared unless something newer came
 
     # App Home, audit, retention
-    store.awaiting_review(*, team_id=None, limit=50) -> list[Draft]     # ready, oldest first
+    store.awaiting_review(*, team_id=None, limit=50, channels=None, shown_only=False)
+                                                        # ready, oldest first
+    store.failed_drafts(*, team_id=None, limit=50)      # failed / publish_failed, newest first
+    store.published_since(since, *, team_id=None, limit=50)   # published, newest first
+    store.drafts_of_user(user_id, *, team_id=None, limit=50)  # asked for or approved by them
     store.recent_approvals(*, team_id=None, limit=20) -> list[Draft]    # newest first
     store.history(id) -> DraftHistory | None    # revisions, audit, deliveries, attempts
     store.export_since(since) -> Iterator[DraftHistory]

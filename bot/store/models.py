@@ -113,6 +113,12 @@ class DraftRow(Base):
         Index("ix_drafts_approved_at", "approved_at"),
         Index("ix_drafts_updated_at", "updated_at"),
         Index("ix_drafts_card_stale_at", "card_stale_at"),
+        # App Home filters, per workspace: by state (waiting, my desk, failed), published
+        # today, and "mine" (asked for or approved).
+        Index("ix_drafts_team_state_created", "team_id", "state", "created_at"),
+        Index("ix_drafts_team_state_approved", "team_id", "state", "approved_at"),
+        Index("ix_drafts_team_reporter", "team_id", "reporter_id", "created_at"),
+        Index("ix_drafts_team_approver", "team_id", "approved_by", "approved_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

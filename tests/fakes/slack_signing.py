@@ -335,13 +335,91 @@ def message_event(
     return event
 
 
-def app_home_opened_event(*, user: str, tab: str = "home") -> JSONDict:
-    return {
+def app_home_opened_event(
+    *, user: str, tab: str = "home", view: Mapping[str, Any] | None = None
+) -> JSONDict:
+    """``app_home_opened``; Slack adds the Home ``view`` the app last published for the user
+    (https://docs.slack.dev/reference/events/app_home_opened)."""
+    event: JSONDict = {
         "type": "app_home_opened",
         "user": user,
         "channel": "D0HOME",
         "tab": tab,
         "event_ts": f"{time.time():.6f}",
+    }
+    if view is not None:
+        event["view"] = dict(view)
+    return event
+
+
+def message_action_payload(
+    *,
+    callback_id: str,
+    message: Mapping[str, Any],
+    trigger_id: str,
+    response_url: str,
+    user_id: str = "U0REPORTER",
+    user_name: str = "reporter",
+    channel_id: str = "C0NEWS",
+    channel_name: str = "news",
+    team_id: str = TEAM_ID,
+) -> JSONDict:
+    """A message shortcut's ``message_action`` payload: the whole message it was used on
+    (https://docs.slack.dev/reference/interaction-payloads/shortcuts-interactions-payload)."""
+    return {
+        "type": "message_action",
+        "token": "legacy-verification-token",
+        "action_ts": f"{time.time():.6f}",
+        "team": {"id": team_id, "domain": TEAM_DOMAIN},
+        "user": _user(user_id, user_name, team_id),
+        "channel": {"id": channel_id, "name": channel_name},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": trigger_id,
+        "response_url": response_url,
+        "message_ts": str(message.get("ts") or ""),
+        "message": dict(message),
+    }
+
+
+def home_select_payload(
+    *,
+    action_id: str,
+    selected: str,
+    view: Mapping[str, Any],
+    trigger_id: str,
+    user_id: str,
+    user_name: str = "editor",
+    team_id: str = TEAM_ID,
+) -> JSONDict:
+    """A ``block_actions`` payload from a ``static_select`` in the App Home tab
+    (``container.type`` is ``view``; the payload carries the published ``view``)."""
+    view_id = str(view.get("id") or "V0HOME")
+    option_text = selected
+    return {
+        "type": "block_actions",
+        "user": _user(user_id, user_name, team_id),
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "container": {"type": "view", "view_id": view_id},
+        "trigger_id": trigger_id,
+        "team": {"id": team_id, "domain": TEAM_DOMAIN},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "view": {**dict(view), "id": view_id},
+        "actions": [
+            {
+                "type": "static_select",
+                "action_id": action_id,
+                "block_id": "home_filter",
+                "selected_option": {
+                    "text": {"type": "plain_text", "text": option_text, "emoji": True},
+                    "value": selected,
+                },
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
     }
 
 

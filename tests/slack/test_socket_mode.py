@@ -229,6 +229,32 @@ def test_a_command_with_the_word_payload_is_answered_in_socket_mode(
     assert fetched.path == path + query
 
 
+def test_the_message_shortcut_works_in_socket_mode(
+    fakes: tuple[FakeSlackAPI, FakeSocketMode, NewsSite], socket_bot: Services
+) -> None:
+    # Socket Mode delivers shortcuts as "interactive" envelopes; the same listener as over HTTP
+    # (tests/slack/test_flow_shortcut.py) records the draft and posts it in the thread.
+    slack, socket_mode, site = fakes
+    text = f"Look {site.url('/story')}"
+    ts = slack.post_user_message(CHANNEL, text, REPORTER)
+    payload = signing.message_action_payload(
+        callback_id="summarize_message",
+        message=signing.message_event(channel=CHANNEL, ts=ts, text=text),
+        trigger_id=slack.new_trigger_id(),
+        response_url=slack.new_response_url(),
+        user_id=EDITOR,
+    )
+    socket_mode.wait_ack(socket_mode.send_interactive(payload))
+    store = socket_bot.store
+    [draft] = wait_for(lambda: store.drafts_for_message(slack.team_id, CHANNEL, ts), 15.0, "draft")
+    posted = wait_for(
+        lambda: (d := store.get_draft(draft.id)) and d.state == "ready" and d.bot_message_ts,
+        15.0,
+        "the card",
+    )
+    assert slack.message(CHANNEL, str(posted)).thread_ts == ts
+
+
 # --- The fake itself ----------------------------------------------------------------------------
 
 

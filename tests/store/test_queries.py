@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import socket
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.store import Store
+from bot.store import Draft, Store
 from tests.store.conftest import FakeClock
 from tests.store.helpers import ai_revision, draft_in
 
@@ -110,3 +111,109 @@ def test_nothing_connects_before_use(tmp_path: Path) -> None:
     assert store.ping() and path.exists()
     store.close()
     assert "postgres" not in repr(store) and "lazy.db" in repr(store)
+
+
+# --- App Home filters ---------------------------------------------------------------------------
+
+
+def _ready_in(store: Store, channel: str, reporter: str = "U_REPORTER") -> str:
+    draft = store.create_draft(
+        team_id="T1",
+        channel=channel,
+        message_ts=f"17.{channel}.{reporter}",
+        url=f"https://news.example/{channel}/{reporter}",
+        reporter_id=reporter,
+    ).draft
+    claimed = store.claim_draft("w", lease_s=60)
+    assert claimed is not None and claimed.id == draft.id
+    assert store.complete(draft.id, "w", ai_revision()).won
+    return draft.id
+
+
+def test_awaiting_review_by_channel_and_only_shown(store: Store, clock: FakeClock) -> None:
+    politik = _ready_in(store, "C_POLITIK")
+    clock.advance(1)
+    sport = _ready_in(store, "C_SPORT")
+    preview = store.create_draft(
+        team_id="T1",
+        channel="C_POLITIK",
+        message_ts=None,
+        url="https://news.example/private",
+        reporter_id="U_REPORTER",
+        source="slash_command",
+        response_url="https://hooks.example/r",
+    ).draft
+    claimed = store.claim_draft("w", lease_s=60)
+    assert claimed is not None and store.complete(preview.id, "w", ai_revision()).won
+    assert [d.id for d in store.awaiting_review(channels={"C_POLITIK"}, shown_only=True)] == [
+        politik
+    ]
+    assert {d.id for d in store.awaiting_review(channels={"C_POLITIK"})} == {politik, preview.id}
+    assert [d.id for d in store.awaiting_review(channels={"C_SPORT", "C_X"})] == [sport]
+    assert store.awaiting_review(channels=set()) == []
+
+
+def test_failed_published_since_and_mine(store: Store, clock: FakeClock) -> None:
+    failed = draft_in(store, "failed")
+    clock.advance(1)
+    publish_failed = draft_in(store, "publish_failed")
+    clock.advance(3600)
+    start_of_day = clock()
+    published_today = draft_in(store, "published")
+    clock.advance(1)
+    draft_in(store, "ready")
+    assert [d.id for d in store.failed_drafts()] == [publish_failed.id, failed.id]
+    assert [d.id for d in store.failed_drafts(limit=1)] == [publish_failed.id]
+    assert [d.id for d in store.published_since(start_of_day)] == [published_today.id]
+    assert store.published_since(clock() + timedelta(seconds=1)) == []
+    assert store.failed_drafts(team_id="T-none") == []
+
+    # "Mine": asked for (reporter) or approved; newest first, any state.
+    mine_as_reporter = store.drafts_of_user("U_REPORTER")
+    assert len(mine_as_reporter) == 4 and mine_as_reporter[-1].id == failed.id
+    approved_by_me = store.drafts_of_user("U_EDITOR")
+    assert [d.id for d in approved_by_me] == [published_today.id, publish_failed.id]
+    assert store.drafts_of_user("U_NOBODY") == []
+    assert len(store.drafts_of_user("U_REPORTER", limit=2)) == 2
+
+
+def test_home_filter_queries_use_indexes(store: Store, db_url: str) -> None:
+    """Each filter's query is answered from an index (SQLite's plan: no full table scan)."""
+    if not db_url.startswith("sqlite"):
+        return  # PostgreSQL's planner scans small tables anyway; the indexes are the same
+    from sqlalchemy import event
+
+    statements: list[tuple[str, object]] = []
+
+    def record(conn: object, cursor: object, statement: str, params: object, *_: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM drafts" in statement:
+            statements.append((statement, params))
+
+    engine = store._engine  # test-only peek at the SQL the store runs
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        calls: dict[str, Callable[[], list[Draft]]] = {
+            "mine": lambda: store.drafts_of_user("U1", team_id="T1"),
+            "desk": lambda: store.awaiting_review(
+                team_id="T1", channels={"C1", "C2"}, shown_only=True
+            ),
+            "failed": lambda: store.failed_drafts(team_id="T1"),
+            "published_today": lambda: store.published_since(datetime.now(UTC), team_id="T1"),
+            "waiting": lambda: store.awaiting_review(team_id="T1", shown_only=True),
+        }
+        plans: dict[str, str] = {}
+        for name, call in calls.items():
+            statements.clear()
+            call()
+            [(statement, params)] = statements
+            with engine.connect() as conn:
+                rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)  # type: ignore[arg-type]
+                plans[name] = " | ".join(str(row[-1]) for row in rows)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    for name, plan in plans.items():
+        # (team_id, state, …): either of the two serves the state filters.
+        assert "USING INDEX ix_drafts_team_" in plan and "(team_id=? AND " in plan, (name, plan)
+        if name == "mine":
+            assert "ix_drafts_team_reporter" in plan and "ix_drafts_team_approver" in plan
+        assert "SCAN drafts" not in plan, (name, plan)

@@ -5,8 +5,9 @@ bot for all.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Final
+from typing import Any, Final
 
+from bot.slack import ids
 from bot.slack.blocks.common import (
     TITLE_CHARS,
     URL_CHARS,
@@ -25,6 +26,8 @@ from bot.slack.views import HomeItem, HomeView
 
 _HOME_PENDING_MAX: Final = 20
 _HOME_APPROVALS_MAX: Final = 10
+# The queues of the filter, in the order the select offers them (bot/workflow HOME_QUEUES).
+HOME_FILTERS: Final = ("waiting", "mine", "desk", "failed", "published_today")
 
 
 # --- App Home ---------------------------------------------------------------------------------
@@ -36,7 +39,7 @@ def _epoch(moment: datetime | None) -> float:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
-def _home_item(item: HomeItem, key: str, lang: str, moment: datetime | None) -> Block:
+def _home_item(item: HomeItem, key: str, lang: str, moment: datetime | None, **extra: str) -> Block:
     title = truncate(article_title(item.article, lang), TITLE_CHARS)
     if item.permalink and is_web_url(item.permalink):
         target = link(item.permalink, title, max_url=BUTTON_URL_MAX)
@@ -47,14 +50,64 @@ def _home_item(item: HomeItem, key: str, lang: str, moment: datetime | None) -> 
         target = link(item.article.url, title, max_url=URL_CHARS)
     when = date_token(moment) if moment else "—"
     return section_block(
-        "• " + text_for(key, lang, link=target, user=user_text(item.user_id, lang), when=when)
+        "• "
+        + text_for(key, lang, link=target, user=user_text(item.user_id, lang), when=when, **extra)
     )
 
 
+def _filter_block(home: HomeView, lang: str) -> Block:
+    """The queue filter: a static_select whose choice re-publishes the tab (ACTION_HOME_FILTER)."""
+    names = [q for q in HOME_FILTERS if q != "desk" or home.desk_available]
+
+    def option(queue: str) -> dict[str, Any]:
+        label = text_for(f"slack.home.filter.{queue}", lang)
+        return {"text": {"type": "plain_text", "text": label, "emoji": True}, "value": queue}
+
+    current = home.queue if home.queue in names else "waiting"
+    return {
+        "type": "section",
+        "block_id": ids.ACTION_HOME_FILTER,
+        "text": {"type": "mrkdwn", "text": text_for("slack.home.filter.label", lang)},
+        "accessory": {
+            "type": "static_select",
+            "action_id": ids.ACTION_HOME_FILTER,
+            "options": [option(q) for q in names],
+            "initial_option": option(current),
+        },
+    }
+
+
+def _filtered(home: HomeView, lang: str) -> list[Block]:
+    """A queue other than "waiting": newest first, each item with its state."""
+    items = home.pending[:_HOME_PENDING_MAX]
+    title = text_for(f"slack.home.filter.{home.queue}", lang)
+    blocks: list[Block] = [
+        section_block(text_for("slack.home.filtered", lang, filter=title, count=len(home.pending)))
+    ]
+    if not items:
+        blocks.append(context_block(text_for("slack.home.filtered_empty", lang)))
+    for item in items:
+        state = text_for(f"slack.home.state.{item.state or 'ready'}", lang)
+        blocks.append(
+            _home_item(item, "slack.home.filtered_item", lang, item.created_at, state=state)
+        )
+    if len(home.pending) > len(items):
+        more = len(home.pending) - len(items)
+        blocks.append(context_block(text_for("slack.home.more", lang, count=more)))
+    return blocks
+
+
 def home_view(home: HomeView, lang: str = "en") -> Block:
-    """The App Home tab: the review queue and recent approvals for editors, help for everyone."""
+    """The App Home tab: the editor's queue (filtered: waiting, mine, my desk, failed, published
+    today), recent approvals, help for everyone. ``private_metadata`` keeps the chosen queue,
+    so reopening Home shows it again."""
     blocks: list[Block] = [header_block(text_for("slack.home.title", lang))]
     if home.is_editor:
+        blocks.append(_filter_block(home, lang))
+    if home.is_editor and home.queue != "waiting":
+        blocks.extend(_filtered(home, lang))
+        blocks.append({"type": "divider"})
+    elif home.is_editor:
         pending = sorted(home.pending, key=lambda item: _epoch(item.created_at))
         total = max(home.pending_total or 0, len(pending))
         blocks.append(section_block(text_for("slack.home.pending", lang, count=total)))
@@ -66,6 +119,7 @@ def home_view(home: HomeView, lang: str = "en") -> Block:
         if total > shown:
             blocks.append(context_block(text_for("slack.home.more", lang, count=total - shown)))
         blocks.append({"type": "divider"})
+    if home.is_editor:
         approvals = sorted(home.recent_approvals, key=lambda item: -_epoch(item.at))
         blocks.append(section_block(text_for("slack.home.approvals", lang)))
         if not approvals:
@@ -79,4 +133,7 @@ def home_view(home: HomeView, lang: str = "en") -> Block:
     blocks.append(section_block(text_for("slack.home.help_review", lang)))
     if not home.is_editor:
         blocks.append(context_block(text_for("slack.home.not_editor", lang)))
-    return {"type": "home", "blocks": blocks}
+    view: Block = {"type": "home", "blocks": blocks}
+    if home.is_editor:
+        view["private_metadata"] = home.queue
+    return view

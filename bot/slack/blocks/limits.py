@@ -34,6 +34,13 @@ ACTION_ID_MAX: Final = 255
 BUTTON_URL_MAX: Final = 3000
 BUTTON_VALUE_MAX: Final = 2000
 ACCESSIBILITY_LABEL_MAX: Final = 75
+# Static select: at most 100 options (https://docs.slack.dev/reference/block-kit/block-elements/
+# select-menu-element#static_select); an option's text is plain_text of at most 75 characters
+# and its value at most 150 (https://docs.slack.dev/reference/block-kit/composition-objects/
+# option-object).
+SELECT_OPTIONS_MAX: Final = 100
+OPTION_TEXT_MAX: Final = 75
+OPTION_VALUE_MAX: Final = 150
 # Confirmation dialog: title 100, text 300, confirm 30, deny 30
 # (https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object).
 CONFIRM_TITLE_MAX: Final = 100

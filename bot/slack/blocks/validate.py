@@ -31,11 +31,14 @@ from bot.slack.blocks.limits import (
     MESSAGE_TEXT_BUDGET,
     MODAL_BUTTON_MAX,
     MODAL_TITLE_MAX,
+    OPTION_TEXT_MAX,
+    OPTION_VALUE_MAX,
     PLACEHOLDER_MAX,
     PRIVATE_METADATA_MAX,
     SECTION_FIELD_TEXT_MAX,
     SECTION_FIELDS_MAX,
     SECTION_TEXT_MAX,
+    SELECT_OPTIONS_MAX,
     TEXT_OBJECT_MAX,
     VIEW_BYTES_MAX,
     BlockKitError,
@@ -139,6 +142,29 @@ def _check_text_input(element: Mapping[str, Any], path: str) -> None:
         _check_len(element["initial_value"], maximum, path + ".initial_value")
 
 
+def _check_option(option: Any, path: str) -> str:
+    if not isinstance(option, Mapping):
+        raise _fail(path, "must be an option object")
+    _check_text(option.get("text"), OPTION_TEXT_MAX, path + ".text", plain_only=True)
+    _check_len(option.get("value"), OPTION_VALUE_MAX, path + ".value", minimum=1)
+    return str(option["value"])
+
+
+def _check_static_select(element: Mapping[str, Any], path: str) -> None:
+    if "action_id" in element:
+        _check_len(element["action_id"], ACTION_ID_MAX, path + ".action_id", minimum=1)
+    options = element.get("options")
+    if not isinstance(options, list) or not 1 <= len(options) <= SELECT_OPTIONS_MAX:
+        raise _fail(path + ".options", f"needs 1..{SELECT_OPTIONS_MAX} items")
+    values = [_check_option(o, f"{path}.options[{i}]") for i, o in enumerate(options)]
+    if "initial_option" in element:
+        initial = _check_option(element["initial_option"], path + ".initial_option")
+        if initial not in values:
+            raise _fail(path + ".initial_option", "must be one of the options")
+    if "placeholder" in element:
+        _check_text(element["placeholder"], PLACEHOLDER_MAX, path + ".placeholder", plain_only=True)
+
+
 def _check_element(element: Any, path: str, *, in_input: bool = False) -> str | None:
     """Validate an interactive element; return its action_id, if any."""
     if not isinstance(element, Mapping):
@@ -146,6 +172,8 @@ def _check_element(element: Any, path: str, *, in_input: bool = False) -> str | 
     kind = element.get("type")
     if kind == "button" and not in_input:
         _check_button(element, path)
+    elif kind == "static_select" and not in_input:
+        _check_static_select(element, path)
     elif kind == "plain_text_input" and in_input:
         _check_text_input(element, path)
     else:

@@ -16,7 +16,7 @@ from slack_bolt import App, BoltResponse
 
 from bot.logs import get_logger
 from bot.slack import ids, mapping
-from bot.slack.listeners import actions, commands, events, home, views, workspaces
+from bot.slack.listeners import actions, commands, events, home, shortcuts, views, workspaces
 
 if TYPE_CHECKING:
     from bot.slack.services import Services
@@ -26,8 +26,9 @@ log = get_logger(__name__)
 # What the app handles; tests/test_manifest.py checks manifest.yml against these.
 EVENTS: Final = ("message", "app_home_opened", "app_uninstalled", "tokens_revoked")
 COMMANDS: Final = (commands.SUMMARIZE,)
-ACTIONS: Final = (*ids.DRAFT_ACTIONS, *ids.PREVIEW_ACTIONS)
+ACTIONS: Final = (*ids.DRAFT_ACTIONS, *ids.PREVIEW_ACTIONS, ids.ACTION_HOME_FILTER)
 VIEWS: Final = (ids.CALLBACK_EDIT, ids.CALLBACK_REGENERATE, ids.CALLBACK_REJECT)
+SHORTCUTS: Final = (shortcuts.SUMMARIZE_MESSAGE,)
 
 
 def register(app: App, services: Services) -> None:
@@ -38,6 +39,7 @@ def register(app: App, services: Services) -> None:
     events.register(app, services)
     home.register(app, services)
     commands.register(app, services)
+    shortcuts.register(app, services)
     actions.register(app, services)
     views.register(app, services)
     workspaces.register(app, services)
@@ -78,6 +80,7 @@ _KNOWN_KINDS: Final = frozenset(
         "block_actions",
         "view_submission",
         "view_closed",
+        "message_action",
         "command",
     }
 )

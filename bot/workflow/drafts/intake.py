@@ -44,6 +44,24 @@ class Intake(WorkflowBase):
                 log.info("message.ignored", reason="channel_not_allowed", channel=message.channel)
             else:
                 wanted.append(message)
+        return self._record(messages, wanted)
+
+    def record_shortcut(self, message: IncomingMessage) -> list[Draft]:
+        """ "Summarize with newsbot" on a message: like :meth:`record_message`, in any channel
+        (someone asked explicitly, so ``SLACK_CHANNEL_ALLOWLIST`` does not apply)."""
+        return self._record([message], [message])[0]
+
+    def new_links(self, message: IncomingMessage) -> tuple[str, ...]:
+        """The links of ``message`` that have no draft yet (read-only)."""
+        known = {
+            d.url
+            for d in self.store.drafts_for_message(message.team_id, message.channel, message.ts)
+        }
+        return tuple(url for url in message.urls if url not in known)
+
+    def _record(
+        self, messages: Sequence[IncomingMessage], wanted: Sequence[IncomingMessage]
+    ) -> list[list[Draft]]:
         requests = [
             DraftRequest(
                 team_id=m.team_id,

@@ -5,6 +5,7 @@ regenerate, reject, retract, retry, retry publishing; and App Home's queue.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC
 from typing import Any
 
 from bot.publisher import APPROVED, UPDATED, EventType
@@ -12,10 +13,13 @@ from bot.store import Outcome
 from bot.summarizer import run_checks
 from bot.workflow.drafts.base import WorkflowBase, state_refusal
 from bot.workflow.drafts.values import (
+    HOME_QUEUE_LIMIT,
+    HOME_QUEUES,
     REJECTABLE_STATES,
     RETRACTABLE_STATES,
     Actor,
     HomeData,
+    HomeQueue,
     Refusal,
     Review,
     is_correction,
@@ -304,14 +308,46 @@ class ReviewActions(WorkflowBase):
 
     # --- App Home ---------------------------------------------------------------------------
 
-    def home(self, user_id: str, team_id: str | None = None) -> HomeData:
+    def home(
+        self,
+        user_id: str,
+        team_id: str | None = None,
+        *,
+        queue: str = "waiting",
+        desk_channels: frozenset[str] | None = None,
+    ) -> HomeData:
+        """The App Home of ``user_id``: for editors the chosen queue (at most 50 drafts, each
+        an indexed query) and recent approvals. ``desk_channels`` are the channels of the
+        desks the user edits (None: no desks, and "desk" falls back to "waiting"); an unknown
+        ``queue`` is "waiting". "published_today" counts from midnight UTC."""
         if not self.is_editor(user_id, team_id):
             return HomeData(is_editor=False)
-        pending = [
-            d
-            for d in self.store.awaiting_review(team_id=team_id, limit=50)
+        chosen: HomeQueue = "waiting"
+        for known in HOME_QUEUES:
+            if queue == known and (known != "desk" or desk_channels is not None):
+                chosen = known
+        store, limit = self.store, HOME_QUEUE_LIMIT
+        if chosen == "mine":
+            drafts = store.drafts_of_user(user_id, team_id=team_id, limit=limit)
+        elif chosen == "desk":
+            drafts = store.awaiting_review(
+                team_id=team_id, limit=limit, channels=desk_channels, shown_only=True
+            )
+        elif chosen == "failed":
+            drafts = store.failed_drafts(team_id=team_id, limit=limit)
+        elif chosen == "published_today":
+            midnight = (
+                self.clock().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+            )
+            drafts = store.published_since(midnight, team_id=team_id, limit=limit)
+        else:
             # A /summarize preview nobody posted for review is nobody else's business.
-            if d.source == "message" or d.bot_message_ts is not None
-        ]
-        approvals = self.store.recent_approvals(team_id=team_id, limit=10)
-        return HomeData(is_editor=True, pending=tuple(pending), approvals=tuple(approvals))
+            drafts = store.awaiting_review(team_id=team_id, limit=limit, shown_only=True)
+        approvals = store.recent_approvals(team_id=team_id, limit=10)
+        return HomeData(
+            is_editor=True,
+            pending=tuple(drafts),
+            approvals=tuple(approvals),
+            queue=chosen,
+            desk_available=desk_channels is not None,
+        )

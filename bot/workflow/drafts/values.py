@@ -10,7 +10,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from bot.domain import Article
 from bot.store import Draft, Revision
@@ -127,11 +127,19 @@ class Review:
     field_limits: tuple[tuple[str, int], ...] = ()
 
 
+# The editor's queue in App Home, filtered: what each shows is documented in the README.
+HomeQueue = Literal["waiting", "mine", "desk", "failed", "published_today"]
+HOME_QUEUES: tuple[HomeQueue, ...] = ("waiting", "mine", "desk", "failed", "published_today")
+HOME_QUEUE_LIMIT = 50
+
+
 @dataclass(frozen=True, slots=True)
 class HomeData:
     is_editor: bool
-    pending: tuple[Draft, ...] = ()
+    pending: tuple[Draft, ...] = ()  # the chosen queue (``queue``), at most 50
     approvals: tuple[Draft, ...] = ()
+    queue: HomeQueue = "waiting"
+    desk_available: bool = False  # the user edits a desk: "My desk" is offered
 
 
 class Notifier(Protocol):

@@ -69,3 +69,58 @@ def test_home_with_a_long_queue_stays_within_limits() -> None:
 def test_empty_home_for_an_editor() -> None:
     text = joined(bk.home_view(HomeView(is_editor=True), "en"))
     assert "Nothing is waiting for review." in text and "No approvals yet." in text
+
+
+# --- the queue filter -------------------------------------------------------------------------
+
+
+def test_filtered_queue_shows_states_newest_first_and_remembers_the_choice() -> None:
+    failed = HomeItem(
+        draft_id="d-9",
+        article=ArticleRef(url="https://news.example/9", title="Kaputt"),
+        created_at=datetime(2024, 5, 3, 9, 0, tzinfo=UTC),
+        user_id="U0REPORTER",
+        state="failed",
+    )
+    home = HomeView(is_editor=True, pending=(failed,), queue="failed", desk_available=True)
+    for lang, title, state in (
+        ("en", "*Failed* (1)", "failed"),
+        ("de", "*Fehlgeschlagen* (1)", "fehlgeschlagen"),
+    ):
+        view = bk.home_view(home, lang)
+        bk.validate_view(view)
+        assert view["private_metadata"] == "failed"
+        text = joined(view)
+        assert title in text and f"· {state} ·" in text
+        [select] = [b["accessory"] for b in view["blocks"] if b.get("block_id") == "home_filter"]
+        assert select["type"] == "static_select" and select["action_id"] == "home_filter"
+        assert [o["value"] for o in select["options"]] == [
+            "waiting", "mine", "desk", "failed", "published_today"
+        ]  # fmt: skip
+        assert select["initial_option"]["value"] == "failed"
+
+
+def test_desk_is_offered_only_to_desk_editors_and_not_to_others() -> None:
+    editor = bk.home_view(HomeView(is_editor=True), "en")
+    [select] = [b["accessory"] for b in editor["blocks"] if b.get("block_id") == "home_filter"]
+    assert "desk" not in [o["value"] for o in select["options"]]
+    assert editor["private_metadata"] == "waiting"
+    outsider = bk.home_view(HomeView(is_editor=False), "en")
+    assert all(b.get("block_id") != "home_filter" for b in outsider["blocks"])
+    assert "private_metadata" not in outsider
+
+
+def test_a_full_filtered_queue_stays_within_limits() -> None:
+    many = tuple(
+        HomeItem(
+            draft_id=f"d-{n}",
+            article=ArticleRef(url=f"https://news.example/{n}", title="T" * 300),
+            created_at=datetime(2024, 5, 3, 9, 0, tzinfo=UTC),
+            user_id="U0REPORTER",
+            state="published",
+        )
+        for n in range(50)
+    )
+    view = bk.home_view(HomeView(is_editor=True, pending=many, queue="mine"), "en")
+    bk.validate_view(view)
+    assert "…and 30 more." in joined(view)

@@ -12,6 +12,38 @@ from bot.slack.escape import WORD_JOINER
 from tests.slack.blocks.samples import button, draft, joined, section
 
 
+def _select(**changes: Any) -> list[Any]:
+    option = {"text": {"type": "plain_text", "text": "A"}, "value": "a"}
+    element = {"type": "static_select", "action_id": "f", "options": [option], **changes}
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": "x"}, "accessory": element}]
+
+
+@pytest.mark.parametrize(
+    ("blocks", "problem"),
+    [
+        (_select(options=[]), "needs 1..100 items"),
+        (
+            _select(options=[{"text": {"type": "plain_text", "text": "A"}, "value": "v"}] * 101),
+            "needs 1..100 items",
+        ),
+        (_select(options=[{"text": {"type": "plain_text", "text": "x" * 76}, "value": "a"}]), "76"),
+        (_select(options=[{"text": {"type": "mrkdwn", "text": "A"}, "value": "a"}]), "plain_text"),
+        (
+            _select(options=[{"text": {"type": "plain_text", "text": "A"}, "value": "v" * 151}]),
+            "151",
+        ),
+        (
+            _select(initial_option={"text": {"type": "plain_text", "text": "B"}, "value": "b"}),
+            "must be one of the options",
+        ),
+    ],
+)
+def test_static_select_limits(blocks: list[Any], problem: str) -> None:
+    bk.validate_blocks(_select(), "home")
+    with pytest.raises(bk.BlockKitError, match=re.escape(problem)):
+        bk.validate_blocks(blocks, "home")
+
+
 @pytest.mark.parametrize(
     ("blocks", "surface", "problem"),
     [

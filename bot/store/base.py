@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.logs import get_logger
-from bot.store import migrate
+from bot.store import migrate, tally
 from bot.store.convert import jsonable, to_delivery, to_draft, to_revision
 from bot.store.engine import WRITE_OPTION, build_engine, normalize_url, safe_url
 from bot.store.models import AuditRow, Base, DeliveryRow, DraftRow, RevisionRow
@@ -235,6 +235,7 @@ class StoreBase:
             session.begin(),
         ):
             yield session
+            tally.apply(session, self.backend)
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
@@ -285,12 +286,20 @@ class StoreBase:
         stmt = (
             update(DraftRow)
             .where(*where)
-            .values(version=DraftRow.version + 1, updated_at=self._now(), **values)
+            .values(
+                version=DraftRow.version + 1,
+                updated_at=self._now(),
+                state_before=DraftRow.state,
+                **values,
+            )
             .returning(DraftRow)
         )
-        return s.execute(
+        row = s.execute(
             stmt, execution_options={"synchronize_session": False, "populate_existing": True}
         ).scalar_one_or_none()
+        if row is not None:
+            tally.moved(s, "drafts", row.state_before, row.state)
+        return row
 
     def _lost(self, s: Session, draft_id: str, action: str, actor: str) -> Outcome:
         row = s.get(DraftRow, draft_id, populate_existing=True)
@@ -346,4 +355,5 @@ class StoreBase:
         )
         s.add(row)
         s.flush()
+        tally.moved(s, "deliveries", None, row.state)
         return to_delivery(row)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.domain import Article
 from bot.logs import get_logger
+from bot.store import tally
 from bot.store.base import ATTEMPTS_EXHAUSTED, DRAFT_TRANSITIONS, SYSTEM_ACTOR, StoreBase
 from bot.store.convert import article_values, to_draft
 from bot.store.models import DraftRow
@@ -229,6 +230,7 @@ class DraftClaims(StoreBase):
             )
             .values(
                 state=DRAFT_TRANSITIONS["exhaust"][1],
+                state_before=DraftRow.state,
                 last_error_code=ATTEMPTS_EXHAUSTED,
                 last_error_retryable=True,
                 lease_owner=None,
@@ -239,7 +241,10 @@ class DraftClaims(StoreBase):
             .returning(DraftRow),
             execution_options={"synchronize_session": False, "populate_existing": True},
         ).scalars()
-        drafts = [to_draft(row) for row in rows]
+        drafts = []
+        for row in rows:
+            tally.moved(s, "drafts", row.state_before, row.state)
+            drafts.append(to_draft(row))
         for draft in drafts:
             self._audit(
                 s,

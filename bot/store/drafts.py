@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from bot.logs import get_logger
+from bot.store import tally
 from bot.store.base import StoreBase, new_id, url_key
 from bot.store.convert import to_draft
 from bot.store.models import DraftRow, ProcessedEventRow
@@ -109,6 +110,7 @@ class Drafts(StoreBase):
             s, DraftRow, values, ["team_id", "channel", "message_ts", "url_key"]
         )
         if inserted:
+            tally.moved(s, "drafts", None, "queued")
             self._audit(
                 s,
                 draft_id,

@@ -1,0 +1,93 @@
+"""Bookkeeping that rides along with a write transaction and is applied just before it
+commits: the state counts (``state_counts``) and the wake-up notifications (``NOTIFY``).
+
+Every transition reports what it moved with :func:`moved` (from the ``state_before`` /
+``state`` pair its ``UPDATE … RETURNING`` gave back, or ``None`` for a new row); the deltas are
+summed per (kind, state) and written by :func:`apply` as ONE upsert at the end of the
+transaction:
+
+* **exact**: the counts change in the same transaction as the rows, so they commit or roll
+  back together; a concurrent transition that loses its conditional UPDATE reports nothing.
+* **no deadlocks**: the counter rows are the last locks a transaction takes, always in the
+  same (kind, state, slot) order, so two transactions never wait for each other in a cycle.
+* **little waiting**: on PostgreSQL each transaction adds into one of :data:`SLOTS` rows per
+  (kind, state), picked at random, and holds those row locks only from the upsert to its
+  commit. SQLite has one writer anyway (slot 0).
+
+On PostgreSQL, a transaction that made a draft claimable (``queued``) or an outbox row due
+(``pending``, or sooner) also sends ``NOTIFY`` on :data:`DRAFTS_CHANNEL` / :data:`OUTBOX_CHANNEL`;
+PostgreSQL delivers it to listeners when (and only if) the transaction commits
+(https://www.postgresql.org/docs/current/sql-notify.html), so a woken worker always finds the
+row. See :mod:`bot.store.listen` for the listening side.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from typing import Final, Literal
+
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.store.models import StateCountRow
+
+Kind = Literal["drafts", "deliveries"]
+
+SLOTS: Final = 8
+DRAFTS_CHANNEL: Final = "newsbot_drafts"
+OUTBOX_CHANNEL: Final = "newsbot_outbox"
+# Entering these states makes a row work for some worker (a draft to claim, a delivery due).
+_WAKE: Final[dict[str, tuple[str, str]]] = {
+    "drafts": ("queued", DRAFTS_CHANNEL),
+    "deliveries": ("pending", OUTBOX_CHANNEL),
+}
+_DELTAS: Final = "newsbot_state_deltas"
+_NOTIFY: Final = "newsbot_notify"
+_rng = random.Random()  # noqa: S311 -- spreads writers over counter rows, not a secret
+
+
+def moved(s: Session, kind: Kind, before: str | None, after: str | None) -> None:
+    """Record that one row of ``kind`` went from ``before`` to ``after`` (None: no row)."""
+    if before != after:
+        deltas: Counter[tuple[str, str]] = s.info.setdefault(_DELTAS, Counter())
+        if before is not None:
+            deltas[(kind, before)] -= 1
+        if after is not None:
+            deltas[(kind, after)] += 1
+    state, channel = _WAKE[kind]
+    if after == state:
+        wake(s, channel)
+
+
+def wake(s: Session, channel: str) -> None:
+    """Notify ``channel`` when this transaction commits (PostgreSQL; nothing on SQLite)."""
+    s.info.setdefault(_NOTIFY, set()).add(channel)
+
+
+def apply(s: Session, backend: str) -> None:
+    """Write the transaction's count deltas and notifications (call last, before commit)."""
+    deltas: Counter[tuple[str, str]] = s.info.pop(_DELTAS, Counter())
+    rows = [
+        {"kind": kind, "state": state, "slot": 0, "n": n}
+        for (kind, state), n in sorted(deltas.items())
+        if n != 0
+    ]
+    if rows:
+        slot = 0 if backend == "sqlite" else _rng.randrange(SLOTS)
+        for row in rows:
+            row["slot"] = slot
+        insert = pg_insert if backend == "postgresql" else sqlite_insert
+        stmt = insert(StateCountRow).values(rows)
+        s.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["kind", "state", "slot"],
+                set_={"n": StateCountRow.n + stmt.excluded.n},
+            )
+        )
+    channels: set[str] = s.info.pop(_NOTIFY, set())
+    if backend == "postgresql":
+        for channel in sorted(channels):
+            s.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel})

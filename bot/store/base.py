@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from bot.logs import get_logger
 from bot.store import migrate, tally
 from bot.store.convert import jsonable, to_delivery, to_draft, to_revision
-from bot.store.engine import WRITE_OPTION, build_engine, normalize_url, safe_url
+from bot.store.engine import WRITE_OPTION, PoolConfig, build_engine, normalize_url, safe_url
 from bot.store.models import AuditRow, Base, DeliveryRow, DraftRow, RevisionRow
 from bot.store.records import (
     Delivery,
@@ -39,6 +39,7 @@ from bot.store.records import (
 
 if TYPE_CHECKING:
     from bot.settings import Settings
+    from bot.store.listen import WakeListener
 
 log = get_logger(__name__)
 
@@ -129,6 +130,7 @@ class StoreBase:
         max_delivery_attempts: int = 8,
         clock: Callable[[], datetime] = utcnow,
         echo: bool = False,
+        pool: PoolConfig | None = None,
     ) -> None:
         if max_attempts < 1 or max_delivery_attempts < 1:
             raise ValueError("attempt caps must be at least 1")
@@ -137,7 +139,8 @@ class StoreBase:
         self.max_attempts = max_attempts
         self.max_delivery_attempts = max_delivery_attempts
         self._clock = clock
-        self._engine = build_engine(self.url, echo=echo)
+        self.pool = pool or PoolConfig()
+        self._engine = build_engine(self.url, echo=echo, pool=self.pool)
         self._write_engine = self._engine.execution_options(**{WRITE_OPTION: True})
         # SQLite has one writer. Threads of this process queue on a lock (woken at once) rather
         # than in SQLite's busy handler, which sleeps in steps of up to 100 ms and made acks
@@ -152,6 +155,13 @@ class StoreBase:
             settings.database_url,
             max_attempts=settings.work_max_attempts,
             max_delivery_attempts=settings.publish_max_attempts,
+            pool=PoolConfig(
+                size=settings.db_pool_size,
+                max_overflow=settings.db_max_overflow,
+                timeout_s=settings.db_pool_timeout_s,
+                recycle_s=settings.db_pool_recycle_s,
+                prepared_statements=settings.db_prepared_statements,
+            ),
         )
 
     def __repr__(self) -> str:
@@ -166,6 +176,19 @@ class StoreBase:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    def wake_listener(
+        self, callbacks: Mapping[str, Callable[[], None]], *, url: str | None = None
+    ) -> WakeListener | None:
+        """A (not yet started) listener calling ``callbacks[channel]()`` when another process
+        queues work (channels :data:`~bot.store.tally.DRAFTS_CHANNEL`,
+        :data:`~bot.store.tally.OUTBOX_CHANNEL`); ``url`` defaults to the store's own.
+        None on SQLite, which has no notifications (polling covers it)."""
+        if self.backend != "postgresql":
+            return None
+        from bot.store.listen import WakeListener  # noqa: PLC0415  # psycopg, only when used
+
+        return WakeListener(normalize_url(url) if url else self.url, callbacks)
 
     # --- schema and health ------------------------------------------------------------------
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from benchmarks import store_scale
-from tests.store.conftest import pg_base_url
+from tests.store.conftest import pg_base_url, pg_dsn
+
+__all__ = ["pg_dsn"]  # the fixture: skips (or fails on CI) without a PostgreSQL server
 
 
 @pytest.mark.postgres

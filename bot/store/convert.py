@@ -109,6 +109,7 @@ def to_revision(row: RevisionRow) -> Revision:
         evidence=row.evidence,
         usage=row.usage,
         created_at=row.created_at,
+        style_key=row.style_key,
     )
 
 

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from bot.logs import get_logger
 from bot.store import tally
 from bot.store.base import StoreBase, new_id, url_key
-from bot.store.convert import to_draft
-from bot.store.models import DraftRow, ProcessedEventRow
-from bot.store.records import Created, Draft, DraftRequest, DraftSource
+from bot.store.convert import to_draft, to_revision
+from bot.store.models import DraftRow, ProcessedEventRow, RevisionRow
+from bot.store.records import Created, Draft, DraftRequest, DraftSource, Revision
 
 log = get_logger(__name__)
 
@@ -179,3 +179,43 @@ class Drafts(StoreBase):
                 .limit(1)
             ).first()
             return to_draft(row) if row is not None else None
+
+    def find_reusable_summary(
+        self,
+        *,
+        team_id: str,
+        url: str,
+        style_key: str,
+        within: timedelta,
+        exclude_draft_id: str,
+    ) -> tuple[Draft, Revision] | None:
+        """The newest first AI summary (revision kind ``ai``, no editor's instruction) of the
+        same normalized ``url`` in the workspace, written in the house style ``style_key``
+        within ``within``, with its draft; drafts an editor rejected are skipped.
+
+        Another channel's draft of the same article, so its text can be reused instead of
+        asking the model again (``ix_drafts_url_key`` finds the drafts)."""
+        since = self._now() - within
+        with self._read() as s:
+            found = s.execute(
+                select(DraftRow, RevisionRow)
+                .join(RevisionRow, RevisionRow.draft_id == DraftRow.id)
+                .where(
+                    DraftRow.url_key == url_key(url),
+                    DraftRow.url == url,
+                    DraftRow.team_id == team_id,
+                    DraftRow.id != exclude_draft_id,
+                    DraftRow.state != "rejected",
+                    DraftRow.created_at >= since,
+                    RevisionRow.kind == "ai",
+                    RevisionRow.instruction.is_(None),
+                    RevisionRow.style_key == style_key,
+                    RevisionRow.created_at >= since,
+                )
+                .order_by(RevisionRow.created_at.desc(), DraftRow.id)
+                .limit(1)
+            ).first()
+            if found is None:
+                return None
+            draft_row, revision_row = found
+            return to_draft(draft_row), to_revision(revision_row)

@@ -109,6 +109,8 @@ class NewRevision:
     checks: Any = None  # JSON-serializable
     evidence: Any = None
     usage: Any = None
+    # Fingerprint of the house style the AI text was written in (None: unknown, never reused).
+    style_key: str | None = None
 
     def as_revision(self, draft_id: str, number: int, created_at: datetime) -> Revision:
         """The revision this text becomes as revision ``number`` of the draft: what the store
@@ -129,6 +131,7 @@ class NewRevision:
             evidence=self.evidence,
             usage=self.usage,
             created_at=created_at,
+            style_key=self.style_key,
         )
 
 
@@ -149,6 +152,7 @@ class Revision:
     evidence: Any
     usage: Any
     created_at: datetime
+    style_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

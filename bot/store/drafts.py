@@ -219,3 +219,27 @@ class Drafts(StoreBase):
                 return None
             draft_row, revision_row = found
             return to_draft(draft_row), to_revision(revision_row)
+
+    def summaries_in_progress(self, *, team_id: str, url: str, before: Draft) -> list[Draft]:
+        """Drafts of the same ``url`` in the workspace that a worker is summarizing now (lease
+        held, no text yet) and that were created before ``before``: what a draft of the same
+        article may wait for instead of asking the model too. Oldest first."""
+        now = self._now()
+        with self._read() as s:
+            rows = s.scalars(
+                select(DraftRow)
+                .where(
+                    DraftRow.url_key == url_key(url),
+                    DraftRow.url == url,
+                    DraftRow.team_id == team_id,
+                    DraftRow.id != before.id,
+                    DraftRow.state == "working",
+                    DraftRow.lease_expires_at >= now,
+                    DraftRow.current_revision.is_(None),
+                    DraftRow.created_at <= before.created_at,
+                )
+                .order_by(DraftRow.created_at, DraftRow.id)
+            )
+            return [
+                to_draft(r) for r in rows if (r.created_at, r.id) < (before.created_at, before.id)
+            ]

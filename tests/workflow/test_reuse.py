@@ -3,14 +3,17 @@ their own draft with a copy of the summary, as long as the house style is the sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, replace
 
 import pytest
 
+from bot.domain import Article
 from bot.store import Draft
+from bot.summarizer import Draft as Summary
 from bot.summarizer import HouseStyle
-from bot.workflow.drafts import DraftWorkflow
-from tests.workflow.test_drafts import EDITOR, World, world
+from bot.workflow.drafts import DraftWorkflow, SummaryWorkers
+from tests.workflow.test_drafts import EDITOR, Summaries, World, world
 
 __all__ = ["world"]
 
@@ -80,12 +83,59 @@ def test_no_reuse_of_old_or_rejected_summaries(world: World, case: str) -> None:
     assert world.summaries.instructions == [None, None]
 
 
-def test_a_source_still_being_summarized_is_not_waited_for(world: World) -> None:
+def test_a_source_that_does_not_finish_in_time_leaves_the_draft_to_the_model(
+    world: World,
+) -> None:
+    world.workflow.config = replace(world.workflow.config, reuse_wait_s=0.3)
     [first] = world.message("1.1", URL, channel="C1")
+    world.clock.advance(1)
     [second] = world.message("1.2", URL, channel="C2")
-    assert world.store.claim_draft("busy-worker", 60) is not None  # C1's draft, in progress
-    assert world.work() is not None  # C2's draft: summarized itself
+    assert world.store.claim_draft("busy-worker", 60) is not None  # C1's, never finishing
+    assert world.work() is not None  # C2's: waited 0.3 s, then summarized itself
     assert world.summaries.instructions == [None]
     stored = world.store.get_draft(second.id)
-    assert stored is not None and stored.state == "ready"
-    assert first.id != second.id
+    assert stored is not None and stored.state == "ready" and first.id != second.id
+
+
+class Gated(Summaries):
+    """A model call that starts, then waits until the test lets it answer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def summarize(self, article: Article, *, instruction: str | None = None) -> Summary:
+        self.started.set()
+        assert self.release.wait(30)
+        return super().summarize(article, instruction=instruction)
+
+
+def test_two_channels_getting_a_link_at_once_cost_one_model_call(world: World) -> None:
+    gated = Gated()
+    world.workflow.summarizer = gated
+    [first] = world.message("1.1", URL, channel="C1")
+    world.clock.advance(1)
+    [second] = world.message("1.2", URL, channel="C2")
+    workers = SummaryWorkers(world.workflow, threads=2, poll_s=0.05).start()
+    try:
+        assert gated.started.wait(30)  # C1's draft is with the model …
+        waiting = threading.Event()
+        for _ in range(600):  # … and C2's was claimed by the other worker, which waits
+            stored = world.store.get_draft(second.id)
+            if stored is not None and stored.state == "working":
+                break
+            waiting.wait(0.05)
+        gated.release.set()
+        for _ in range(600):
+            done = [world.store.get_draft(d.id) for d in (first, second)]
+            if all(d is not None and d.state == "ready" for d in done):
+                break
+            waiting.wait(0.05)
+    finally:
+        gated.release.set()
+        workers.stop()
+    assert gated.instructions == [None]  # one model call for both channels
+    for draft in (first, second):
+        stored = world.store.get_draft(draft.id)
+        assert stored is not None and stored.state == "ready"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 from datetime import datetime, timedelta
@@ -26,6 +27,8 @@ from bot.workflow.drafts.values import (
 from bot.workflow.trace import DraftTrace
 
 log = get_logger(__name__)
+
+_AWAIT_POLL_S = 0.25  # how often a draft waiting for another channel's summary looks
 
 
 class Processing(WorkflowBase):
@@ -64,8 +67,10 @@ class Processing(WorkflowBase):
                 self.notifier.finished(draft)
                 return
         style_key = style_fingerprint(self.style_for(draft))
-        if not regenerating and self._reuse_summary(draft, worker_id, style_key, heartbeat, trace):
-            return
+        if not regenerating:
+            self._await_same_summary(draft, style_key, heartbeat)
+            if self._reuse_summary(draft, worker_id, style_key, heartbeat, trace):
+                return
         draft = self.notifier.working(draft)
         article = draft.article() if regenerating else None
         fetched = article is None
@@ -121,6 +126,34 @@ class Processing(WorkflowBase):
         per-channel desks, the desk's style: the reuse below is keyed on it)."""
         return self.style
 
+    def _await_same_summary(self, draft: Draft, style_key: str, heartbeat: Heartbeat) -> None:
+        """If an older draft of the same article, in the same house style, is being summarized
+        right now (another channel got the link at the same time), wait for it (at most
+        ``reuse_wait_s``) so its text can be reused: one model call for both. Only older
+        drafts are waited for, so two drafts never wait for each other."""
+        limit = self.config.reuse_wait_s
+        if limit <= 0 or self.config.duplicate_window_s <= 0:
+            return
+        sources = [
+            source
+            for source in self.store.summaries_in_progress(
+                team_id=draft.team_id, url=draft.url, before=draft
+            )
+            if style_fingerprint(self.style_for(source)) == style_key
+        ]
+        if not sources:
+            return
+        source = sources[0]
+        log.info("draft.awaiting_same_summary", draft_id=draft.id, source_draft_id=source.id)
+        deadline = time.monotonic() + limit
+        pause = threading.Event()
+        while heartbeat.holding and time.monotonic() < deadline:
+            current = self.store.get_draft(source.id)
+            if current is None or current.state != "working" or current.current_revision:
+                return
+            pause.wait(_AWAIT_POLL_S)
+        log.info("draft.await_gave_up", draft_id=draft.id, source_draft_id=source.id)
+
     def _reuse_summary(
         self,
         draft: Draft,
@@ -134,7 +167,8 @@ class Processing(WorkflowBase):
 
         The draft stays this channel's own (its card, review and publishing); its revision
         copies the text, checks and evidence, and the audit names the source. A source still
-        being summarized is not waited for: this draft is summarized as usual then."""
+        still being summarized was waited for before (:meth:`_await_same_summary`); one that
+        failed or took too long leaves this draft to be summarized as usual."""
         window = self.config.duplicate_window_s
         if window <= 0:
             return False

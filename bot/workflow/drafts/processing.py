@@ -147,7 +147,7 @@ class Processing(WorkflowBase):
         log.info("draft.awaiting_same_summary", draft_id=draft.id, source_draft_id=source.id)
         deadline = time.monotonic() + limit
         pause = threading.Event()
-        while heartbeat.holding and time.monotonic() < deadline:
+        while heartbeat.holding and not self.wakeup.stopped and time.monotonic() < deadline:
             current = self.store.get_draft(source.id)
             if current is None or current.state != "working" or current.current_revision:
                 return

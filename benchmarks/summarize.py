@@ -20,6 +20,12 @@ What is measured and what is estimated:
 - **Cache share** is the fake's emulation of Anthropic's prefix caching: the share of the
   second call's input tokens read from cache, for a Regenerate of the same article and for
   the next, different article.
+- **Fields** (issue 13): the same articles with ``SUMMARY_FIELDS`` set to all four fields
+  (headline 70, teaser 300, SEO description 160, social 280 characters) against bullets only,
+  one row per variant: input tokens (fake and ours; the difference is the fields prompt and
+  the larger schema) and output tokens (the fake writes each field up to its limit from the
+  lead sentences, about what a model writes; *estimated*, not a model's real output). Both
+  requests keep the article as the cached prefix.
 - **Own time** is *measured*: our work before and after the model call (cleaning, trimming,
   prompt rendering, validation, checks, evidence), excluding the HTTP round trip. p50/p95 over
   ``--runs`` warm runs; "cold" is the first call in the process (stop-word lists and
@@ -42,11 +48,50 @@ from pathlib import Path
 from benchmarks.harness import missing_data
 from bot.domain import Article
 from bot.logs import configure_logging
-from bot.settings import load_settings
+from bot.settings import load_settings, parse_field_limits
 from bot.summarizer import ClaudeSummarizer, RetryPolicy
 from bot.summarizer.request import estimate_prompt_tokens, prepare_article
 from bot.summarizer.text import detect_language
 from tests.fakes.anthropic_api import FakeAnthropic, approx_tokens
+
+FOUR_FIELDS = "headline:70,teaser:300,seo_description:160,social:280"
+
+
+@dataclass(slots=True)
+class FieldsRow:
+    name: str
+    variant: str
+    fake_input: int
+    our_input: int
+    fake_output: int
+
+
+def measure_fields(
+    name: str,
+    article: Article,
+    variants: Sequence[tuple[str, ClaudeSummarizer]],
+    fake: FakeAnthropic,
+) -> list[FieldsRow]:
+    """Input and output tokens of one summary per variant, each with a cold cache."""
+    rows = []
+    for variant, summarizer in variants:
+        prepared = prepare_article(
+            article, summarizer.prompts, summarizer.style, budget_tokens=summarizer._budget
+        )
+        ours = estimate_prompt_tokens(summarizer.prompts, summarizer.style, prepared)
+        fake.forget_cache()
+        draft = summarizer.summarize(article)
+        assert draft.usage is not None
+        rows.append(
+            FieldsRow(
+                name=name,
+                variant=variant,
+                fake_input=draft.usage.prompt_tokens,
+                our_input=ours["total"],
+                fake_output=draft.usage.output_tokens,
+            )
+        )
+    return rows
 
 
 @dataclass(slots=True)
@@ -191,6 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     articles = load_articles(args.data)
     rows: list[Row] = []
+    field_rows: list[FieldsRow] = []
     with FakeAnthropic(min_cacheable_tokens=args.min_cacheable) as fake:
         settings = load_settings(
             anthropic_api_key="benchmark",
@@ -216,6 +262,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     cold_ms=cold.timings.own_ms if index == 0 else float("nan"),
                 )
             )
+        with_fields = ClaudeSummarizer.from_settings(
+            settings.model_copy(
+                update={"summary_fields": parse_field_limits(FOUR_FIELDS, "FOUR_FIELDS")}
+            ),
+            retry=RetryPolicy.from_settings(settings, sleep=lambda _s: None),
+        )
+        variants = [("bullets only", summarizer), ("+ 4 fields", with_fields)]
+        for name, article in articles:
+            field_rows.extend(measure_fields(name, article, variants, fake))
 
     print(
         f"Summaries through the real SDK against the loopback fake; {args.runs} warm runs per "
@@ -236,6 +291,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"| {row.our_total} / {row.our_article} / {row.our_total - row.our_article} "
             f"| {row.regenerate_share:.0%} | {row.next_article_share:.0%} "
             f"| {row.p50_ms:.1f} / {row.p95_ms:.1f} ms{cold_note} | {row.roundtrip_p50_ms:.1f} ms |"
+        )
+
+    print(f"\nOutput fields ({FOUR_FIELDS}) against bullets only, one summary each, cold cache.\n")
+    print(
+        "| article | variant | input tokens, fake / ours | output tokens, fake "
+        "| extra input, fake / ours | extra output |"
+    )
+    print("|---|---|---|---|---|---|")
+    base: FieldsRow | None = None
+    for field_row in field_rows:
+        if field_row.variant == "bullets only":
+            base = field_row
+        assert base is not None
+        extra = (
+            f"+{field_row.fake_input - base.fake_input} / +{field_row.our_input - base.our_input}"
+            f" | +{field_row.fake_output - base.fake_output}"
+            if field_row is not base
+            else "– | –"
+        )
+        print(
+            f"| {field_row.name} | {field_row.variant} "
+            f"| {field_row.fake_input} / {field_row.our_input} | {field_row.fake_output} "
+            f"| {extra} |"
         )
     return 0
 

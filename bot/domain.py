@@ -7,7 +7,13 @@ each other's internals (see the import contracts in pyproject.toml).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
+
+# The extra output fields a CMS publishes beside the bullets, in their canonical order, and the
+# bounds of their character limits (SUMMARY_FIELDS, a desk's [fields] table).
+SUMMARY_FIELD_NAMES: Final[tuple[str, ...]] = ("headline", "teaser", "seo_description", "social")
+FIELD_LIMIT_MIN: Final = 10
+FIELD_LIMIT_MAX: Final = 5000
 
 
 @dataclass(frozen=True, slots=True)

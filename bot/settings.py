@@ -16,8 +16,11 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain import FIELD_LIMIT_MAX, FIELD_LIMIT_MIN, SUMMARY_FIELD_NAMES
+
 CommaList = Annotated[list[str], NoDecode]
 IntCommaList = Annotated[list[int], NoDecode]
+FieldLimits = Annotated[tuple[tuple[str, int], ...], NoDecode]
 FloatCommaList = Annotated[list[float], NoDecode]
 
 DEFAULT_MODEL = "claude-haiku-5-5"
@@ -107,6 +110,9 @@ class Settings(BaseSettings):
     summary_effort: Literal["low", "medium", "high"] | None = "low"
     summary_extractive_disclaimer: str | None = None  # as SUMMARY_DISCLAIMER, for lead drafts
     summary_prompt_dir: str | None = None  # None: the prompts/ shipped with the package
+    # Extra output fields beside the bullets, each with its character limit, in order:
+    # "headline:70,teaser:300,seo_description:160,social:280". Empty: bullets only.
+    summary_fields: FieldLimits = ()
     # USD per million tokens: input, output, 5-minute cache write, cache read. Defaults: Claude
     # Haiku 5.5 for prompts up to 100,000 tokens (platform.claude.com/docs/en/models/haiku-5-5/
     # overview, "Pricing"); longer prompts cost 5x, beyond SUMMARY_INPUT_TOKEN_BUDGET's range.
@@ -195,6 +201,11 @@ class Settings(BaseSettings):
     def _comma_lists(cls, value: Any) -> Any:
         return _split_commas(value)
 
+    @field_validator("summary_fields", mode="before")
+    @classmethod
+    def _field_limits(cls, value: Any) -> Any:
+        return parse_field_limits(value, "SUMMARY_FIELDS") if isinstance(value, str) else value
+
     @field_validator("publish_retry_schedule_s")
     @classmethod
     def _positive_steps(cls, value: list[float]) -> list[float]:
@@ -244,6 +255,30 @@ class Settings(BaseSettings):
         if missing:
             raise ConfigError("missing required setting(s): " + ", ".join(missing))
         return self
+
+
+def parse_field_limits(text: str, where: str) -> tuple[tuple[str, int], ...]:
+    """``"headline:70,teaser:300"`` → ``(("headline", 70), ("teaser", 300))``; a ValueError
+    whose sentence names ``where`` (the variable or file) for anything else."""
+    names = ", ".join(SUMMARY_FIELD_NAMES)
+    found: list[tuple[str, int]] = []
+    for part in _split_commas(text):
+        name, sep, limit = (piece.strip() for piece in part.partition(":"))
+        if name not in SUMMARY_FIELD_NAMES:
+            raise ValueError(f"{where} names an unknown field {name!r}; the fields are {names}")
+        if any(name == seen for seen, _ in found):
+            raise ValueError(f"{where} names the field {name!r} twice")
+        if not sep or not limit.isdigit():
+            raise ValueError(
+                f"{where} needs a character limit for {name!r}, written like {name}:160"
+            )
+        if not FIELD_LIMIT_MIN <= int(limit) <= FIELD_LIMIT_MAX:
+            raise ValueError(
+                f"{where} gives {name!r} a limit of {limit} characters; "
+                f"use {FIELD_LIMIT_MIN} to {FIELD_LIMIT_MAX}"
+            )
+        found.append((name, int(limit)))
+    return tuple(found)
 
 
 def _present(value: Any) -> bool:

@@ -86,11 +86,13 @@ def print_draft(draft: Draft, lang: str, out: TextIO) -> None:
     if not draft.ai_generated:
         out.write(t("summary.extractive", lang) + "\n\n")
     out.write(f"{draft.heading}\n")
-    if draft.headline:
+    if draft.headline and not draft.fields:
         out.write(f"{draft.headline}\n")
     out.write("\n")
     for bullet in draft.bullets:
         out.write(f"• {bullet}\n")
+    for name, text in draft.fields:
+        out.write(f"\n{t('field.' + name, lang)}: {text}\n")
     out.write(f"\n{draft.disclaimer}\n\n")
 
     if draft.checks:
@@ -99,6 +101,8 @@ def print_draft(draft: Draft, lang: str, out: TextIO) -> None:
             where = (
                 t("summary.bullet_label", lang, number=check.bullet + 1)
                 if check.bullet is not None
+                else t("field." + check.field, lang)
+                if check.field is not None
                 else t("summary.headline_label", lang)
                 if check.kind in ("number", "quote", "attribution", "name", "artefact", "negation")
                 else ""

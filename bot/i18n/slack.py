@@ -131,6 +131,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": ":warning: *1 open flag* – see the note under the bullets before approving.",
         "de": ":warning: *1 offener Hinweis* – bitte vor der Freigabe die Notiz unter den Stichpunkten prüfen.",
     },
+    "slack.draft.field": {"en": "*{label}:* {text}", "de": "*{label}:* {text}"},
     "slack.draft.no_evidence": {
         "en": ":mag: No supporting sentence found in the article.",
         "de": ":mag: Im Artikel wurde kein stützender Satz gefunden.",
@@ -200,6 +201,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "slack.edit.error.bullet_too_long": {
         "en": "Bullet {number} has {length} characters; please keep each bullet to {limit}.",
         "de": "Stichpunkt {number} hat {length} Zeichen; bitte höchstens {limit} pro Stichpunkt.",
+    },
+    "slack.edit.field_hint": {
+        "en": "At most {limit} characters. Empty: left out.",
+        "de": "Höchstens {limit} Zeichen. Leer: entfällt.",
+    },
+    "slack.edit.error.field_too_long": {
+        "en": "That is {length} characters; this field allows at most {limit}.",
+        "de": "Das sind {length} Zeichen; dieses Feld erlaubt höchstens {limit}.",
     },
     "slack.regenerate.title": {"en": "New version", "de": "Neue Fassung"},
     "slack.regenerate.submit": {"en": "Regenerate", "de": "Neu erstellen"},

@@ -83,6 +83,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{count} bullets instead of {expected}.",
         "de": "{count} Stichpunkte statt {expected}.",
     },
+    "check.field_trimmed": {
+        "en": "Cut to its limit of {limit} characters (the model wrote {chars}): check the ending.",
+        "de": "Auf das Limit von {limit} Zeichen gekürzt (das Modell schrieb {chars}): bitte das Ende prüfen.",
+    },
+    "check.field_missing": {
+        "en": "Not written: fill it in by hand, or it is left out.",
+        "de": "Nicht geschrieben: bitte selbst ausfüllen, sonst fehlt es.",
+    },
     "check.truncated": {
         "en": "The article was long: only its first {text} paragraphs were summarized.",
         "de": "Der Artikel war lang: Nur seine ersten {text} Absätze wurden zusammengefasst.",
@@ -114,6 +122,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "headline",
         "de": "Überschrift",
     },
+    # --- output fields (HouseStyle.fields), as labels -------------------------------------------
+    "field.headline": {"en": "Headline", "de": "Schlagzeile"},
+    "field.teaser": {"en": "Teaser", "de": "Teaser"},
+    "field.seo_description": {"en": "SEO description", "de": "SEO-Beschreibung"},
+    "field.social": {"en": "Social post", "de": "Social-Media-Text"},
     "summary.bullet_label": {
         "en": "bullet {number}",
         "de": "Stichpunkt {number}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final, Literal, overload
 
@@ -22,6 +22,8 @@ RETRACTED: Final = "summary.retracted"
 EVENT_TYPES: Final[tuple[EventType, ...]] = (APPROVED, UPDATED, RETRACTED)
 
 BULLET: Final = "• "
+# data.summary's optional properties, in the order they are sent (docs/webhook.md).
+SUMMARY_FIELDS: Final = ("headline", "teaser", "seo_description", "social")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +34,21 @@ class ArticleRef:
     title: str | None = None
     language: str | None = None
     published: str | None = None  # ISO 8601 date or datetime, as extracted
+    author: str | None = None  # the byline as extracted (several authors separated by "; ")
+    site_name: str | None = None  # the publication's name, e.g. og:site_name
 
     @classmethod
     def from_article(cls, article: Article) -> ArticleRef:
         """Prefer the canonical URL, then the URL after redirects, then the pasted one."""
         url = article.canonical_url or article.final_url or article.url
-        return cls(url, article.title, article.language, article.published)
+        return cls(
+            url,
+            article.title,
+            article.language,
+            article.published,
+            author=article.author,
+            site_name=article.site_name,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +59,9 @@ class SummaryText:
     heading: str
     disclaimer: str
     language: str | None = None
+    # Output fields beside the bullets (headline, teaser, seo_description, social), name →
+    # text; each is sent as data.summary.<name> only when present.
+    fields: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -105,11 +119,14 @@ def iso_utc(when: datetime) -> str:
 
 
 def _article(ref: ArticleRef) -> dict[str, Any]:
+    # author and site_name: null when extraction found none, like title and published.
     return {
         "url": ref.url,
         "title": ref.title,
         "language": ref.language,
         "published": ref.published,
+        "author": ref.author,
+        "site_name": ref.site_name,
     }
 
 
@@ -175,6 +192,11 @@ def build_payload(event_type: EventType, item: PublishInput | RetractInput) -> d
                 "text": summary.text,
                 "disclaimer": summary.disclaimer,
                 "language": summary.language,
+            }
+            | {
+                name: summary.fields[name].strip()
+                for name in SUMMARY_FIELDS
+                if (summary.fields.get(name) or "").strip()
             },
             "provenance": {
                 "model": item.provenance.model,

@@ -67,6 +67,9 @@ CALLBACK_REJECT: Final = "draft_reject_modal"
 
 BLOCK_EDIT_BULLETS: Final = "edit_bullets"
 INPUT_EDIT_BULLETS: Final = "bullets"
+# One input per output field: block "edit_field_<name>", action "field".
+BLOCK_EDIT_FIELD_PREFIX: Final = "edit_field_"
+INPUT_EDIT_FIELD: Final = "field"
 BLOCK_REGENERATE_INSTRUCTION: Final = "regenerate_instruction"
 INPUT_REGENERATE_INSTRUCTION: Final = "instruction"
 BLOCK_REJECT_REASON: Final = "reject_reason"

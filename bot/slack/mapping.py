@@ -41,6 +41,7 @@ def _warnings(checks: Any) -> tuple[CheckWarning, ...]:
         if not isinstance(item, Mapping):
             continue
         bullet = item.get("bullet")
+        field_name = item.get("field")
         found.append(
             CheckWarning(
                 kind=str(item.get("kind", "")),
@@ -48,6 +49,7 @@ def _warnings(checks: Any) -> tuple[CheckWarning, ...]:
                 bullet_index=bullet if isinstance(bullet, int) else None,
                 text=str(item.get("text") or ""),
                 params=dict(item.get("params") or {}),
+                field_name=str(field_name) if field_name else None,
             )
         )
     return tuple(found)
@@ -111,6 +113,7 @@ def draft_view(
         article=article_ref(draft),
         heading=revision.heading or "",
         bullets=tuple(revision.bullets),
+        fields=tuple(revision.fields.items()),
         disclaimer=(labels or SummaryLabels()).disclaimer_for(
             revision.language, extractive=extractive
         ),

@@ -45,7 +45,7 @@ class CheckWarning:
     ``message_key`` names the sentence in the catalogue (e.g. the summarizer's check keys);
     ``text`` is the offending fragment (a number, a quote, a name) and is passed to the
     sentence as ``{text}``; ``bullet_index`` (0-based) ties it to a bullet, ``None`` to the
-    whole draft.
+    whole draft, ``field_name`` to an output field.
     """
 
     kind: str
@@ -53,6 +53,8 @@ class CheckWarning:
     bullet_index: int | None = None
     text: str = ""
     params: Mapping[str, Any] = field(default_factory=dict)
+    # The output field (headline, teaser…) it is about; None for bullets and the whole draft.
+    field_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,8 @@ class DraftView:
     article: ArticleRef
     heading: str = ""
     bullets: tuple[str, ...] = ()
+    # Output fields beside the bullets: (name, text), in order (headline, teaser…).
+    fields: tuple[tuple[str, str], ...] = ()
     disclaimer: str = ""
     language: str | None = None
     model: str = ""

@@ -41,11 +41,12 @@ API (``from bot.store import Store``)::
     store.regenerate(id, actor, *, instruction=None, base_revision=None) -> Outcome
 
     # review
-    store.edit(id, *, editor_id, base_revision, bullets, heading=None, language=None)
+    store.edit(id, *, editor_id, base_revision, bullets, heading=None, language=None,
+               fields=None)                         # fields: {"headline": …, "teaser": …}
     store.approve(id, *, editor_id, editor_name, revision, payload=None) -> Outcome
     store.reject(id, actor, reason=None, *, base_revision=None) -> Outcome
     store.correct(id, *, editor_id, base_revision, bullets, heading=None, language=None,
-                  checks=None) -> Outcome          # published → ready with a new revision
+                  checks=None, fields=None) -> Outcome  # published → ready, new revision
     store.retract(id, actor, *, payload=None, revision=None) -> Outcome  # + summary.retracted row
     store.latest_delivery(draft_id) -> Delivery | None
     store.get_revision(id, number=None) -> Revision | None

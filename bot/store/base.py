@@ -16,7 +16,7 @@ from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import ColumnElement, insert, text, update
+from sqlalchemy import ColumnElement, insert, null, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -345,6 +345,8 @@ class StoreBase:
                 "checks": jsonable(revision.checks),
                 "evidence": jsonable(revision.evidence),
                 "usage": jsonable(revision.usage),
+                # SQL NULL, not JSON null, for none: as in revisions from before 0006.
+                "fields": dict(revision.fields) or null(),
             }
         )
         s.add(row)

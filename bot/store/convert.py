@@ -21,6 +21,7 @@ from bot.store.records import (
     EventType,
     Revision,
     RevisionKind,
+    ordered_fields,
 )
 
 # --- conversions: ORM rows → frozen records --------------------------------------------------
@@ -109,6 +110,7 @@ def to_revision(row: RevisionRow) -> Revision:
         evidence=row.evidence,
         usage=row.usage,
         created_at=row.created_at,
+        fields=ordered_fields(row.fields),
         style_key=row.style_key,
     )
 

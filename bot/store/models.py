@@ -202,6 +202,8 @@ class RevisionRow(Base):
     # Fingerprint of the house style the summarizer wrote this AI text in (reuse across channels).
     style_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Output fields beside the bullets: {"headline": …, "teaser": …}; NULL before 0006.
+    fields: Mapped[dict[str, str] | None] = mapped_column(JSONType, nullable=True)
 
 
 class AuditRow(Base):

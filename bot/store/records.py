@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.domain import Article
+from bot.domain import SUMMARY_FIELD_NAMES, Article
 
 DraftState = Literal[
     "queued",
@@ -109,6 +109,8 @@ class NewRevision:
     checks: Any = None  # JSON-serializable
     evidence: Any = None
     usage: Any = None
+    # Output fields beside the bullets (headline, teaser, seo_description, social): name → text.
+    fields: Mapping[str, str] = field(default_factory=dict)
     # Fingerprint of the house style the AI text was written in (None: unknown, never reused).
     style_key: str | None = None
 
@@ -131,6 +133,7 @@ class NewRevision:
             evidence=self.evidence,
             usage=self.usage,
             created_at=created_at,
+            fields=ordered_fields(self.fields),
             style_key=self.style_key,
         )
 
@@ -152,7 +155,19 @@ class Revision:
     evidence: Any
     usage: Any
     created_at: datetime
+    # name → text, in the canonical order of SUMMARY_FIELD_NAMES; empty before fields existed.
+    fields: Mapping[str, str] = field(default_factory=dict)
     style_key: str | None = None
+
+
+def ordered_fields(values: Mapping[str, Any] | None) -> dict[str, str]:
+    """Stored fields in canonical order (JSONB does not keep key order), non-empty text only."""
+    values = values or {}
+    return {
+        name: str(values[name])
+        for name in SUMMARY_FIELD_NAMES
+        if isinstance(values.get(name), str) and values[name].strip()
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ reject and retract, each at the revision the editor saw.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_
@@ -100,6 +100,7 @@ class Reviews(StoreBase):
         language: str | None = None,
         checks: Any = None,
         evidence: Any = None,
+        fields: Mapping[str, str] | None = None,
     ) -> Outcome:
         """Add a human edit as the new current revision, if nobody changed the draft meanwhile."""
         new = NewRevision(
@@ -110,6 +111,7 @@ class Reviews(StoreBase):
             language=language,
             checks=checks,
             evidence=evidence,
+            fields=dict(fields or {}),
         )
         return self._edit(
             "edit",
@@ -131,6 +133,7 @@ class Reviews(StoreBase):
         language: str | None = None,
         checks: Any = None,
         evidence: Any = None,
+        fields: Mapping[str, str] | None = None,
     ) -> Outcome:
         """published → ready with an edit as the new revision: a correction to approve again
         (``approved_revision`` keeps naming the published text until then)."""
@@ -142,6 +145,7 @@ class Reviews(StoreBase):
             language=language,
             checks=checks,
             evidence=evidence,
+            fields=dict(fields or {}),
         )
         return self._edit(
             "correct",

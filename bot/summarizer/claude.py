@@ -24,6 +24,7 @@ from bot.summarizer.client import (
     to_summary_error,
 )
 from bot.summarizer.errors import ArticleTooShort, ModelOutputInvalid, ModelRefused, SummaryError
+from bot.summarizer.fields import enforce_limits, fit_to_limit
 from bot.summarizer.prompts import PromptSet
 from bot.summarizer.request import (
     OUTPUT_FORMAT,
@@ -31,6 +32,7 @@ from bot.summarizer.request import (
     SummaryOutput,
     build_request,
     estimate_prompt_tokens,
+    output_format,
     prepare_article,
 )
 from bot.summarizer.text import language_name
@@ -50,6 +52,7 @@ __all__ = [
 
 log = get_logger(__name__)
 _FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
+_FREE_HEADLINE_CHARS = 200  # the model's own headline when no "headline" field is asked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,14 +250,25 @@ class ClaudeSummarizer:
 
         checks_started = time.perf_counter()
         language = prepared.target_language
+        fields, limit_checks = enforce_limits(output.field_texts(), self.style.fields)
+        named = dict(fields)
+        if self.style.field_limit("headline") is not None:
+            headline = named.get("headline")
+            free_headline = None  # checked as the "headline" field
+        else:
+            headline = free_headline = (
+                fit_to_limit(output.headline, _FREE_HEADLINE_CHARS) if output.headline else None
+            )
         checks, evidence = run_checks(
             article,
             output.bullets,
             self.style,
             language,
-            headline=output.headline,
+            headline=free_headline,
+            fields=fields,
             index=ArticleIndex.build(article, prepared.source_language),
         )
+        checks = (*limit_checks, *checks)
         if prepared.truncated:
             checks = (
                 Check("truncated", None, str(len(prepared.paragraphs)), "check.truncated"),
@@ -264,7 +278,7 @@ class ClaudeSummarizer:
         draft = Draft(
             heading=self.style.labels.heading_for(language),
             bullets=tuple(output.bullets),
-            headline=output.headline or None,
+            headline=headline or None,
             language=language,
             disclaimer=self.style.labels.disclaimer_for(language),
             model=self.model,
@@ -276,12 +290,14 @@ class ClaudeSummarizer:
             usage=tally.usage(self.model, self._prices),
             truncated=prepared.truncated,
             timings=Timings(prepare_ms=prepare_ms, model_ms=model_ms, checks_ms=checks_ms),
+            fields=fields,
         )
         log.info(
             "summary.drafted",
             url=article.url,
             engine="claude",
             bullets=len(draft.bullets),
+            fields=[name for name, _ in fields],
             checks=[check.kind for check in checks],
             own_ms=round(prepare_ms + checks_ms, 1),
             model_ms=round(model_ms, 1),
@@ -328,7 +344,7 @@ class ClaudeSummarizer:
     def _call(
         self, system: Sequence[TextBlockParam], messages: Sequence[MessageParam], max_tokens: int
     ) -> Message:
-        output_config: OutputConfigParam = {"format": OUTPUT_FORMAT}
+        output_config: OutputConfigParam = {"format": output_format(self.style)}
         if self._effort in ("low", "medium", "high"):
             output_config["effort"] = self._effort  # type: ignore[typeddict-item]  # checked above
 

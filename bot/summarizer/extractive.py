@@ -10,6 +10,7 @@ from bot.logs import get_logger
 from bot.settings import Settings
 from bot.summarizer.checks import ArticleIndex, run_checks
 from bot.summarizer.errors import ArticleTooShort
+from bot.summarizer.fields import fit_to_limit
 from bot.summarizer.text import (
     clean_paragraphs,
     detect_language,
@@ -40,6 +41,11 @@ _PROMOTION = re.compile(
 class ExtractiveSummarizer:
     """Takes the article's lead sentences as bullets, each cut to the house-style length.
 
+    Requested output fields are filled the same way, without a model: ``headline`` is the
+    article's title (else its first lead sentence), ``teaser``, ``seo_description`` and
+    ``social`` are as many whole lead sentences as fit the limit (else the first one cut at a
+    word boundary). Every field is checked like the bullets.
+
     It works offline, so the tool can be tried without a key, and it can stand in when Claude
     is unavailable (``SUMMARY_FALLBACK_ENGINE=extractive``). Its drafts say they are not AI-written.
     """
@@ -69,23 +75,32 @@ class ExtractiveSummarizer:
             raise ArticleTooShort(f"{words} words", words=words, minimum=self._min_words)
         language = normalize_language(article.language) or detect_language(text).language or "en"
         bullets: list[str] = []
+        leads: list[str] = []
         for sentence in split_sentences(text, language):
             if len(sentence.split()) < _MIN_SENTENCE_WORDS or not _is_lead(sentence):
                 continue
-            bullets.append(_shorten(sentence, self.style.max_words_per_bullet))
-            if len(bullets) == self.style.bullets:
+            leads.append(" ".join(sentence.split()))
+            if len(bullets) < self.style.bullets:
+                bullets.append(_shorten(sentence, self.style.max_words_per_bullet))
+            if len(leads) >= max(self.style.bullets, _FIELD_SENTENCES):
                 break
+        fields = _lead_fields(article.title, leads, self.style.fields)
         prepare_ms = (time.perf_counter() - started) * 1000
         checks_started = time.perf_counter()
         checks, evidence = run_checks(
-            article, bullets, self.style, language, index=ArticleIndex.build(article, language)
+            article,
+            bullets,
+            self.style,
+            language,
+            fields=fields,
+            index=ArticleIndex.build(article, language),
         )
         checks_ms = (time.perf_counter() - checks_started) * 1000
         log.info("summary.drafted", url=article.url, engine="extractive", bullets=len(bullets))
         return Draft(
             heading=self.style.labels.heading_for(language),
             bullets=tuple(bullets),
-            headline=None,
+            headline=dict(fields).get("headline"),
             language=language,
             disclaimer=(
                 self._disclaimer
@@ -100,7 +115,34 @@ class ExtractiveSummarizer:
             evidence=evidence,
             usage=None,
             timings=Timings(prepare_ms=prepare_ms, model_ms=0.0, checks_ms=checks_ms),
+            fields=fields,
         )
+
+
+_FIELD_SENTENCES = 4  # lead sentences gathered for the fields
+
+
+def _lead_fields(
+    title: str | None, leads: list[str], fields: tuple[tuple[str, int], ...]
+) -> tuple[tuple[str, str], ...]:
+    """The requested fields from the title and the lead sentences (see the class)."""
+    found: list[tuple[str, str]] = []
+    for name, limit in fields:
+        if name == "headline":
+            source = (title or "").strip() or (leads[0] if leads else "")
+            text = fit_to_limit(source, limit) if source else ""
+        else:
+            text = ""
+            for sentence in leads:
+                joined = f"{text} {sentence}".strip()
+                if len(joined) > limit:
+                    break
+                text = joined
+            if not text and leads:
+                text = fit_to_limit(leads[0], limit)
+        if text:
+            found.append((name, text))
+    return tuple(found)
 
 
 def _is_lead(sentence: str) -> bool:

@@ -26,7 +26,11 @@ TEMPLATE_FILES = {
     "task": "summary-task.md",
     "editor_request": "summary-editor-request.md",
     "correction": "summary-correction.md",
+    "fields": "summary-fields.md",
 }
+# Templates added after SUMMARY_PROMPT_DIR existed: a folder of one's own that lacks them
+# takes the shipped one, so an upgrade does not break it.
+_ADDED_LATER = frozenset({"fields"})
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
@@ -75,6 +79,7 @@ class PromptSet:
     task: str
     editor_request: str
     correction: str
+    fields: str
     version: str
 
     @classmethod
@@ -85,6 +90,8 @@ class PromptSet:
         digest = hashlib.sha256()
         for name, filename in TEMPLATE_FILES.items():
             path = folder / filename
+            if name in _ADDED_LATER and directory and not path.is_file():
+                path = default_prompt_dir() / filename
             try:
                 text = path.read_text(encoding="utf-8")
             except OSError as exc:

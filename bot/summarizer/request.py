@@ -22,6 +22,7 @@ from anthropic.types import (
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from bot.domain import Article
+from bot.summarizer.fields import field_lines
 from bot.summarizer.prompts import PromptSet
 from bot.summarizer.text import (
     clean_paragraphs,
@@ -38,10 +39,13 @@ _MAX_INSTRUCTION_CHARS = 500
 _TAG_LIKE = re.compile(r"<(?=/?\s*[A-Za-z_])")
 
 Bullet = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
+# Generous: a field over its character limit is trimmed afterwards (bot.summarizer.fields), not
+# refused; this bound only stops a runaway answer.
+FieldText = Annotated[str | None, Field(default=None, max_length=12_000)]
 
 
-class SummaryOutput(BaseModel):
-    # What the model must answer: sent as output_config.format, validated on return.
+class _BulletsOutput(BaseModel):
+    # What the model must answer without extra fields: sent as output_config.format.
 
     model_config = ConfigDict(extra="forbid")
 
@@ -58,6 +62,24 @@ class SummaryOutput(BaseModel):
     )
 
 
+class SummaryOutput(_BulletsOutput):
+    # The answer as validated on return: the bullets, and the fields a style may ask for
+    # (output_format adds the requested ones to the schema; "headline" is already there).
+
+    headline: str | None = Field(default=None, max_length=12_000)
+    teaser: FieldText
+    seo_description: FieldText
+    social: FieldText
+
+    def field_texts(self) -> dict[str, str | None]:
+        return {
+            "headline": self.headline,
+            "teaser": self.teaser,
+            "seo_description": self.seo_description,
+            "social": self.social,
+        }
+
+
 def _lean(schema: Any) -> Any:
     """The schema without titles and descriptions: the system prompt explains the fields, and
     every token here is paid on every request. Limits stay in the pydantic validation."""
@@ -70,8 +92,22 @@ def _lean(schema: Any) -> Any:
 
 OUTPUT_FORMAT: JSONOutputFormatParam = {
     "type": "json_schema",
-    "schema": _lean(anthropic.transform_schema(SummaryOutput)),
+    "schema": _lean(anthropic.transform_schema(_BulletsOutput)),
 }
+
+
+def output_format(style: HouseStyle) -> JSONOutputFormatParam:
+    """The structured-output schema for ``style``: :data:`OUTPUT_FORMAT` (bullets only), or
+    with each requested field as a required string. Structured outputs take no ``maxLength``
+    (the SDK's ``transform_schema`` moves it into a description), so the prompt states the
+    limits and :func:`bot.summarizer.fields.enforce_limits` holds them."""
+    if not style.fields:
+        return OUTPUT_FORMAT
+    schema = json.loads(json.dumps(OUTPUT_FORMAT["schema"]))
+    for name, _limit in style.fields:
+        schema["properties"][name] = {"type": "string"}
+        schema["required"].append(name)
+    return {"type": "json_schema", "schema": schema}
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +189,10 @@ def build_request(
         {"type": "text", "text": prepared.article_block, "cache_control": _CACHE},
         {"type": "text", "text": task},
     ]
+    if style.fields:
+        # After the cached article block, so the article stays a shared cache prefix.
+        wanted = prompts.render("fields", {"fields": field_lines(style.fields)})
+        blocks.append({"type": "text", "text": wanted})
     if instruction and instruction.strip():
         request = _neutralize(" ".join(instruction.split())[:_MAX_INSTRUCTION_CHARS])
         blocks.append(
@@ -181,7 +221,7 @@ def estimate_prompt_tokens(
             text = str(block.get("text", ""))  # type: ignore[union-attr]  # all our blocks are text
             is_article = text == prepared.article_block
             message_tokens += estimate_tokens(text, language if is_article else "en")
-    schema = estimate_tokens(json.dumps(OUTPUT_FORMAT), "en")
+    schema = estimate_tokens(json.dumps(output_format(style)), "en")
     total = system_tokens + message_tokens + schema
     return {
         "article_text": article_text,

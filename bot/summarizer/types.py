@@ -33,6 +33,7 @@ class HouseStyle:
     max_words_per_bullet: int = 30
     language: str | None = None  # None: the article's language
     labels: SummaryLabels = field(default_factory=SummaryLabels)
+    fields: tuple[tuple[str, int], ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HouseStyle:
@@ -41,15 +42,22 @@ class HouseStyle:
             max_words_per_bullet=settings.summary_max_words_per_bullet,
             language=(settings.summary_language or "").strip().lower() or None,
             labels=SummaryLabels.from_settings(settings),
+            fields=tuple(settings.summary_fields),
         )
+
+    def field_limit(self, name: str) -> int | None:
+        """The character limit of output field ``name``, or None when it is not asked for."""
+        return dict(self.fields).get(name)
 
 
 @dataclass(frozen=True, slots=True)
 class Check:
     """A warning shown beside the buttons: something in the draft needs a human look.
 
-    ``bullet`` is the 0-based bullet index, or None for the headline or the draft as a whole.
-    ``message_key`` keys a sentence in ``bot.i18n`` that takes ``text`` and ``params``.
+    ``bullet`` is the 0-based bullet index, or None for a field, the model's free headline or
+    the draft as a whole. ``field`` names the output field (``headline``, ``teaser``…) a check
+    is about, None for bullets and the draft. ``message_key`` keys a sentence in ``bot.i18n``
+    that takes ``text`` and ``params``.
     """
 
     kind: CheckKind
@@ -57,6 +65,7 @@ class Check:
     text: str
     message_key: str
     params: dict[str, Any] = field(default_factory=dict)
+    field: str | None = None
 
     def sentence(self, lang: str = "en") -> str:
         from bot.i18n import t  # noqa: PLC0415  # bot.i18n imports this package's catalogue
@@ -64,13 +73,17 @@ class Check:
         return t(self.message_key, lang, text=self.text, **self.params)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        # "field" only when set: checks stored before fields existed read back the same way.
+        data: dict[str, Any] = {
             "kind": self.kind,
             "bullet": self.bullet,
             "text": self.text,
             "message_key": self.message_key,
             "params": dict(self.params),
         }
+        if self.field is not None:
+            data["field"] = self.field
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +165,9 @@ class Draft:
     usage: Usage | None = None
     truncated: bool = False
     timings: Timings | None = None
+    # The requested output fields (HouseStyle.fields) that were written: (name, text), in the
+    # style's order, each within its limit.
+    fields: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:
@@ -180,6 +196,7 @@ class Draft:
             "evidence": [item.to_json() for item in self.evidence],
             "usage": self.usage.to_json() if self.usage else None,
             "timings": self.timings.to_json() if self.timings else None,
+            "fields": dict(self.fields),
         }
 
 

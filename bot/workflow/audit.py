@@ -5,15 +5,15 @@ log, deliveries and their attempts); nothing is recomputed from Slack.
 
 JSON (:func:`export_record`, one object per draft): ``draft_id``, ``state``, Slack place
 (``team_id``, ``channel``, ``thread_ts``, ``message_ts``, ``reporter_id``, ``source``),
-``created_at``; ``article`` (url, final/canonical url, title, language, site, author,
-published, ``text_purged_at``); ``ai_text`` (the first AI revision) and ``final_text`` (the
-approved revision), each ``{revision, kind, author, created_at, heading, language, bullets,
-text}`` or null; ``model``, ``prompt_version``, ``engine`` of the AI revision the final (else
-the latest) text is based on; ``human_edited``; ``approval`` / ``rejection`` (who, when, which
-revision / reason); ``approvals`` and ``rejections`` from the audit log; every ``revision``
-(with model, prompt version, instruction, checks, usage); every audit ``event``; every
-``delivery`` with every ``attempt`` (time, HTTP status or error kind, duration, response
-snippet).
+``created_at``; ``article`` (url, final/canonical url, title, language, site, author, published,
+``text_purged_at``); ``ai_text`` (the first AI revision) and ``final_text`` (the approved
+revision), each ``{revision, kind, author, created_at, heading, language, bullets, text,
+fields}`` or null (``fields``: the output fields, name → text); ``model``, ``prompt_version``,
+``engine`` of the AI revision the final (else the latest) text is based on; ``human_edited``;
+``approval`` / ``rejection`` (who, when, which revision / reason); ``approvals`` and
+``rejections`` from the audit log; every ``revision`` (with model, prompt version, instruction,
+checks, usage); every audit ``event``; every ``delivery`` with every ``attempt`` (time, HTTP
+status or error kind, duration, response snippet).
 
 CSV (:data:`CSV_COLUMNS`, one row per draft; times ISO 8601 UTC; texts one ``• bullet`` per
 line; delivery columns describe the ``summary.approved`` webhook):
@@ -179,6 +179,7 @@ def _text(revision: Revision | None) -> dict[str, Any] | None:
         "language": revision.language,
         "bullets": list(revision.bullets),
         "text": bullet_text(revision.bullets),
+        "fields": dict(revision.fields),
     }
 
 
@@ -249,6 +250,7 @@ def export_record(history: DraftHistory) -> dict[str, Any]:
                 "heading": r.heading,
                 "language": r.language,
                 "bullets": list(r.bullets),
+                "fields": dict(r.fields),
                 "checks": r.checks,
                 "usage": r.usage,
             }

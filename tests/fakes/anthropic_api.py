@@ -36,6 +36,9 @@ from typing import Any
 
 from tests.fakes.loopback import LOOPBACK, LoopbackServer
 
+_BASE_KEYS = frozenset({"bullets", "language"})
+# The fields prompt (prompts/summary-fields.md): '- "teaser": …, at most 300 characters'.
+_FIELD_LIMIT = re.compile(r'^- "(\w+)": .*?at most (\d+) characters', re.MULTILINE)
 _PIECE = re.compile(r"[^\W\d_]+|\d+|[^\s\w]+|\s+", re.UNICODE)
 
 
@@ -122,11 +125,14 @@ class Reply:
         *,
         language: str = "de",
         headline: str | None = None,
+        fields: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> Reply:
-        return cls.json(
-            {"bullets": list(bullets), "language": language, "headline": headline}, **kwargs
-        )
+        """``fields``: further keys of the answer (teaser, seo_description…)."""
+        answer: dict[str, Any] = {"bullets": list(bullets), "language": language}
+        answer["headline"] = headline
+        answer.update(fields or {})
+        return cls.json(answer, **kwargs)
 
     @classmethod
     def refusal(cls, **kwargs: Any) -> Reply:
@@ -258,7 +264,29 @@ class FakeAnthropic(LoopbackServer[ThreadingHTTPServer]):
             if task_language
             else (article_language.group(1) if article_language else "en")
         )
-        return Reply.summary(bullets, language=language, thinking=self.thinking)
+        fields = self._default_fields(request, sentences)
+        return Reply.summary(
+            bullets,
+            language=language,
+            thinking=self.thinking,
+            headline=fields.pop("headline", None),
+            fields=fields,
+        )
+
+    @staticmethod
+    def _default_fields(request: RecordedRequest, sentences: Sequence[str]) -> dict[str, str]:
+        """Each output field the schema requires beside bullets and language, from the lead
+        sentences, as long as the prompt's limit allows (about what a model writes)."""
+        schema = ((request.body.get("output_config") or {}).get("format") or {}).get("schema")
+        required = [name for name in (schema or {}).get("required", []) if name not in _BASE_KEYS]
+        limits = {name: int(limit) for name, limit in _FIELD_LIMIT.findall(request.user_text)}
+        lead = " ".join(sentences[:4]) or "Kein Text."
+        fields: dict[str, str] = {}
+        for name in required:
+            limit = limits.get(name, 100)
+            text = lead[:limit].rsplit(" ", 1)[0] if len(lead) > limit else lead
+            fields[name] = text
+        return fields
 
     # --- HTTP -----------------------------------------------------------------------------------
 

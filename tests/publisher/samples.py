@@ -29,6 +29,8 @@ ARTICLE = ArticleRef(
     title="Bundestag beschließt Haushalt für 2025",
     language="de",
     published="2025-03-01T09:30:00+01:00",
+    author="Anna Beispiel",
+    site_name="Example-Zeitung",
 )
 
 SUMMARY = SummaryText(
@@ -41,6 +43,11 @@ SUMMARY = SummaryText(
     disclaimer="Diese Zusammenfassung wurde mit Hilfe künstlicher Intelligenz erstellt "
     "und von der Redaktion geprüft.",
     language="de",
+    fields={
+        "headline": "Bundestag beschließt Haushalt 2025 mit 389 Stimmen",
+        "teaser": "Der Bundestag hat den Haushalt für 2025 beschlossen. "
+        "Die Opposition will klagen.",
+    },
 )
 
 APPROVAL = EditorAction(

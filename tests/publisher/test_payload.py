@@ -50,8 +50,13 @@ def test_approved_payload_has_the_documented_shape(
         "title": "Bundestag beschließt Haushalt für 2025",
         "language": "de",
         "published": "2025-03-01T09:30:00+01:00",
+        "author": "Anna Beispiel",
+        "site_name": "Example-Zeitung",
     }
     assert data["summary"]["bullets"] == list(SUMMARY.bullets)
+    assert data["summary"]["headline"] == SUMMARY.fields["headline"]
+    assert data["summary"]["teaser"] == SUMMARY.fields["teaser"]
+    assert "seo_description" not in data["summary"] and "social" not in data["summary"]
     assert data["summary"]["heading"] == "Zusammenfassung"
     assert data["summary"]["disclaimer"].startswith("Diese Zusammenfassung")
     assert data["provenance"] == {
@@ -106,7 +111,52 @@ def test_nullable_article_fields_validate(validator: jsonschema.Draft202012Valid
         "title": None,
         "language": None,
         "published": None,
+        "author": None,
+        "site_name": None,
     }
+
+
+def test_summary_fields_are_optional_properties_sent_only_with_text(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    every = {
+        "headline": "Haushalt beschlossen",
+        "teaser": "Der Bundestag hat abgestimmt.",
+        "seo_description": "Haushalt 2025: Bundestag stimmt zu",
+        "social": "Der Haushalt 2025 ist beschlossen.",
+    }
+    full = build_payload(APPROVED, replace(PUBLISH, summary=replace(SUMMARY, fields=every)))
+    validator.validate(full)
+    assert list(full["data"]["summary"])[-4:] == list(every)
+    none = build_payload(
+        APPROVED, replace(PUBLISH, summary=replace(SUMMARY, fields={"headline": "  "}))
+    )
+    validator.validate(none)
+    assert set(none["data"]["summary"]) == {"heading", "bullets", "text", "disclaimer", "language"}
+
+
+def test_schema_accepts_bodies_frozen_before_fields_and_credits_existed(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    # Outbox rows keep their bytes across an upgrade: an old body must still validate.
+    old = copy.deepcopy(build_payload(APPROVED, PUBLISH))
+    for name in ("headline", "teaser"):
+        del old["data"]["summary"][name]
+    for name in ("author", "site_name"):
+        del old["data"]["article"][name]
+    validator.validate(old)
+    old_retraction = copy.deepcopy(build_payload(RETRACTED, RETRACT))
+    del old_retraction["data"]["article"]["author"]
+    validator.validate(old_retraction)
+    # New properties are typed: an empty field or a numeric author is refused.
+    bad = copy.deepcopy(build_payload(APPROVED, PUBLISH))
+    bad["data"]["summary"]["headline"] = ""
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(bad)
+    bad = copy.deepcopy(build_payload(APPROVED, PUBLISH))
+    bad["data"]["article"]["author"] = 7
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(bad)
 
 
 def _broken(event: str, mutate: Any) -> dict[str, Any]:

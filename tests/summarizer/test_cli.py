@@ -245,3 +245,33 @@ def test_a_base_url_that_is_not_the_messages_api_gets_one_sentence(
     )
     assert "Traceback" not in captured.err and "AttributeError" not in captured.err
     assert other.paths == ["/v1/messages"]  # a configuration error: never retried
+
+
+def test_summary_fields_are_printed_and_their_checks_name_the_field(
+    cli: FakeAnthropic,
+    seed_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SUMMARY_FIELDS", "headline:70,teaser:300")
+    cli.script(
+        Reply.summary(
+            SEED_BULLETS,
+            headline="Kim reist zum 90. Jahrestag nach Peking",
+            fields={"teaser": "Xi Jinping und Wladimir Putin haben in Peking Gespräche begonnen."},
+        )
+    )
+    assert bot.cli.main(["summarize", str(seed_file)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "Headline: Kim reist zum 90. Jahrestag nach Peking" in lines
+    assert "Teaser: Xi Jinping und Wladimir Putin haben in Peking Gespräche begonnen." in lines
+    assert any(
+        line.startswith("  ⚠ Headline: Number not found in the article: 90") for line in lines
+    )
+
+    cli.script(
+        Reply.summary(SEED_BULLETS, headline="Xi und Putin in Peking", fields={"teaser": "T."})
+    )
+    assert bot.cli.main(["summarize", str(seed_file), "--json"]) == 0
+    draft = json.loads(capsys.readouterr().out)
+    assert draft["fields"] == {"headline": "Xi und Putin in Peking", "teaser": "T."}

@@ -107,3 +107,22 @@ def test_a_source_checkout_without_an_install_of_its_own_reads_its_prompts_folde
     monkeypatch.setattr(module, "__file__", str(tmp_path / "bot" / "summarizer" / "prompts.py"))
     with pytest.raises(PromptError, match="reinstall newsbot or set SUMMARY_PROMPT_DIR"):
         PromptSet.load()
+
+
+def test_a_prompt_folder_from_before_the_fields_template_takes_the_shipped_one(
+    tmp_path: Path,
+) -> None:
+    for name, filename in TEMPLATE_FILES.items():
+        if name != "fields":
+            shutil.copy(REPO_PROMPTS / filename, tmp_path / filename)
+    prompts = PromptSet.load(tmp_path)
+    assert prompts.fields == (REPO_PROMPTS / TEMPLATE_FILES["fields"]).read_text().strip()
+    assert prompts.version == PromptSet.load(REPO_PROMPTS).version
+    style = HouseStyle(fields=(("headline", 70), ("teaser", 300)))
+    prepared = prepare_article(seed_article(), prompts, style, budget_tokens=6000)
+    _system, messages = build_request(prompts, style, prepared)
+    content = messages[0]["content"]
+    assert not isinstance(content, str)
+    fields_block = str(dict(list(content)[-1]).get("text", ""))
+    assert '- "headline": a factual headline, at most 70 characters' in fields_block
+    assert "{{" not in fields_block

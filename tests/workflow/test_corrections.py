@@ -7,6 +7,7 @@ outbox rows it writes are claimed and settled through the store like a publish w
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from bot.publisher import RetryPolicy, WebhookClient
@@ -185,3 +186,30 @@ def test_a_delivery_given_up_at_claim_time_is_reported_with_retry(tmp_path: Any)
         assert len(notifier.updates) == 1  # reported once
         stored = store.get_draft(draft.id)
         assert stored is not None and stored.state == "publish_failed"
+
+
+def test_a_correction_carries_its_fields_to_summary_updated(world: World) -> None:
+    draft_id = _publish(world)
+    world.workflow.style = replace(world.workflow.style, fields=(("headline", 70),))
+    assert world.workflow.save_edit(
+        draft_id,
+        actor(EDITOR),
+        base_revision=1,
+        bullets=["The vote was 14 to 5."],
+        fields={"headline": "  Library   approved 14 to 5 "},
+    )
+    corrected = world.store.get_revision(draft_id)
+    assert corrected is not None and dict(corrected.fields) == {
+        "headline": "Library approved 14 to 5"
+    }
+    # An edit that does not name the fields keeps them; checks run on the field too.
+    assert world.workflow.save_edit(
+        draft_id, actor(EDITOR), base_revision=2, bullets=["The vote was 14 to 5."]
+    )
+    again = world.store.get_revision(draft_id)
+    assert again is not None and dict(again.fields) == dict(corrected.fields)
+    assert world.workflow.approve(draft_id, actor(EDITOR, name="Eva"), revision=3)
+    body = json.loads(_deliver(world.store).body)
+    assert body["type"] == "summary.updated"
+    assert body["data"]["summary"]["headline"] == "Library approved 14 to 5"
+    assert "teaser" not in body["data"]["summary"]

@@ -41,6 +41,7 @@ def test_the_same_link_in_another_channel_reuses_the_summary(world: World) -> No
     assert original is not None and copy is not None
     assert copy.bullets == original.bullets and copy.kind == "ai"
     assert copy.checks == original.checks and copy.evidence == original.evidence
+    assert copy.fields == original.fields
     assert copy.model == original.model and copy.usage is None  # nothing billed
     assert copy.style_key == original.style_key is not None
     # Its own card, and the audit trail names the source.

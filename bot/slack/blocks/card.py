@@ -28,7 +28,7 @@ from bot.slack.blocks.limits import MAX_BULLETS, MESSAGE_TEXT_BUDGET
 from bot.slack.blocks.messages import failure_message, progress_message
 from bot.slack.blocks.validate import message_text_size
 from bot.slack.escape import escape_mrkdwn, escape_truncated, truncate
-from bot.slack.views import APPROVED_STATES, DraftView, ErrorView, StatusView
+from bot.slack.views import APPROVED_STATES, CheckWarning, DraftView, ErrorView, StatusView
 
 _BULLET_DISPLAY_CAPS: Final = (900, 600, 400, 250)
 _EVIDENCE_CHARS: Final = 200
@@ -230,14 +230,29 @@ def _bullet_blocks(
             if notes:
                 out.append(context_block(*notes))
     shortened = shortened or len(view.bullets) > MAX_BULLETS
+    shown_fields = {name for name, _ in view.fields}
+    for name, text in view.fields:
+        escaped = escape_mrkdwn(text.strip())
+        shown = truncate(escaped, cap)
+        shortened = shortened or shown != escaped
+        label = escape_mrkdwn(text_for(f"field.{name}", lang))
+        out.append(section_block(text_for("slack.draft.field", lang, label=label, text=shown)))
+        if with_checks:
+            notes = _field_checks(view, name, lang)
+            if notes:
+                out.append(context_block(*notes))
     if with_checks:
         general = [
             w
             for w in view.warnings
-            if w.bullet_index is None or w.bullet_index >= len(view.bullets)
+            if (
+                w.field_name is None
+                and (w.bullet_index is None or w.bullet_index >= len(view.bullets))
+            )
+            or (w.field_name is not None and w.field_name not in shown_fields)
         ]
         if general:
-            notes = [warning_sentence(w, lang) for w in general[:_GENERAL_WARNINGS]]
+            notes = [_general_warning(w, lang) for w in general[:_GENERAL_WARNINGS]]
             if len(general) > _GENERAL_WARNINGS:
                 notes.append(
                     text_for(
@@ -248,8 +263,27 @@ def _bullet_blocks(
     return shortened
 
 
+def _general_warning(warning: CheckWarning, lang: str) -> str:
+    """A warning under the whole draft; one about a field not shown (missing) names it."""
+    sentence = warning_sentence(warning, lang)
+    if warning.field_name is None:
+        return sentence
+    label = escape_mrkdwn(text_for(f"field.{warning.field_name}", lang))
+    return sentence.replace(":warning: ", f":warning: *{label}:* ", 1)
+
+
+def _field_checks(view: DraftView, name: str, lang: str) -> list[str]:
+    mine = [w for w in view.warnings if w.field_name == name]
+    notes = [warning_sentence(w, lang) for w in mine[:_WARNINGS_PER_BULLET]]
+    if len(mine) > _WARNINGS_PER_BULLET:
+        notes.append(
+            text_for("slack.draft.more_warnings", lang, count=len(mine) - _WARNINGS_PER_BULLET)
+        )
+    return notes
+
+
 def _bullet_checks(view: DraftView, index: int, lang: str) -> list[str]:
-    mine = [w for w in view.warnings if w.bullet_index == index]
+    mine = [w for w in view.warnings if w.bullet_index == index and w.field_name is None]
     notes = [warning_sentence(w, lang) for w in mine[:_WARNINGS_PER_BULLET]]
     if len(mine) > _WARNINGS_PER_BULLET:
         notes.append(

@@ -5,7 +5,7 @@ reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -22,6 +22,7 @@ from bot.slack.blocks.common import (
 from bot.slack.blocks.limits import (
     BULLET_MAX_CHARS,
     EDIT_TEXT_MAX,
+    INPUT_LENGTH_MAX,
     MAX_BULLETS,
     MODAL_BUTTON_MAX,
     MODAL_TITLE_MAX,
@@ -54,10 +55,53 @@ def _modal(
     }
 
 
+# A field whose limit is above this gets a multiline input (a teaser, a social post).
+_MULTILINE_FROM: Final = 150
+
+
+def field_input_max(limit: int) -> int:
+    """The ``max_length`` of a field's input: its limit, capped at Slack's 3,000 for a
+    plain_text_input (``INPUT_LENGTH_MAX``); a longer limit is also held server-side by
+    :func:`validate_edit_submission`, with a sentence under the input."""
+    return min(limit, INPUT_LENGTH_MAX)
+
+
+def field_block_id(name: str) -> str:
+    return ids.BLOCK_EDIT_FIELD_PREFIX + name
+
+
+def _field_input(name: str, limit: int, text: str, lang: str) -> Block:
+    cap = field_input_max(limit)
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": ids.INPUT_EDIT_FIELD,
+        "multiline": limit > _MULTILINE_FROM,
+        "max_length": cap,
+    }
+    initial = text.strip()[:cap]
+    if initial:
+        element["initial_value"] = initial
+    return {
+        "type": "input",
+        "block_id": field_block_id(name),
+        "optional": True,
+        "label": plain(text_for(f"field.{name}", lang)),
+        "hint": plain(text_for("slack.edit.field_hint", lang, limit=cap)),
+        "element": element,
+    }
+
+
 def edit_modal(
-    view: DraftView, lang: str = "en", *, min_bullets: int = 1, max_bullets: int = MAX_BULLETS
+    view: DraftView,
+    lang: str = "en",
+    *,
+    min_bullets: int = 1,
+    max_bullets: int = MAX_BULLETS,
+    fields: Sequence[tuple[str, int]] = (),
 ) -> Block:
-    """The Edit modal: one multiline input, one bullet per line, prefilled with the current text."""
+    """The Edit modal: one multiline input, one bullet per line, prefilled with the current
+    text; then one input per output field of ``fields`` ((name, character limit), the house
+    style's), prefilled with the field's current text."""
     blocks: list[Block] = [context_block(article_line(view.article, lang))]
     if view.warnings:
         notes = [warning_sentence(w, lang) for w in view.warnings[:_MODAL_WARNINGS]]
@@ -82,6 +126,9 @@ def edit_modal(
             "element": element,
         }
     )
+    current = dict(view.fields)
+    for name, limit in fields:
+        blocks.append(_field_input(name, limit, current.get(name, ""), lang))
     return _modal(
         callback_id=ids.CALLBACK_EDIT,
         draft_id=view.draft_id,
@@ -120,6 +167,8 @@ class EditSubmission:
 
     bullets: tuple[str, ...]
     errors: Mapping[str, str] = field(default_factory=dict)
+    # The output fields the modal offered: name → text ("" when emptied: left out).
+    fields: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -138,8 +187,11 @@ def validate_edit_submission(
     *,
     min_bullets: int = 1,
     max_bullets: int = MAX_BULLETS,
+    fields: Sequence[tuple[str, int]] = (),
 ) -> EditSubmission:
-    """Check the Edit modal's text: not empty, within 3,000 characters, bullet count and length."""
+    """Check the Edit modal's text: not empty, within 3,000 characters, bullet count and length;
+    and each output field of ``fields`` that the modal had within its limit (a field it did
+    not have, e.g. one configured after it was opened, is not touched)."""
     text = input_value(values, ids.BLOCK_EDIT_BULLETS, ids.INPUT_EDIT_BULLETS) or ""
     bullets = split_bullets(text)
     error: str | None = None
@@ -164,9 +216,22 @@ def validate_edit_submission(
                     limit=BULLET_MAX_CHARS,
                 )
                 break
-    if error:
-        return EditSubmission(bullets=(), errors={ids.BLOCK_EDIT_BULLETS: error})
-    return EditSubmission(bullets=bullets)
+    errors = {ids.BLOCK_EDIT_BULLETS: error} if error else {}
+    texts: dict[str, str] = {}
+    for name, limit in fields:
+        block_id = field_block_id(name)
+        if block_id not in values:
+            continue
+        text = " ".join((input_value(values, block_id, ids.INPUT_EDIT_FIELD) or "").split())
+        cap = field_input_max(limit)
+        if len(text) > cap:
+            errors[block_id] = text_for(
+                "slack.edit.error.field_too_long", lang, length=len(text), limit=cap
+            )
+        texts[name] = text
+    if errors:
+        return EditSubmission(bullets=(), errors=errors)
+    return EditSubmission(bullets=bullets, fields=texts)
 
 
 def regenerate_modal(draft_id: str, lang: str = "en", article: ArticleRef | None = None) -> Block:

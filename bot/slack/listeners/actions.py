@@ -110,7 +110,11 @@ def register(app: App, services: Services) -> None:
     @app.action(ids.ACTION_EDIT)
     def on_edit(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        open_modal(body, actor_from(body), lambda r: blocks.edit_modal(view_of(r), lang))
+        open_modal(
+            body,
+            actor_from(body),
+            lambda r: blocks.edit_modal(view_of(r), lang, fields=r.field_limits),
+        )
 
     @app.action(ids.ACTION_REGENERATE)
     def on_regenerate(ack: Ack, body: dict[str, Any]) -> None:

@@ -49,7 +49,11 @@ def register(app: App, services: Services) -> None:
     @app.view(ids.CALLBACK_EDIT)
     def on_edit_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         submission = blocks.validate_edit_submission(
-            _values(view), lang, min_bullets=1, max_bullets=blocks.MAX_BULLETS
+            _values(view),
+            lang,
+            min_bullets=1,
+            max_bullets=blocks.MAX_BULLETS,
+            fields=workflow.field_limits(),
         )
         if not submission.ok:
             ack(response_action="errors", errors=dict(submission.errors))
@@ -61,6 +65,7 @@ def register(app: App, services: Services) -> None:
             _actor(body, modal),
             base_revision=modal.revision,
             bullets=submission.bullets,
+            fields=submission.fields,
         )
 
     @app.view(ids.CALLBACK_REGENERATE)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from bot.domain import Article
@@ -128,28 +129,34 @@ def run_checks(
     language: str,
     *,
     headline: str | None = None,
+    fields: Sequence[tuple[str, str]] = (),
     index: ArticleIndex | None = None,
 ) -> tuple[tuple[Check, ...], tuple[Evidence, ...]]:
     """Checks and per-bullet evidence for ``bullets`` (written in ``language``) about ``article``.
 
-    Used on AI drafts and on human edits alike. Checks on the headline carry ``bullet=None``.
+    Used on AI drafts and on human edits alike. Checks on the model's free ``headline`` carry
+    ``bullet=None``; checks on an output field of ``fields`` ((name, text) pairs) carry
+    ``bullet=None`` and ``field=name``. Numbers, quotes, names, artefacts and negations are
+    checked on each part alike; evidence is kept for bullets only.
     """
     index = index or ArticleIndex.build(article)
     lang = normalize_language(language) or index.language
     checks: list[Check] = []
     evidence: list[Evidence] = []
 
-    parts: list[tuple[int | None, str]] = [(i, b) for i, b in enumerate(bullets)]
+    parts: list[tuple[int | None, str | None, str]] = [(i, None, b) for i, b in enumerate(bullets)]
     if headline:
-        parts.append((None, headline))
+        parts.append((None, None, headline))
+    parts.extend((None, name, text) for name, text in fields if text.strip())
     single_word_names = lang != "de"
-    for position, text in parts:
+    for position, field_name, text in parts:
+        mine: list[Check] = []
         support = index.support(text, lang)
         supporting = [index.sentences[i] for i in support.sentences]
         numbers = _number_checks(position, text, lang, support, index)
-        checks.extend(numbers)
+        mine.extend(numbers)
         quote_flags = _quote_checks(position, text, index)
-        checks.extend(quote_flags)
+        mine.extend(quote_flags)
         if position is not None:
             shown = index.sentences[support.shown] if support.shown >= 0 else ""
             if any(c.message_key == "check.number_differs" for c in numbers):
@@ -161,15 +168,18 @@ def run_checks(
         for name in find_absent_names(
             text, index.vocabulary, lang, single_words=single_word_names, names=index.name_words
         ):
-            checks.append(Check("name", position, name, "check.name"))
+            mine.append(Check("name", position, name, "check.name"))
         for artefact in find_artefacts(text, lang):
-            checks.append(Check("artefact", position, artefact, "check.artefact"))
-        quoted = any(c.kind in ("quote", "attribution") and c.bullet == position for c in checks)
+            mine.append(Check("artefact", position, artefact, "check.artefact"))
+        quoted = any(c.kind in ("quote", "attribution") for c in mine)
         if supporting and lang == index.language and not quoted:
             difference = negation_difference(text, supporting, lang)
             if difference is not None:
                 kind, cue = difference
-                checks.append(Check("negation", position, cue, f"check.negation_{kind}"))
+                mine.append(Check("negation", position, cue, f"check.negation_{kind}"))
+        if field_name is not None:
+            mine = [replace(check, field=field_name) for check in mine]
+        checks.extend(mine)
 
     for position, bullet in enumerate(bullets):
         words = word_count(bullet)

@@ -72,6 +72,11 @@ class WorkflowBase:
         """Wake the publish workers after an outbox row was written (set once at start)."""
         self._on_approved = callback
 
+    def field_limits(self, draft: Draft | None = None) -> tuple[tuple[str, int], ...]:
+        """The output fields (name, character limit) an editor may edit on ``draft``: the
+        house style's. One place to ask, so a per-desk style can answer per draft."""
+        return tuple(self.style.fields)
+
     # --- review -----------------------------------------------------------------------------
 
     def may_review(self, user_id: str) -> bool:

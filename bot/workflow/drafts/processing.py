@@ -104,6 +104,7 @@ class Processing(WorkflowBase):
             checks=[check.to_json() for check in summary.checks],
             evidence=[item.to_json() for item in summary.evidence],
             usage=summary.usage.to_json() if summary.usage else None,
+            fields=dict(summary.fields),
             style_key=style_key,
         )
         if not heartbeat.holding:
@@ -195,6 +196,7 @@ class Processing(WorkflowBase):
             checks=revision.checks,
             evidence=revision.evidence,
             usage=None,  # no model call, no cost
+            fields=dict(revision.fields),
             style_key=style_key,
         )
         trace.article(article, fetched=False)

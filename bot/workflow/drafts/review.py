@@ -4,7 +4,7 @@ regenerate, reject, retract, retry, retry publishing; and App Home's queue.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.publisher import APPROVED, UPDATED, EventType
@@ -64,7 +64,7 @@ class ReviewActions(WorkflowBase):
             self._stale(actor, draft, revision)
             return None
         current = self.store.get_revision(draft.id, revision)
-        return Review(draft=draft, revision=current)
+        return Review(draft=draft, revision=current, field_limits=self.field_limits(draft))
 
     def approve(self, draft_id: str, actor: Actor, *, revision: int | None) -> bool:
         """ready → approved at ``revision`` (the one the editor's card showed), with the
@@ -108,16 +108,26 @@ class ReviewActions(WorkflowBase):
         *,
         base_revision: int | None,
         bullets: Sequence[str],
+        fields: Mapping[str, str | None] | None = None,
     ) -> bool:
         """A human edit of ``base_revision`` (the text the Edit modal was opened on) becomes
-        the current revision; the checks run again on the new text."""
+        the current revision; the checks run again on the new text. ``fields`` are the output
+        fields the modal offered: a text replaces the field, None or "" removes it; fields not
+        named keep the base revision's text (None: all of them)."""
         outcome = self._recording(
-            actor, "edit", lambda: self._save_edit(draft_id, actor, base_revision, bullets)
+            actor,
+            "edit",
+            lambda: self._save_edit(draft_id, actor, base_revision, bullets, fields or {}),
         )
         return self._show_won(outcome)
 
     def _save_edit(
-        self, draft_id: str, actor: Actor, base_revision: int | None, bullets: Sequence[str]
+        self,
+        draft_id: str,
+        actor: Actor,
+        base_revision: int | None,
+        bullets: Sequence[str],
+        edited: Mapping[str, str | None],
     ) -> Outcome | None:
         draft = self._draft_for(draft_id, actor)
         if draft is None:
@@ -134,11 +144,20 @@ class ReviewActions(WorkflowBase):
             return None
         current = self.store.get_revision(draft.id)
         language = (current.language if current else None) or draft.article_language or "en"
+        fields = dict(current.fields) if current else {}
+        for name, text in edited.items():
+            cleaned = " ".join((text or "").split())
+            if cleaned:
+                fields[name] = cleaned
+            else:
+                fields.pop(name, None)
         article = draft.article()
         checks: list[dict[str, Any]] | None = None
         evidence: list[dict[str, Any]] | None = None
         if article is not None:
-            found, supporting = run_checks(article, bullets, self.style, language)
+            found, supporting = run_checks(
+                article, bullets, self.style, language, fields=tuple(fields.items())
+            )
             checks = [check.to_json() for check in found]
             evidence = [item.to_json() for item in supporting]
         outcome = (self.store.correct if correcting else self.store.edit)(
@@ -150,6 +169,7 @@ class ReviewActions(WorkflowBase):
             language=language,
             checks=checks,
             evidence=evidence,
+            fields=fields,
         )
         return outcome if self._won(outcome, actor, revision=base_revision) else None
 

@@ -121,6 +121,8 @@ class Review:
 
     draft: Draft
     revision: Revision | None
+    # The output fields the Edit modal offers, (name, character limit), in order.
+    field_limits: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

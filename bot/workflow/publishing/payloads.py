@@ -114,8 +114,15 @@ class ApprovalPayloads:
         article = draft.article()
         if article is not None:
             return ArticleRef.from_article(article)
-        published = (draft.article_meta or {}).get("published")
-        return ArticleRef(draft.url, draft.article_title, draft.article_language, published)
+        meta = draft.article_meta or {}
+        return ArticleRef(
+            draft.url,
+            draft.article_title,
+            draft.article_language,
+            meta.get("published"),
+            author=meta.get("author"),
+            site_name=meta.get("site_name"),
+        )
 
     def payload(
         self,
@@ -143,6 +150,7 @@ class ApprovalPayloads:
                 heading=revision.heading or self.labels.heading_for(language),
                 disclaimer=self.labels.disclaimer_for(language, extractive=extractive),
                 language=language,
+                fields=revision.fields,
             ),
             provenance=Provenance(
                 model=(basis.model or basis.author) if basis is not None else "unknown",

@@ -28,11 +28,7 @@ from collections import Counter
 from typing import Final, Literal
 
 from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-
-from bot.store.models import StateCountRow
 
 Kind = Literal["drafts", "deliveries"]
 
@@ -46,6 +42,12 @@ _WAKE: Final[dict[str, tuple[str, str]]] = {
 }
 _DELTAS: Final = "newsbot_state_deltas"
 _NOTIFY: Final = "newsbot_notify"
+# Plain SQL that both databases take (ON CONFLICT … DO UPDATE: PostgreSQL 9.5+, SQLite 3.24+):
+# one cached statement, executed once per (kind, state) that changed.
+_UPSERT = text(
+    "INSERT INTO state_counts (kind, state, slot, n) VALUES (:kind, :state, :slot, :n) "
+    "ON CONFLICT (kind, state, slot) DO UPDATE SET n = state_counts.n + excluded.n"
+)
 _rng = random.Random()  # noqa: S311 -- spreads writers over counter rows, not a secret
 
 
@@ -79,14 +81,8 @@ def apply(s: Session, backend: str) -> None:
         slot = 0 if backend == "sqlite" else _rng.randrange(SLOTS)
         for row in rows:
             row["slot"] = slot
-        insert = pg_insert if backend == "postgresql" else sqlite_insert
-        stmt = insert(StateCountRow).values(rows)
-        s.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["kind", "state", "slot"],
-                set_={"n": StateCountRow.n + stmt.excluded.n},
-            )
-        )
+        # Sorted rows, executed in order: the lock order that rules out deadlocks.
+        s.execute(_UPSERT, rows)
     channels: set[str] = s.info.pop(_NOTIFY, set())
     if backend == "postgresql":
         for channel in sorted(channels):

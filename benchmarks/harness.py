@@ -39,11 +39,17 @@ class Serve(BotProcess):
     """``python -m bot serve`` on a loopback port (a free one unless given); log lines kept."""
 
     def __init__(
-        self, env: dict[str, str], *, port: int | None = None, name: str = "serve"
+        self,
+        env: dict[str, str],
+        *,
+        port: int | None = None,
+        name: str = "serve",
+        cwd: Path = ROOT,
     ) -> None:
+        """``cwd``: the checkout whose ``bot`` package runs (another branch, for a before/after)."""
         self.name = name
         self.port = port if port is not None else free_port()
-        super().__init__(["serve", "--host", "127.0.0.1", "--port", str(self.port)], env)
+        super().__init__(["serve", "--host", "127.0.0.1", "--port", str(self.port)], env, cwd)
         self.started = time.monotonic()
         self.url = f"http://127.0.0.1:{self.port}/slack/events"
         self.last_rss_mb = float("nan")

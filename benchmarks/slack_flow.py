@@ -13,6 +13,15 @@ Measures, on one serve process (SQLite, default pool sizes):
 4. the process's peak RSS (``VmHWM``; target < 250 MB).
 
 ``--article`` is the page the fake news site serves (default: the flow test fixture).
+
+``--rate`` measures Slack's rate limits instead (issue 14): ``--links`` (200) posts with one
+link each, sent at once into ``--channels`` channels of one workspace, while the fake Slack
+enforces the per-method tiers (Tier 3 50/min, reactions.remove Tier 2 20/min,
+chat.postMessage 5 per 5 s per channel), its minutes shortened by ``--scale`` (10: a Tier 3
+minute lasts 6 s; the bot gets ``SLACK_RATE_SCALE`` = the same factor). It prints the Slack
+calls per draft (per method and in total), the 429s, the time until every draft has exactly
+one card with its buttons, and until every progress reaction is gone. ``--code DIR`` runs
+``newsbot serve`` from another checkout (e.g. the main branch, for the numbers before).
 """
 
 from __future__ import annotations
@@ -28,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
-from benchmarks.harness import ROOT, Serve, pct, wait_until
+from benchmarks.harness import ROOT, Serve, pct, print_table, wait_until
 from tests.fakes import slack_signing as signing
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.news_site import NewsSite
@@ -79,6 +88,12 @@ class Bench:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rate", action="store_true", help="the rate-limit benchmark")
+    parser.add_argument("--links", type=int, default=200)
+    parser.add_argument("--channels", type=int, default=4)
+    parser.add_argument("--scale", type=float, default=10.0)
+    parser.add_argument("--code", type=Path, default=ROOT)
+    parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--events", type=int, default=300)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--sequential", type=int, default=20)
@@ -87,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         "--article", type=Path, default=ROOT / "tests" / "fixtures" / "flow" / "article.html"
     )
     args = parser.parse_args(argv)
+    if args.rate:
+        from benchmarks.slack_rate import run  # noqa: PLC0415  # only for --rate
+
+        print_table(run(args))
+        return 0
     rows: list[tuple[str, str, str]] = []
 
     with (

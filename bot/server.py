@@ -1,7 +1,9 @@
 """The HTTP side of ``newsbot serve``: a tiny WSGI router served by waitress.
 
 ``POST /slack/events`` goes to Bolt (events, interactivity and slash commands share it, as in
-``manifest.yml``); ``GET /healthz`` answers 200 ``ok`` only when the database answers, else
+``manifest.yml``); in OAuth mode ``GET /slack/install`` (the "Add to Slack" page, which sets
+the state cookie) and ``GET /slack/oauth_redirect`` (Slack's redirect after consent) go to
+Bolt's OAuth flow; ``GET /healthz`` answers 200 ``ok`` only when the database answers, else
 503; ``GET /metrics`` answers the Prometheus text format when the app has metrics; everything
 else is 404. waitress is a pure-Python production WSGI server with a thread
 pool (https://docs.pylonsproject.org/projects/waitress/): one process, so the summary and
@@ -78,6 +80,11 @@ class Router:
     ) -> None:
         """``metrics`` renders the exposition (``Metrics.render``); None: no ``/metrics``."""
         self._slack = SlackEdge(app, path=EVENTS_PATH)
+        flow = app.oauth_flow
+        # OAuth mode: Bolt's install page and redirect (SlackRequestHandler serves both GETs).
+        self._oauth_paths = (
+            frozenset({flow.install_path, flow.redirect_uri_path}) if flow else frozenset()
+        )
         self._ping = ping
         self._metrics = metrics
 
@@ -96,6 +103,10 @@ class Router:
                 # ``type``, seen by tests/slack/test_hostile_flow.py): retrying cannot help.
                 log.exception("slack.request_malformed")
                 return _text(start_response, "400 Bad Request", "malformed Slack request\n")
+        if path in self._oauth_paths:
+            if method != "GET":
+                return _text(start_response, "405 Method Not Allowed", "GET only\n", allow="GET")
+            return self._slack(environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             if self._ping():
                 return _text(start_response, "200 OK", "ok\n")

@@ -24,6 +24,18 @@ FieldLimits = Annotated[tuple[tuple[str, int], ...], NoDecode]
 FloatCommaList = Annotated[list[float], NoDecode]
 
 DEFAULT_MODEL = "claude-haiku-5-5"
+# The bot scopes manifest.yml asks for (tests/test_manifest.py keeps that file honest); the
+# default of SLACK_SCOPES, what the OAuth install asks a workspace for.
+MANIFEST_BOT_SCOPES = (
+    "channels:history",
+    "groups:history",
+    "chat:write",
+    "chat:write.public",
+    "commands",
+    "reactions:write",
+    "usergroups:read",
+    "users:read",
+)
 DEFAULT_USER_AGENT = (
     "newsbot/0.1 (Slack summary bot for newsrooms; +https://github.com/newsbot-dev/newsbot)"
 )
@@ -55,6 +67,18 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # OAuth mode (many workspaces): set both; then SLACK_BOT_TOKEN must be unset. The install
+    # asks for SLACK_SCOPES (default: the manifest's bot scopes); state values live this many
+    # seconds; SLACK_REDIRECT_URI only if the app lists several redirect URLs.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_scopes: CommaList = Field(default_factory=lambda: list(MANIFEST_BOT_SCOPES))
+    slack_redirect_uri: str | None = None
+    slack_state_expiration_s: int = Field(default=600, ge=60, le=3600)
+    # Refresh a rotating bot token this many minutes before it expires (token rotation on).
+    slack_token_rotation_minutes: int = Field(default=120, ge=1, le=720)
+    # How long a workspace's bot token is kept in memory before the database is asked again.
+    slack_installation_cache_s: float = Field(default=60.0, ge=0, le=3600)
     editor_user_ids: CommaList = Field(default_factory=list)
     editor_usergroup_id: str | None = None
     slack_channel_allowlist: CommaList = Field(default_factory=list)
@@ -74,6 +98,13 @@ class Settings(BaseSettings):
     slack_max_retries: int = Field(default=2, ge=0, le=10)
     slack_retry_backoff_s: float = Field(default=0.5, ge=0, le=10)
     slack_retry_after_cap_s: float = Field(default=5.0, ge=0, le=60)
+    # Per-workspace, per-method budgets under Slack's rate-limit tiers (bot/slack/budget.py).
+    # SLACK_RATE_SCALE multiplies every tier's rate (Slack's "50+ per minute" can be more for
+    # some workspaces; a test fake may run its minutes faster). A summary worker waits at most
+    # SLACK_POST_WAIT_CAP_S for its channel's budget to post a new card, else the card is
+    # posted by the repairer when the budget refills; card updates never wait.
+    slack_rate_scale: float = Field(default=1.0, gt=0, le=1000)
+    slack_post_wait_cap_s: float = Field(default=2.0, ge=0, le=30)
     # Seconds one Slack call may take (connect and answer) before it counts as failed.
     slack_timeout_s: int = Field(default=10, ge=1, le=60)
     # How often cards Slack did not take (an outage) are redrawn from the database; also once
@@ -191,6 +222,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "editor_user_ids",
+        "slack_scopes",
         "slack_channel_allowlist",
         "fetch_allowed_domains",
         "fetch_allowed_ports",
@@ -248,6 +280,30 @@ class Settings(BaseSettings):
             except binascii.Error as exc:
                 raise ValueError("the part after whsec_ must be base64") from exc
         return value
+
+    @property
+    def oauth(self) -> bool:
+        """OAuth mode: installations in the database, one bot token per workspace."""
+        return bool(self.slack_client_id)
+
+    def require_slack(self, *mode_needs: str) -> Settings:
+        """The Slack settings of the mode in use, each mistake one sentence: OAuth mode
+        (SLACK_CLIENT_ID) needs the client secret and the signing secret and excludes
+        SLACK_BOT_TOKEN; single-workspace mode needs SLACK_BOT_TOKEN. ``mode_needs`` are
+        further settings the command needs (e.g. ``slack_app_token`` for Socket Mode)."""
+        token_set = _present(self.slack_bot_token)
+        if self.oauth and token_set:
+            raise ConfigError(
+                "SLACK_BOT_TOKEN and SLACK_CLIENT_ID exclude each other: unset SLACK_BOT_TOKEN "
+                "for OAuth mode (many workspaces), or SLACK_CLIENT_ID for one workspace."
+            )
+        if self.oauth or _present(self.slack_client_secret):
+            needed = ("slack_client_id", "slack_client_secret", "slack_signing_secret")
+            try:
+                return self.require(*needed, *mode_needs)
+            except ConfigError as exc:
+                raise ConfigError(f"OAuth mode: {exc}") from None
+        return self.require("slack_bot_token", *mode_needs)
 
     def require(self, *names: str) -> Settings:
         """Fail with one message naming every variable in ``names`` that is unset."""

@@ -34,6 +34,8 @@ EVENT_TYPES = {
     "message.channels": "message",
     "message.groups": "message",
     "app_home_opened": "app_home_opened",
+    "app_uninstalled": "app_uninstalled",
+    "tokens_revoked": "tokens_revoked",
 }
 
 

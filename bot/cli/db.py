@@ -38,7 +38,7 @@ def register(sub: Any) -> None:
         help="count drafts and deliveries by state again (the numbers behind /metrics)",
         description="Count drafts and deliveries by state in full and store the result. The "
         "counts are kept by every state change; this is only needed after rows were changed "
-        "by hand, or when processes of a release before 0007_scale ran after the migration. Safe "
+        "by hand, or when processes of a release before 0008_scale ran after the migration. Safe "
         "while the bot runs.",
     )
     recount.set_defaults(handler=run_recount)

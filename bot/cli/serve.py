@@ -1,6 +1,10 @@
 """``newsbot serve`` (HTTP on ``$PORT``, waitress; ``/metrics`` for Prometheus) and ``newsbot
 socket`` (Socket Mode).
 
+Single-workspace mode (``SLACK_BOT_TOKEN``) proves the token with ``auth.test`` before serving;
+OAuth mode (``SLACK_CLIENT_ID``) has no token at start, so it checks the installation tables
+instead and serves the install pages (``bot.slack.installs``).
+
 Both check the database schema first: SQLite is migrated automatically (a single-file
 database has no separate release step); PostgreSQL must already be at the newest revision
 (``newsbot db upgrade``, the Procfile's ``release:``), so several processes never race to
@@ -236,6 +240,16 @@ def _connected_services(settings: Settings) -> Services:
 
     load_language_model()
     store = prepare_store(settings)
+    if settings.oauth:
+        # No token to prove: each workspace's comes with its install. The installation
+        # tables must be there (migration 0006; prepare_store checked the schema is current).
+        try:
+            installed = store.installed_workspaces()
+        except Exception:
+            store.close()
+            raise
+        log.info("slack.oauth_mode", installed_workspaces=installed)
+        return build_services(settings, store=store)
     try:
         client = connect_slack(settings)
     except BaseException:
@@ -248,7 +262,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.server import HttpServer, Router
     from bot.slack.app import build_app
 
-    settings.require("slack_bot_token", "slack_signing_secret", *_summary_needs(settings))
+    settings.require_slack("slack_signing_secret", *_summary_needs(settings))
     port = args.port if args.port is not None else settings.port
     services = _connected_services(settings)
     app = build_app(services)
@@ -274,7 +288,12 @@ def run_socket(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.slack.app import build_app
 
-    settings.require("slack_bot_token", "slack_app_token", *_summary_needs(settings))
+    settings.require_slack("slack_app_token", *_summary_needs(settings))
+    if settings.oauth:
+        raise ConfigError(
+            "OAuth mode (SLACK_CLIENT_ID) needs `newsbot serve`: workspaces install the app "
+            "through its HTTP pages; unset SLACK_CLIENT_ID to use Socket Mode with one token."
+        )
     assert settings.slack_app_token is not None
     services = _connected_services(settings)
     app = build_app(services)

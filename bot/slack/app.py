@@ -5,8 +5,9 @@ summarizer, the notifier, the editor directory, the workflow and its workers (no
 :func:`build_app` makes the Bolt :class:`~slack_bolt.App` with the listeners registered.
 
 Every Slack client uses ``SLACK_API_URL`` and one retry layer, :class:`~bot.slack.retry.
-SlackRetryHandler` (5xx, 429 with a short ``Retry-After``, connection errors, timeouts; a few
-quick attempts). Bolt runs listeners on its own pool
+SlackRetryHandler` (5xx, connection errors, timeouts; a few quick attempts; a short
+``Retry-After`` only for calls that answer a person), and the notifier's calls a
+per-workspace, per-method budget (:mod:`bot.slack.budget`). Bolt runs listeners on its own pool
 (``process_before_response=False``): they ack and write to the database only, the slow work
 runs in :class:`~bot.workflow.drafts.SummaryWorkers`, so acks are not starved by summaries.
 """
@@ -17,10 +18,11 @@ import contextvars
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.i18n.labels import SummaryLabels
@@ -28,7 +30,9 @@ from bot.logs import get_logger
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack import listeners
+from bot.slack.budget import SlackBudget
 from bot.slack.editors import EditorDirectory, UserNames
+from bot.slack.installs import INSTALL_PATH, REDIRECT_PATH, SlackClients, WorkspaceAuthorize
 from bot.slack.notifier import SlackNotifier
 from bot.slack.retry import SlackRetryHandler
 from bot.slack.services import Services
@@ -41,6 +45,7 @@ __all__ = [
     "ContextExecutor",
     "Services",
     "build_app",
+    "build_clients",
     "build_retry_handler",
     "build_services",
     "build_web_client",
@@ -77,9 +82,14 @@ def build_retry_handler(settings: Settings) -> SlackRetryHandler:
     )
 
 
-def build_web_client(settings: Settings, *, token: str | None = None) -> WebClient:
-    """The Web API client: ``SLACK_API_URL``, ``SLACK_TIMEOUT_S``, one retry layer."""
-    if token is None:
+def build_web_client(
+    settings: Settings, *, token: str | None = None, tokenless: bool = False
+) -> WebClient:
+    """The Web API client: ``SLACK_API_URL``, ``SLACK_TIMEOUT_S``, one retry layer.
+
+    ``token`` None: SLACK_BOT_TOKEN, or no token at all with ``tokenless`` (OAuth mode's base
+    client: ``oauth.v2.access`` takes the client id and secret instead)."""
+    if token is None and not tokenless:
         settings.require("slack_bot_token")
         assert settings.slack_bot_token is not None
         token = settings.slack_bot_token.get_secret_value()
@@ -88,6 +98,30 @@ def build_web_client(settings: Settings, *, token: str | None = None) -> WebClie
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout_s,
         retry_handlers=[build_retry_handler(settings)],
+    )
+
+
+def build_clients(
+    settings: Settings, store: Store, client: WebClient | None = None
+) -> SlackClients:
+    """One client for every workspace (SLACK_BOT_TOKEN), or, in OAuth mode, each workspace's
+    client from the installations in the database (:mod:`bot.slack.installs`)."""
+    if not settings.oauth:
+        return SlackClients.single(client or build_web_client(settings))
+    from bot.slack.oauth_stores import DatabaseInstallationStore  # noqa: PLC0415  # OAuth only
+
+    assert settings.slack_client_id is not None and settings.slack_client_secret is not None
+
+    def factory(token: str | None) -> WebClient:
+        return build_web_client(settings, token=token, tokenless=token is None)
+
+    return SlackClients.oauth(
+        factory,
+        DatabaseInstallationStore(settings.slack_client_id, store),
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.get_secret_value(),
+        rotation_minutes=settings.slack_token_rotation_minutes,
+        cache_s=settings.slack_installation_cache_s,
     )
 
 
@@ -105,7 +139,8 @@ def build_services(
     from bot.articles.pipeline import ArticlePipeline  # noqa: PLC0415  # trafilatura is heavy
 
     store = store or Store.from_settings(settings)
-    client = client or build_web_client(settings)
+    clients = build_clients(settings, store, client)
+    client = clients.base()
     metrics = metrics or Metrics()
     metrics.watch_states(store.state_counts)
     payloads = ApprovalPayloads.from_settings(settings, store)
@@ -117,9 +152,13 @@ def build_services(
         publishing=payloads is not None,
         retry_handler=build_retry_handler(settings),
         timeout_s=settings.slack_timeout_s,
+        budget=SlackBudget(scale=settings.slack_rate_scale),
+        post_wait_cap_s=settings.slack_post_wait_cap_s,
+        answer_wait_cap_s=settings.slack_retry_after_cap_s,
+        clients=clients,
     )
     editors = EditorDirectory(
-        client,
+        clients,
         settings.editor_user_ids,
         settings.editor_usergroup_id,
         cache_s=settings.editor_cache_s,
@@ -147,12 +186,38 @@ def build_services(
         settings=settings,
         store=store,
         client=client,
+        clients=clients,
         notifier=notifier,
         editors=editors,
-        names=UserNames(client),
+        names=UserNames(clients),
         workflow=workflow,
         workers=workers,
         metrics=metrics,
+    )
+
+
+def build_oauth_settings(settings: Settings, clients: SlackClients, store: Store) -> OAuthSettings:
+    """Bolt's OAuth flow on ``GET /slack/install`` and ``GET /slack/oauth_redirect``: the
+    install page sets the state cookie and links to Slack's consent screen with
+    ``SLACK_SCOPES``; the redirect checks the state (cookie and database, once), exchanges the
+    code with ``oauth.v2.access`` at SLACK_API_URL and saves the installation in the database.
+    Bot scopes only: the app never acts as a person."""
+    from bot.slack.oauth_stores import DatabaseStateStore  # noqa: PLC0415  # OAuth only
+
+    assert settings.slack_client_id is not None and settings.slack_client_secret is not None
+    assert clients.installations is not None
+    return OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.get_secret_value(),
+        scopes=list(settings.slack_scopes),
+        redirect_uri=settings.slack_redirect_uri,
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=clients.installations,
+        installation_store_bot_only=True,
+        token_rotation_expiration_minutes=settings.slack_token_rotation_minutes,
+        state_store=DatabaseStateStore(settings.slack_state_expiration_s, store),
+        state_expiration_seconds=settings.slack_state_expiration_s,
     )
 
 
@@ -186,15 +251,22 @@ def build_app(
         if settings.slack_signing_secret is not None
         else None
     )
+    oauth: dict[str, Any] = {}
+    if services.clients.is_oauth:
+        oauth = {
+            "oauth_settings": build_oauth_settings(settings, services.clients, services.store),
+            "authorize": WorkspaceAuthorize(services.clients),
+        }
     app = App(
         client=services.client,
         signing_secret=signing_secret,
         process_before_response=False,
         request_verification_enabled=request_verification_enabled and signing_secret is not None,
-        token_verification_enabled=token_verification_enabled,
+        token_verification_enabled=token_verification_enabled and not oauth,
         listener_executor=ContextExecutor(
             max_workers=settings.slack_listener_threads, thread_name_prefix="bolt-listener"
         ),
+        **oauth,
     )
     listeners.register(app, services)
     return app

@@ -4,34 +4,59 @@ reactions, ephemeral sentences and ``response_url`` answers.
 Every message goes in the reporter's thread without unfurls (``NO_UNFURL``); the draft's one
 bot message (``bot_message_ts``) is updated in place. Slack errors are logged, never raised:
 the workflow's state is in the database. Every call goes through the client's one retry layer
-(:mod:`bot.slack.retry`: a few quick attempts on 5xx, 429, connection errors and timeouts);
+(:mod:`bot.slack.retry`: a few quick attempts on 5xx, connection errors and timeouts);
 a draft's card that still could not be shown for such a passing reason is marked stale in the
 database (:meth:`Store.mark_card_stale`) and redrawn from the store later by
 :mod:`bot.slack.repair` (:meth:`SlackNotifier.repair`), so its buttons are never lost. Slack's
 final answers (``channel_not_found``, ``message_not_found``…) are only logged: a redraw would
 get the same answer.
+
+Slack calls per draft on the happy path, up to the card with its buttons (counted per method
+at the fake Slack in ``tests/slack/test_flow_rate_limits.py``): ``reactions.add`` and
+``reactions.remove`` once per *message* (its links share them), ``chat.postMessage`` once per
+draft, the card posted when it is ready, with title, site, date and buttons (no placeholder,
+no "working" update): at most 3 for a message with one link. Approving adds one
+``chat.update`` (approved) and, with a webhook, ``chat.getPermalink`` (the approval record)
+and one more ``chat.update`` (delivery status).
+
+Rate limits (:mod:`bot.slack.budget`): every call first takes from its ``(team, method)``
+budget. A card update (or a repair) that finds the budget empty, or gets HTTP 429, is not
+waited for: the card is marked stale with ``not_before`` = when the budget refills (or
+``Retry-After``) and the repairer redraws it then. A new card's post waits at most
+``post_wait_cap_s`` for the channel's budget, else it is left to the repairer the same way.
+The progress reaction is added only when the budget can also take it back within a Slack
+minute (reactions.remove is Tier 2, slower than reactions.add; :mod:`bot.slack.reactions`);
+otherwise the message gets none and the card is the signal. A card rescheduled for want of
+budget has its call reserved in the budget at the time it is due, so a backlog is spread over
+the refill. A removal Slack refused with 429 is retried in this process after ``Retry-After``
+(:meth:`SlackCalls.run_deferred <bot.slack.calls.SlackCalls.run_deferred>`, driven by the
+repairer's thread).
 """
 
 from __future__ import annotations
 
-import http.client
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.i18n import t
 from bot.i18n.labels import SummaryLabels
 from bot.logs import get_logger
-from bot.slack import blocks, ids, mapping
+from bot.slack import blocks, mapping
+from bot.slack.budget import SlackBudget
+from bot.slack.calls import TRANSPORT_ERRORS, Answer, SlackCalls
 from bot.slack.escape import user_mention
+from bot.slack.installs import NoInstallation, SlackClients
+from bot.slack.reactions import ProgressReactions
 from bot.slack.views import DraftView, ErrorView, StatusView
-from bot.store import Draft, Revision, Store
+from bot.store import Draft, Revision, Store, utcnow
 from bot.workflow.drafts import AUTO_RETRY_CODES, Actor, Failure, HomeData, Refusal
 from bot.workflow.publishing import PublishUpdate
 
@@ -40,18 +65,8 @@ log = get_logger(__name__)
 T = TypeVar("T")
 
 _PERMALINK_CACHE = 2048
-# What a call raises when Slack gave no usable answer even after the retry layer: slack_sdk
-# re-raises the transport's own exception (URLError, TimeoutError, RemoteDisconnected…).
-_TRANSPORT_ERRORS = (SlackClientError, OSError, http.client.HTTPException)
-
-
-@dataclass(frozen=True, slots=True)
-class _Answer(Generic[T]):
-    """A call's result (None when it failed) and whether the failure may pass by itself
-    (HTTP 5xx or 429, no answer at all) rather than being Slack's final word."""
-
-    value: T | None
-    passing: bool = False
+_SLOTS_KEPT = 10_000
+_DUE_MARGIN_S = 0.1  # wake the repairer just after the card's ``not_before``, not before it
 
 
 class SlackNotifier:
@@ -67,35 +82,49 @@ class SlackNotifier:
         publishing: bool = False,
         retry_handler: RetryHandler | None = None,
         timeout_s: int = 10,
+        budget: SlackBudget | None = None,
+        post_wait_cap_s: float = 2.0,
+        answer_wait_cap_s: float = 5.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clients: SlackClients | None = None,
     ) -> None:
         """``retry_handler`` is the one retry layer for ``response_url`` posts (the Web API
-        client carries its own, the same kind: ``bot.slack.app.build_retry_handler``)."""
+        client carries its own, the same kind: ``bot.slack.app.build_retry_handler``).
+        ``budget``: the per-workspace, per-method call budget (None: unbudgeted);
+        ``post_wait_cap_s``: how long a worker may wait for the channel's budget to post a
+        new card; ``answer_wait_cap_s``: how long a listener answering a person may wait
+        (budget or a 429's Retry-After). ``clients`` gives each workspace's client (OAuth
+        mode, :mod:`bot.slack.installs`); without it ``client`` serves every workspace."""
         self.client = client
+        self.clients = clients or SlackClients.single(client)
         self.store = store
         self.lang = lang
         self.labels = labels or SummaryLabels(fallback_language=lang)
         self.publishing = publishing
         self.retry_handler = retry_handler
         self.timeout_s = timeout_s
+        self.post_wait_cap_s = post_wait_cap_s
+        self.answer_wait_cap_s = answer_wait_cap_s
+        self.calls = SlackCalls(budget, sleep=sleep)
+        self.reactions = ProgressReactions(self.calls, self.clients.for_team)
         self._permalinks: dict[tuple[str, str], str] = {}
+        # Cards rescheduled with a call reserved in the budget: draft id → the method.
+        self._slots: dict[str, str] = {}
         self._lock = threading.Lock()
 
     # --- Notifier ---------------------------------------------------------------------------
 
     def received(self, drafts: Sequence[Draft]) -> None:
-        messages = sorted({(d.channel, d.message_ts) for d in drafts if d.message_ts is not None})
-        for channel, ts in messages:
-            self._react(channel, ts)
+        messages = sorted(
+            {(d.team_id, d.channel, d.message_ts) for d in drafts if d.message_ts is not None}
+        )
+        for team_id, channel, ts in messages:
+            self.reactions.add(team_id, channel, ts)
 
     def working(self, draft: Draft) -> Draft:
-        if draft.source != "message" or draft.bot_message_ts is not None:
-            return draft
-        message = blocks.progress_message(mapping.article_ref(draft), self.lang)
-        ts = self._post(draft, message)
-        if ts is None:
-            return draft
-        self.store.set_bot_message(draft.id, ts)
-        return replace(draft, bot_message_ts=ts)
+        """Nothing to show: the message's progress reaction says the bot is on it, and the
+        card is posted once, when ready, with its title, site, date and buttons."""
+        return draft
 
     def ready(self, draft: Draft, revision: Revision) -> None:
         view = self._view(draft, revision)
@@ -119,7 +148,7 @@ class SlackNotifier:
 
     def duplicate(self, draft: Draft, existing: Draft) -> None:
         target_ts = existing.bot_message_ts or existing.message_ts
-        permalink = self._permalink(existing.channel, target_ts) if target_ts else None
+        permalink = self._permalink(existing, existing.channel, target_ts) if target_ts else None
         message = blocks.already_summarized(permalink, self.lang)
         self._post(draft, message)
 
@@ -145,25 +174,26 @@ class SlackNotifier:
 
     def post_for_review(self, draft: Draft, revision: Revision, actor: Actor) -> str | None:
         message = blocks.draft_message(self._view(draft, revision), self.lang)
-        try:
-            response = self.client.chat_postMessage(
+        answer = self._attempt(
+            "chat.postMessage",
+            lambda client: client.chat_postMessage(
                 channel=draft.channel, **message, **blocks.NO_UNFURL
-            )
-        except SlackApiError as exc:
-            error = exc.response.get("error")
-            log.warning("slack.post_failed", draft_id=draft.id, error=error)
+            ),
+            team_id=draft.team_id,
+            enterprise_id=draft.enterprise_id,
+            channel=draft.channel,
+            wait_cap=self.answer_wait_cap_s,  # a listener answering the reporter's click
+            draft_id=draft.id,
+        )
+        if answer.value is None:
             key = (
                 "review.not_in_channel"
-                if error in ("not_in_channel", "channel_not_found", "is_archived")
+                if answer.error in ("not_in_channel", "channel_not_found", "is_archived")
                 else "error.internal"
             )
             self.tell(actor, t(key, self.lang), draft=draft)
             return None
-        except SlackClientError:
-            log.exception("slack.post_failed", draft_id=draft.id)
-            self.tell(actor, t("error.internal", self.lang), draft=draft)
-            return None
-        ts = str(response["ts"])
+        ts = str(answer.value["ts"])
         text = t("review.posted", self.lang)
         self._respond(
             actor.response_url,
@@ -174,7 +204,7 @@ class SlackNotifier:
 
     def permalink(self, draft: Draft) -> str | None:
         ts = draft.bot_message_ts or draft.message_ts
-        return self._permalink(draft.channel, ts) if ts else None
+        return self._permalink(draft, draft.channel, ts) if ts else None
 
     def repair(self, draft: Draft) -> bool:
         """Redraw the draft's card from the store (after Slack did not take an update); True
@@ -182,26 +212,29 @@ class SlackNotifier:
 
         The card shows what the store holds now: the draft with its current (or approved)
         text and buttons, its failure, the automatic retry's time, or the delivery status.
-        A card whose placeholder never reached Slack is posted (once: the ts is kept only if
+        A card that never reached Slack is posted (once: the ts is kept only if
         no other message was recorded meanwhile)."""
         if draft.bot_message_ts is None and draft.source != "message":
             return True  # a private /summarize preview: nothing in the thread to repair
         if draft.post_reserved_at is not None:
             return False  # "Post for review" is posting it right now
         message = self._render(draft)
+        with self._lock:  # a call the budget reserved for this card when it was rescheduled
+            slot = self._slots.pop(draft.id, None)
         if draft.bot_message_ts is None:
-            posted = self._post_answer(draft, message)
+            prepaid = slot == "chat.postMessage"
+            posted = self._post_answer(draft, message, wait_cap=0, prepaid=prepaid)
             if posted.value is None:
+                if posted.retry_in is not None:  # rate-limited: due again when the window ends
+                    self._reschedule(draft, posted)
                 return False
             if not self.store.set_bot_message(draft.id, posted.value, only_if_unset=True):
                 log.warning("slack.card_posted_twice", draft_id=draft.id, ts=posted.value)
             return True
-        ts = draft.bot_message_ts
-        answer = self._attempt(
-            "chat.update",
-            lambda: self.client.chat_update(channel=draft.channel, ts=ts, **message),
-            draft_id=draft.id,
-        )
+        prepaid = slot == "chat.update"
+        answer = self._update(draft, draft.bot_message_ts, message, prepaid=prepaid)
+        if answer.value is None and answer.retry_in is not None:
+            self._reschedule(draft, answer)
         return answer.value is not None or not answer.passing
 
     # --- PublishNotifier (bot.workflow.publishing) ------------------------------------------
@@ -254,23 +287,35 @@ class SlackNotifier:
         )
         self._call(
             "chat.postEphemeral",
-            lambda: self.client.chat_postEphemeral(
+            lambda client: client.chat_postEphemeral(
                 channel=channel,
                 user=actor.user_id,
                 thread_ts=thread_ts,
                 text=body["text"],
                 blocks=body["blocks"],
             ),
+            team_id=actor.team_id or (draft.team_id if draft else None),
+            enterprise_id=actor.enterprise_id or (draft.enterprise_id if draft else None),
+            wait_cap=self.answer_wait_cap_s,
             channel=channel,
         )
 
-    def show_home(self, user_id: str, home: HomeData) -> None:
+    def show_home(
+        self,
+        user_id: str,
+        home: HomeData,
+        *,
+        team_id: str | None = None,
+        enterprise_id: str | None = None,
+    ) -> None:
         pending = [(d, self.permalink(d)) for d in home.pending]
         approvals = [(d, self.permalink(d)) for d in home.approvals]
         view = blocks.home_view(mapping.home_view(home.is_editor, pending, approvals), self.lang)
         self._call(
             "views.publish",
-            lambda: self.client.views_publish(user_id=user_id, view=view),
+            lambda client: client.views_publish(user_id=user_id, view=view),
+            team_id=team_id,
+            enterprise_id=enterprise_id,
             user=user_id,
         )
 
@@ -314,54 +359,83 @@ class SlackNotifier:
     def _post(self, draft: Draft, message: Mapping[str, Any]) -> str | None:
         return self._post_answer(draft, message).value
 
-    def _post_answer(self, draft: Draft, message: Mapping[str, Any]) -> _Answer[str]:
+    def _post_answer(
+        self,
+        draft: Draft,
+        message: Mapping[str, Any],
+        *,
+        wait_cap: float | None = None,
+        prepaid: bool = False,
+    ) -> Answer[str]:
         thread_ts = draft.thread_ts or draft.message_ts
         answer = self._attempt(
             "chat.postMessage",
-            lambda: self.client.chat_postMessage(
+            lambda client: client.chat_postMessage(
                 channel=draft.channel, thread_ts=thread_ts, **message, **blocks.NO_UNFURL
             ),
+            team_id=draft.team_id,
+            enterprise_id=draft.enterprise_id,
+            channel=draft.channel,
+            wait_cap=self.post_wait_cap_s if wait_cap is None else wait_cap,
+            prepaid=prepaid,
+            reserve=True,
             draft_id=draft.id,
         )
         ts = str(answer.value["ts"]) if answer.value is not None else None
-        return _Answer(ts, answer.passing)
+        return Answer(ts, answer.passing, answer.error, answer.retry_in, answer.reserved)
+
+    def _update(
+        self, draft: Draft, ts: str, message: Mapping[str, Any], *, prepaid: bool = False
+    ) -> Answer[Any]:
+        """``chat.update`` of the card: never waited for (budget or 429: rescheduled)."""
+        return self._attempt(
+            "chat.update",
+            lambda client: client.chat_update(channel=draft.channel, ts=ts, **message),
+            team_id=draft.team_id,
+            enterprise_id=draft.enterprise_id,
+            channel=draft.channel,
+            prepaid=prepaid,
+            reserve=True,
+            draft_id=draft.id,
+        )
 
     def _show(self, draft: Draft, message: Mapping[str, Any]) -> None:
         """Update the draft's bot message, or post it (and remember it) if there is none.
 
-        If Slack does not take it for a passing reason (after the retry layer's attempts),
-        the card is marked stale, to be redrawn from the store (:meth:`repair`)."""
+        If Slack does not take it for a passing reason (after the retry layer's attempts,
+        a 429, or no budget left), the card is marked stale, to be redrawn from the store
+        (:meth:`repair`) once it is worth trying again."""
         if draft.bot_message_ts is None:
             posted = self._post_answer(draft, message)
             if posted.value is not None:
                 self.store.set_bot_message(draft.id, posted.value)
             elif posted.passing:
-                self._mark_stale(draft)
+                self._reschedule(draft, posted)
             return
-        ts = draft.bot_message_ts
-        answer = self._attempt(
-            "chat.update",
-            lambda: self.client.chat_update(channel=draft.channel, ts=ts, **message),
-            draft_id=draft.id,
-        )
+        answer = self._update(draft, draft.bot_message_ts, message)
         if answer.value is None and answer.passing:
-            self._mark_stale(draft)
+            self._reschedule(draft, answer)
 
-    def _mark_stale(self, draft: Draft) -> None:
+    def _reschedule(self, draft: Draft, answer: Answer[Any]) -> None:
+        """Mark the card stale, due when the answer says it is worth trying again (a 429's
+        Retry-After, the budget's refill; else at the repairer's next sweep)."""
+        not_before = None
+        if answer.retry_in is not None:
+            not_before = utcnow() + timedelta(seconds=answer.retry_in)
+        with self._lock:
+            if answer.reserved:
+                if len(self._slots) >= _SLOTS_KEPT:  # cards another process repaired
+                    self._slots.clear()
+                method = "chat.postMessage" if draft.bot_message_ts is None else "chat.update"
+                self._slots[draft.id] = method
+            else:
+                self._slots.pop(draft.id, None)
         try:
-            self.store.mark_card_stale(draft.id)
+            self.store.mark_card_stale(draft.id, not_before=not_before)
         except Exception:  # the notifier never raises; the log keeps the traceback
             log.exception("slack.card_mark_failed", draft_id=draft.id)
-
-    def _react(self, channel: str, ts: str) -> None:
-        self._call(
-            "reactions.add",
-            lambda: self.client.reactions_add(
-                channel=channel, timestamp=ts, name=ids.PROGRESS_REACTION
-            ),
-            ignore=("already_reacted",),
-            channel=channel,
-        )
+        if answer.retry_in is not None:
+            self.calls.due_in(answer.retry_in + _DUE_MARGIN_S)
 
     def _unreact(self, draft: Draft) -> None:
         if draft.message_ts is None:
@@ -371,24 +445,18 @@ class SlackNotifier:
             for d in self.store.drafts_for_message(draft.team_id, draft.channel, draft.message_ts)
         ):
             return  # another link of the same message is still being summarized
-        ts = draft.message_ts
-        self._call(
-            "reactions.remove",
-            lambda: self.client.reactions_remove(
-                channel=draft.channel, timestamp=ts, name=ids.PROGRESS_REACTION
-            ),
-            ignore=("no_reaction", "message_not_found"),
-            draft_id=draft.id,
-        )
+        self.reactions.remove(draft.team_id, draft.channel, draft.message_ts, draft_id=draft.id)
 
-    def _permalink(self, channel: str, ts: str) -> str | None:
+    def _permalink(self, draft: Draft, channel: str, ts: str) -> str | None:
         key = (channel, ts)
         with self._lock:
             if key in self._permalinks:
                 return self._permalinks[key]
         response = self._call(
             "chat.getPermalink",
-            lambda: self.client.chat_getPermalink(channel=channel, message_ts=ts),
+            lambda client: client.chat_getPermalink(channel=channel, message_ts=ts),
+            team_id=draft.team_id,
+            enterprise_id=draft.enterprise_id,
             channel=channel,
         )
         if response is None:
@@ -424,7 +492,7 @@ class SlackNotifier:
                 response_type="ephemeral",
                 replace_original=replace_original,
             )
-        except _TRANSPORT_ERRORS:
+        except TRANSPORT_ERRORS:
             log.exception("slack.respond_failed", draft_id=draft.id if draft else None)
             return
         if answer.status_code >= 300:
@@ -437,37 +505,21 @@ class SlackNotifier:
     def _call(
         self,
         method: str,
-        call: Callable[[], T],
+        call: Callable[[WebClient], T],
         *,
         ignore: tuple[str, ...] = (),
         **context: Any,
     ) -> T | None:
         return self._attempt(method, call, ignore=ignore, **context).value
 
-    def _attempt(
-        self,
-        method: str,
-        call: Callable[[], T],
-        *,
-        ignore: tuple[str, ...] = (),
-        **context: Any,
-    ) -> _Answer[T]:
-        """One call through the client's retry layer; never raises."""
+    def _attempt(self, method: str, call: Callable[[WebClient], T], **options: Any) -> Answer[T]:
+        """One call with the client of the workspace (``team_id``, ``enterprise_id``), through
+        its budget and the client's retry layer; never raises (:meth:`SlackCalls.attempt`). A
+        workspace without installation (uninstalled) is not called at all."""
+        enterprise_id = options.pop("enterprise_id", None)
         try:
-            return _Answer(call())
-        except SlackApiError as exc:
-            error = exc.response.get("error")
-            if error in ignore:
-                return _Answer(None)
-            status = exc.response.status_code
-            log.warning("slack.call_failed", method=method, error=error, status=status, **context)
-            return _Answer(None, passing=status == 429 or status >= 500)
-        except _TRANSPORT_ERRORS as exc:
-            log.warning(
-                "slack.call_failed",
-                method=method,
-                error=type(exc).__name__,
-                exc_info=True,
-                **context,
-            )
-            return _Answer(None, passing=True)
+            client = self.clients.for_team(options.get("team_id"), enterprise_id)
+        except NoInstallation:
+            log.info("slack.call_skipped", method=method, reason="no_installation")
+            return Answer(None)
+        return self.calls.attempt(method, lambda: call(client), **options)

@@ -8,11 +8,17 @@ the same card at once), redraws each from the store's current state
 (:meth:`SlackNotifier.repair`) and clears the mark only if nothing newer happened meanwhile;
 a card Slack still refuses is tried again after the hold. It runs once at start (cards left
 stale by a process that stopped) and every ``SLACK_REPAIR_INTERVAL_S``.
+
+Rate limits: a card Slack answered with 429 (or whose budget was empty) is marked with the
+time it is worth trying again (``not_before``, :mod:`bot.slack.calls`); the notifier wakes
+this thread, which sweeps when the soonest such time comes rather than at the next interval.
+The same thread runs the notifier's other rescheduled calls (a reaction's removal).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 
 from bot.logs import get_logger
 from bot.slack.notifier import SlackNotifier
@@ -32,7 +38,9 @@ class CardRepairer:
         self.interval_s = interval_s
         self.batch = batch
         self._stopped = threading.Event()
+        self._woken = threading.Event()
         self._thread: threading.Thread | None = None
+        notifier.calls.set_wakeup(self._woken.set)
 
     def sweep(self) -> int:
         """Redraw every stale card that is due; the number Slack took."""
@@ -68,15 +76,27 @@ class CardRepairer:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stopped.set()
+        self._woken.set()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
 
     def _run(self) -> None:
-        while True:  # the first pass at once: cards left stale before this process started
-            try:
-                self.sweep()
-            except Exception:
-                log.exception("slack.card_sweep_failed")
-            if self._stopped.wait(self.interval_s):
-                return
+        calls = self.notifier.calls
+        last_sweep = float("-inf")
+        while not self._stopped.is_set():
+            # The first pass at once: cards left stale before this process started.
+            due = calls.next_due_in()
+            if time.monotonic() - last_sweep >= self.interval_s or (due is not None and due <= 0):
+                last_sweep = time.monotonic()
+                try:
+                    calls.run_deferred()
+                    self.sweep()
+                except Exception:
+                    log.exception("slack.card_sweep_failed")
+                due = calls.next_due_in()
+            wait = self.interval_s - (time.monotonic() - last_sweep)
+            if due is not None:
+                wait = min(wait, due)
+            self._woken.wait(max(wait, 0.01))
+            self._woken.clear()

@@ -9,10 +9,15 @@ and 503, with an uncapped 429 wait beside it). A 5xx is Slack's own trouble, so 
 request can succeed a moment later. This handler replaces the built-ins, so there is exactly
 one layer:
 
-- HTTP 429: wait ``Retry-After`` (https://docs.slack.dev/apis/web-api/rate-limits) when it is
-  at most ``retry_after_cap_s``; a longer wait is not done in the call (it would block a
-  worker): the call fails and the card is repaired later from the store
-  (:mod:`bot.slack.repair`).
+- HTTP 429 on the methods that draw cards and reactions (``DEFERRED_ON_429``: chat.postMessage,
+  chat.update, reactions.add, reactions.remove): never waited for here. These are called by
+  summary and publish workers; the notifier pauses the method's budget for ``Retry-After``
+  (:mod:`bot.slack.budget`) and reschedules the card (stale mark, redrawn by
+  :mod:`bot.slack.repair` once the window is over) or the reaction, so no worker sleeps.
+- HTTP 429 on the other methods (views.*, chat.postEphemeral, users.info, ``response_url``…),
+  which a listener calls to answer a person now: wait ``Retry-After``
+  (https://docs.slack.dev/apis/web-api/rate-limits) when it is at most ``retry_after_cap_s``;
+  a longer wait is not done (the call fails and is logged).
 - HTTP 5xx and connection errors before the request was sent (``URLError``: refused, DNS,
   connect timeout): retried after ``backoff_s`` × 2^n (capped at ``max_backoff_s``, full
   jitter between half and all of it).
@@ -44,6 +49,10 @@ log = get_logger(__name__)
 
 # Methods that create a message: a retry after an unanswered request may post it twice.
 NOT_IDEMPOTENT = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage"})
+# Methods whose 429 is rescheduled by the notifier instead of waited for in the calling thread.
+DEFERRED_ON_429 = frozenset(
+    {"chat.postMessage", "chat.update", "reactions.add", "reactions.remove"}
+)
 
 
 def method_of(request: HttpRequest) -> str:
@@ -94,6 +103,8 @@ class SlackRetryHandler(RetryHandler):
     ) -> bool:
         if response is not None:
             if response.status_code == 429:
+                if method_of(request) in DEFERRED_ON_429:
+                    return False
                 wait = retry_after_s(response)
                 return wait is None or wait <= self.retry_after_cap_s
             return response.status_code >= 500

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.editors import EditorDirectory, UserNames
+from bot.slack.installs import SlackClients
 from bot.slack.notifier import SlackNotifier
 from bot.store import Store
 from bot.workflow.drafts import DraftWorkflow, SummaryWorkers
@@ -25,7 +26,8 @@ class Services:
 
     settings: Settings
     store: Store
-    client: WebClient
+    client: WebClient  # the single-token client; OAuth mode: one without a token
+    clients: SlackClients  # each workspace's client (bot.slack.installs)
     notifier: SlackNotifier
     editors: EditorDirectory
     names: UserNames

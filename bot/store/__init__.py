@@ -67,7 +67,7 @@ API (``from bot.store import Store``)::
     store.next_delivery_due() -> datetime | None        # earliest pending next_attempt_at
 
     # thread messages Slack did not take (bot.slack.repair)
-    store.mark_card_stale(id) -> bool                  # the card fell behind the database
+    store.mark_card_stale(id, *, not_before=None) -> bool   # the card fell behind the database
     store.claim_stale_cards(hold_s, *, limit=20) -> list[StaleCard]   # held for hold_s
     store.card_repaired(card) -> bool                  # cleared unless something newer came
 

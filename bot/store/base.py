@@ -38,6 +38,8 @@ from bot.store.records import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from bot.settings import Settings
     from bot.store.listen import WakeListener
 
@@ -60,6 +62,8 @@ DRAFT_TRANSITIONS: Mapping[str, tuple[frozenset[DraftState], DraftState]] = {
     "publish_fail": (frozenset({"approved"}), "publish_failed"),
     "republish": (frozenset({"publish_failed"}), "approved"),
     "retract": (frozenset({"approved", "published", "publish_failed", "ready"}), "retracted"),
+    # The workspace uninstalled the app (or revoked its bot token): its work ends.
+    "stop": (frozenset({"queued", "working"}), "failed"),
 }
 # Deliveries whose outcome moves the draft (publish, publish_fail, republish).
 PUBLISHING_EVENTS = ("summary.approved", "summary.updated")
@@ -67,6 +71,8 @@ PUBLISHING_EVENTS = ("summary.approved", "summary.updated")
 # Error code of a draft whose work crashed or timed out ``max_attempts`` times
 # (its sentence is ``error.attempts_exhausted`` in the i18n catalogue).
 ATTEMPTS_EXHAUSTED = "attempts_exhausted"
+# Error code of drafts and deliveries stopped because their workspace removed the app.
+WORKSPACE_REMOVED = "workspace_removed"
 SYSTEM_ACTOR = "system"
 APPROVED_STATES: tuple[DraftState, ...] = ("approved", "published", "publish_failed")
 _SNIPPET_CHARS = 500
@@ -204,6 +210,16 @@ class StoreBase:
     def is_current(self) -> bool:
         """True when the database is migrated to the newest revision this code ships."""
         return self.schema_revision() == migrate.head_revision()
+
+    @property
+    def engine(self) -> Engine:
+        """The engine for reads (slack_sdk's installation stores run on it, bot.slack.installs)."""
+        return self._engine
+
+    @property
+    def write_engine(self) -> Engine:
+        """The same pool for write transactions (SQLite: ``BEGIN IMMEDIATE``)."""
+        return self._write_engine
 
     def ping(self) -> bool:
         """A cheap round trip for /healthz; False (and a log line) when the database is down."""

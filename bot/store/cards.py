@@ -5,7 +5,7 @@ and cards that fell behind the database, held and claimed for repair.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, true, update
@@ -89,26 +89,30 @@ class Cards(StoreBase):
 
     # --- drafts: thread messages Slack did not take --------------------------------------------
 
-    def mark_card_stale(self, draft_id: str) -> bool:
+    def mark_card_stale(self, draft_id: str, *, not_before: datetime | None = None) -> bool:
         """Record that the draft's thread message fell behind (Slack failed to take it).
 
         ``card_stale_at`` keeps the first such moment; ``card_marks`` counts every one, so a
-        repair that drew an older state does not clear a newer mark."""
+        repair that drew an older state does not clear a newer mark. ``not_before``: no
+        repair before then (Slack's ``Retry-After``, or when the method's budget refills)."""
         now = self._now()
+        values: dict[str, Any] = {
+            "card_stale_at": func.coalesce(DraftRow.card_stale_at, now),
+            "card_marks": DraftRow.card_marks + 1,
+        }
+        if not_before is not None:
+            values["card_repair_after"] = not_before
         with self._write() as s:
             result = s.execute(
                 update(DraftRow)
                 .where(DraftRow.id == draft_id)
-                .values(
-                    card_stale_at=func.coalesce(DraftRow.card_stale_at, now),
-                    card_marks=DraftRow.card_marks + 1,
-                )
+                .values(**values)
                 .returning(DraftRow.id),
                 execution_options={"synchronize_session": False},
             )
             marked = result.first() is not None
         if marked:
-            log.info("draft.card_stale", draft_id=draft_id)
+            log.info("draft.card_stale", draft_id=draft_id, not_before=not_before)
         return marked
 
     def claim_stale_cards(self, hold_s: float, *, limit: int = 20) -> list[StaleCard]:

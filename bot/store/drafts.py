@@ -37,6 +37,7 @@ class Drafts(StoreBase):
         thread_ts: str | None = None,
         source: DraftSource = "message",
         response_url: str | None = None,
+        enterprise_id: str | None = None,
     ) -> Created:
         """Record a request (state ``queued``) once per (team, channel, message ts, url).
 
@@ -46,6 +47,7 @@ class Drafts(StoreBase):
         """
         request = DraftRequest(
             team_id=team_id,
+            enterprise_id=enterprise_id,
             channel=channel,
             message_ts=message_ts,
             url=url,
@@ -92,6 +94,7 @@ class Drafts(StoreBase):
         values: dict[str, Any] = {
             "id": draft_id,
             "team_id": request.team_id,
+            "enterprise_id": request.enterprise_id,
             "channel": request.channel,
             "message_ts": request.message_ts,
             "thread_ts": request.thread_ts if request.thread_ts is not None else request.message_ts,

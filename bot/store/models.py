@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
     DateTime,
     Dialect,
     ForeignKey,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -129,6 +131,9 @@ class DraftRow(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     team_id: Mapped[str] = mapped_column(String(64))
+    # The Enterprise Grid organization of the workspace (None outside a grid): an org-wide
+    # install has one bot token for every workspace of the organization.
+    enterprise_id: Mapped[str | None] = mapped_column(String(64))
     channel: Mapped[str] = mapped_column(String(64))
     message_ts: Mapped[str | None] = mapped_column(String(64))
     thread_ts: Mapped[str | None] = mapped_column(String(64))
@@ -286,3 +291,79 @@ class StateCountRow(Base):
     state: Mapped[str] = mapped_column(String(16), primary_key=True)
     slot: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# --- slack_sdk's installation and OAuth state stores (migration 0007_oauth) -------------------
+# Declared on our metadata so the schema test sees them. A copy, not an import (the store never
+# imports Slack): the columns of slack_sdk 3.48's SQLAlchemyInstallationStore
+# (build_installations_table, build_bots_table) and SQLAlchemyOAuthStateStore
+# (build_oauth_states_table); tests/slack/test_installs.py fails when the library drifts.
+
+INSTALLATIONS = "slack_installations"
+BOTS = "slack_bots"
+OAUTH_STATES = "slack_oauth_states"
+
+
+def _bot_columns() -> list[Column[object]]:
+    return [
+        Column("bot_token", String(200)),
+        Column("bot_id", String(32)),
+        Column("bot_user_id", String(32)),
+        Column("bot_scopes", String(1000)),
+        Column("bot_refresh_token", String(200)),
+        Column("bot_token_expires_at", DateTime),
+    ]
+
+
+installations = Table(
+    INSTALLATIONS,
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("enterprise_url", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    *_bot_columns(),
+    Column("user_id", String(32), nullable=False),
+    Column("user_token", String(200)),
+    Column("user_scopes", String(1000)),
+    Column("user_refresh_token", String(200)),
+    Column("user_token_expires_at", DateTime),
+    Column("incoming_webhook_url", String(200)),
+    Column("incoming_webhook_channel", String(200)),
+    Column("incoming_webhook_channel_id", String(200)),
+    Column("incoming_webhook_configuration_url", String(200)),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("token_type", String(32)),
+    Column("installed_at", DateTime, nullable=False),
+    Index(
+        f"{INSTALLATIONS}_idx", "client_id", "enterprise_id", "team_id", "user_id", "installed_at"
+    ),
+)
+
+bots = Table(
+    BOTS,
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    *_bot_columns(),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("installed_at", DateTime, nullable=False),
+    Index(f"{BOTS}_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
+)
+
+oauth_states = Table(
+    OAUTH_STATES,
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("state", String(200), nullable=False),
+    Column("expire_at", DateTime, nullable=False),
+)

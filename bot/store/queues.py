@@ -68,7 +68,7 @@ class Queues(StoreBase):
         """Count the tables again and store the result in ``state_counts`` (a full scan).
 
         Only needed when rows were changed outside the store (by hand in SQL, or by processes
-        of an older release still running after the 0007_scale migration). Exact while the bot runs:
+        of an older release still running after the 0008_scale migration). Exact while the bot runs:
         on PostgreSQL the counts table is locked first, so transitions wait until the recount
         commits (they add into it only at their end, after it); SQLite has one writer anyway.
         """

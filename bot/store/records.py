@@ -72,6 +72,8 @@ class Draft:
     auto_retries: int = 0
     # Set while a "Post for review" click is posting the draft (see Store.reserve_post).
     post_reserved_at: datetime | None = None
+    # The Enterprise Grid organization of ``team_id`` (None outside a grid).
+    enterprise_id: str | None = None
 
     def article(self) -> Article | None:
         """The stored article, or None before extraction or after the text was purged."""
@@ -233,6 +235,7 @@ class DraftRequest:
     thread_ts: str | None = None
     source: DraftSource = "message"
     response_url: str | None = None
+    enterprise_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ class Retention(StoreBase):
     @staticmethod
     def _purge_statement(older_than: datetime, now: datetime) -> Update:
         """The purge's UPDATE. Its WHERE matches the partial index ``ix_drafts_purge``
-        (``created_at`` of drafts that still hold text, migration 0007_scale): the purge reads only
+        (``created_at`` of drafts that still hold text, migration 0008_scale): the purge reads only
         drafts it will change, however many were purged before."""
         return (
             update(DraftRow)

@@ -31,6 +31,8 @@ republish          publish_failed                               approved        
 retract            approved, published, publish_failed; ready   retracted       retract
                    only as a correction (approved before); at
                    the approved revision the editor saw
+stop               queued, working (the workspace removed the   failed          stop_workspace
+                   app; its deliveries fail too)
 =================  ===========================================  ==============  =================
 
 Automatic retries: :meth:`Store.retry_later` puts a draft whose work failed for a passing
@@ -83,6 +85,7 @@ from bot.store.outbox import Outbox
 from bot.store.queues import Queues
 from bot.store.retention import Retention
 from bot.store.reviews import Reviews
+from bot.store.workspaces import Workspaces
 
 __all__ = [
     "APPROVED_STATES",
@@ -100,7 +103,16 @@ __all__ = [
 
 
 class Store(
-    SlackEvents, Drafts, Cards, DraftClaims, Reviews, Outbox, Queues, AuditTimeline, Retention
+    SlackEvents,
+    Drafts,
+    Cards,
+    DraftClaims,
+    Reviews,
+    Outbox,
+    Queues,
+    AuditTimeline,
+    Retention,
+    Workspaces,
 ):
     """The database behind the bot; build one per process from a URL (no I/O until used).
 

@@ -299,3 +299,21 @@ def test_an_unsupported_database_url_is_a_failed_check(
     assert "[FAIL] Database: DATABASE_URL is not supported" in out
     assert "fix: DATABASE_URL uses mysql://, which newsbot does not support." in out
     assert "s3cret" not in out and "crashed" not in out
+
+
+def test_oauth_mode_counts_installations_instead_of_auth_test(
+    env: Path, fakes: tuple[FakeSlackAPI, FakeAnthropic], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slack, _ = fakes
+    monkeypatch.delenv("SLACK_BOT_TOKEN")
+    monkeypatch.setenv("SLACK_CLIENT_ID", FakeSlackAPI.client_id)
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", FakeSlackAPI.client_secret)
+    checks = {c.name: c for c in Doctor(load_settings()).run()}
+    assert checks["Slack OAuth"].status == "ok"
+    assert checks["Slack installations"].status == "warn"  # none yet: open /slack/install
+    assert "0 workspace" in checks["Slack installations"].detail
+    assert checks["Slack auth.test"].status == "skip"
+    assert [c.method for c in slack.calls()] == []
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)  # both modes at once
+    both = {c.name: c for c in Doctor(load_settings()).run()}
+    assert both["Slack OAuth"].status == "fail" and "exclude" in both["Slack OAuth"].detail

@@ -172,3 +172,72 @@ def test_bolt_does_not_warn_that_the_token_is_unused(
     assert app.client.token == GOOD_TOKEN
     assert not [r for r in caplog.records if "will be unused" in r.getMessage()]
     assert [r.getMessage() for r in caplog.records if r.name.startswith("slack_bolt")] == []
+
+
+# --- OAuth mode (many workspaces) ---------------------------------------------------------------
+
+
+def test_a_bot_token_and_a_client_id_are_refused_in_one_sentence(
+    bot_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SLACK_CLIENT_ID", FakeSlackAPI.client_id)
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", FakeSlackAPI.client_secret)
+    sentence = _refused(["serve", "--port", "0"], capsys)
+    assert "SLACK_BOT_TOKEN and SLACK_CLIENT_ID exclude each other" in sentence
+
+
+def test_oauth_mode_names_every_missing_piece(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SLACK_CLIENT_ID", FakeSlackAPI.client_id)
+    sentence = _refused(["serve", "--port", "0"], capsys)
+    for name in ("SLACK_CLIENT_SECRET", "SLACK_SIGNING_SECRET", "ANTHROPIC_API_KEY"):
+        assert name in sentence
+    assert "SLACK_BOT_TOKEN" not in sentence
+
+
+def test_socket_mode_stays_single_workspace(
+    bot_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("SLACK_BOT_TOKEN")
+    monkeypatch.setenv("SLACK_CLIENT_ID", FakeSlackAPI.client_id)
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", FakeSlackAPI.client_secret)
+    assert "needs `newsbot serve`" in _refused(["socket"], capsys)
+
+
+def test_oauth_mode_starts_without_auth_test_and_serves_the_install_page(
+    bot_env: None, slack: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from bot.cli.serve import _connected_services
+    from bot.server import Router
+
+    monkeypatch.delenv("SLACK_BOT_TOKEN")
+    monkeypatch.setenv("SLACK_CLIENT_ID", FakeSlackAPI.client_id)
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", FakeSlackAPI.client_secret)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'oauth.db'}")
+    settings = load_settings().require_slack("slack_signing_secret")
+    services = _connected_services(settings)
+    try:
+        assert slack.calls() == []  # no token to prove: no auth.test
+        router = Router(build_app(services), services.store.ping)
+        answers: list[str] = []
+        environ = {"PATH_INFO": "/slack/install", "REQUEST_METHOD": "GET", "QUERY_STRING": ""}
+        environ |= {"wsgi.url_scheme": "http", "SERVER_PROTOCOL": "HTTP/1.1"}
+        body = b"".join(router(environ, lambda status, headers: answers.append(status)))
+        assert answers == ["200 OK"] and b"slack.com/oauth/v2/authorize" in body
+    finally:
+        services.store.close()
+
+
+def test_single_token_mode_has_no_install_pages(bot_env: None, tmp_path: Path) -> None:
+    from bot.server import Router
+
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'one.db'}")
+    with Store.from_settings(settings) as store:
+        store.upgrade()
+        services = build_services(settings, store=store)
+        router = Router(build_app(services, token_verification_enabled=False), store.ping)
+        answers: list[str] = []
+        environ = {"PATH_INFO": "/slack/install", "REQUEST_METHOD": "GET"}
+        list(router(environ, lambda status, headers: answers.append(status)))
+        assert answers == ["404 Not Found"]

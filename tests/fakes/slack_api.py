@@ -22,6 +22,14 @@ Wire facts it follows:
   :attr:`FakeSlackAPI.socket_mode_url` (``tests.fakes.socket_mode.FakeSocketMode.new_url``).
   A bot token there, or the app token on a bot method, gets ``not_allowed_token_type`` (Slack's
   error for a token of the wrong type).
+- Rate limits, when :meth:`FakeSlackAPI.enforce_tiers` is on: each method's tier per
+  workspace (token) — Tier 2 20, Tier 3 50, Tier 4 100 calls in any 60 s — and
+  ``chat.postMessage`` per channel ("1 per second per channel, short bursts allowed": 5 in
+  any 5 s) (https://docs.slack.dev/apis/web-api/rate-limits; tiers as on the method pages,
+  e.g. chat.update and reactions.add Tier 3, reactions.remove Tier 2, views.publish Tier 4).
+  Over it: HTTP 429, ``Retry-After`` (whole seconds until the window has room), body
+  ``{"ok": false, "error": "ratelimited"}``, and nothing changes. ``scale`` shortens the
+  windows (scale 10: Tier 3 is 50 calls in any 6 s) so a benchmark finishes in minutes.
 - Slack's own trouble is HTTP 5xx (:meth:`FakeSlackAPI.fail` with ``status=500`` for the next
   calls, :meth:`FakeSlackAPI.outage` for a stretch of time) or no answer in time
   (:meth:`FakeSlackAPI.hang`: the call is done, as Slack may do it, but answered only late).
@@ -36,6 +44,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import secrets
 import threading
 import time
@@ -49,11 +58,31 @@ from urllib.parse import parse_qsl, urlsplit
 from bot.cli.doctor import REQUIRED_SCOPES
 from bot.slack.blocks import BlockKitError, MessageTooLong, validate_blocks, validate_view
 from tests.fakes.loopback import LOOPBACK, LoopbackServer
+from tests.fakes.slack_oauth import OAuthFake
 
 JSONDict = dict[str, Any]
 _JSON_ARGS = ("blocks", "attachments", "view", "metadata")
 _TRUE = {"1", "true", "True", "yes"}
 _APP_TOKEN_METHODS = frozenset({"apps.connections.open"})  # take the app-level token only
+
+# (calls, window in seconds) per method and workspace; chat.postMessage per channel.
+TIER_2, TIER_3, TIER_4 = (20, 60.0), (50, 60.0), (100, 60.0)
+TIER_LIMITS: dict[str, tuple[int, float]] = {
+    "chat.postMessage": (5, 5.0),
+    "chat.update": TIER_3,
+    "chat.postEphemeral": TIER_4,
+    "chat.getPermalink": TIER_4,
+    "reactions.add": TIER_3,
+    "reactions.remove": TIER_2,
+    "views.open": TIER_4,
+    "views.update": TIER_4,
+    "views.push": TIER_4,
+    "views.publish": TIER_4,
+    "users.info": TIER_4,
+    "usergroups.users.list": TIER_2,
+    "conversations.info": TIER_3,
+}
+_PER_CHANNEL = frozenset({"chat.postMessage"})
 
 
 @dataclass
@@ -66,6 +95,7 @@ class Call:
     content_type: str
     status: int = 200
     response: JSONDict = field(default_factory=dict)
+    at: float = 0.0  # when it was answered, by the fake's clock
 
 
 @dataclass
@@ -126,7 +156,7 @@ class SlackApiFault(Exception):
         self.extra = extra
 
 
-class FakeSlackAPI(LoopbackServer["_Server"]):
+class FakeSlackAPI(OAuthFake, LoopbackServer["_Server"]):
     """The fake server and its state; a context manager, or :meth:`start` and :meth:`stop`."""
 
     def __init__(
@@ -180,7 +210,10 @@ class FakeSlackAPI(LoopbackServer["_Server"]):
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
         self._outages: dict[str, tuple[float, _Fault]] = {}
         self._hangs: dict[str, deque[float]] = defaultdict(deque)
+        self._tiers: dict[str, tuple[int, float]] | None = None
+        self._tier_log: dict[tuple[str, str, str], deque[float]] = defaultdict(deque)
         self._responses: dict[str, list[JSONDict]] = {}
+        self._init_oauth()
         self._handlers: dict[str, Callable[[JSONDict], JSONDict]] = {
             "api.test": lambda args: {"args": args},
             "apps.connections.open": self._apps_connections_open,
@@ -315,6 +348,20 @@ class FakeSlackAPI(LoopbackServer["_Server"]):
         with self._lock:
             self._outages.pop(method, None)
 
+    def enforce_tiers(
+        self, *, scale: float = 1.0, limits: dict[str, tuple[int, float]] | None = None
+    ) -> None:
+        """Answer calls over Slack's per-method limits with 429 (see the module docstring);
+        ``scale`` divides every window; ``limits`` replaces :data:`TIER_LIMITS`."""
+        with self._lock:
+            chosen = TIER_LIMITS if limits is None else limits
+            self._tiers = {m: (n, window / scale) for m, (n, window) in chosen.items()}
+            self._tier_log.clear()
+
+    def stop_enforcing_tiers(self) -> None:
+        with self._lock:
+            self._tiers = None
+
     def hang(self, method: str, seconds: float, *, times: int = 1) -> None:
         """The next ``times`` calls of ``method`` are done but answered only after ``seconds``
         (past the client's timeout, the client sees no answer)."""
@@ -326,6 +373,13 @@ class FakeSlackAPI(LoopbackServer["_Server"]):
     def calls(self, method: str | None = None) -> list[Call]:
         with self._lock:
             return [c for c in self._calls if method is None or c.method == method]
+
+    def tokens_used(self, method: str) -> dict[str | None, int]:
+        """How many ``method`` calls each token made (the per-workspace record)."""
+        counts: dict[str | None, int] = {}
+        for call in self.calls(method):
+            counts[call.token] = counts.get(call.token, 0) + 1
+        return counts
 
     def messages(self, channel: str | None = None, *, bot_only: bool = True) -> list[Message]:
         """Messages in posting order (by ``ts``)."""
@@ -377,7 +431,12 @@ class FakeSlackAPI(LoopbackServer["_Server"]):
     # --- Request handling ----------------------------------------------------------------------
 
     def _handle_api(
-        self, method: str, args: JSONDict, token: str | None, content_type: str
+        self,
+        method: str,
+        args: JSONDict,
+        token: str | None,
+        content_type: str,
+        authorization: str = "",
     ) -> tuple[int, JSONDict, dict[str, str]]:
         with self._lock:
             hangs = self._hangs.get(method)
@@ -385,8 +444,18 @@ class FakeSlackAPI(LoopbackServer["_Server"]):
         if delay:
             time.sleep(delay)  # outside the lock: other calls go on meanwhile
         with self._lock:
-            call = Call(method=method, args=args, token=token, content_type=content_type)
+            call = Call(
+                method=method,
+                args=args,
+                token=token,
+                content_type=content_type,
+                at=self._clock(),
+            )
             self._calls.append(call)
+            if method == "oauth.v2.access" and not self._faults.get(method):
+                body = self._oauth_v2_access(args, authorization)
+                call.response = body
+                return 200, body, {}
             status, body, headers = self._answer(method, args, token)
             call.status, call.response = status, body
             return status, body, headers
@@ -410,15 +479,45 @@ class FakeSlackAPI(LoopbackServer["_Server"]):
         if token is None:
             return 200, {"ok": False, "error": "not_authed"}, {}
         expected = self.app_token if method in _APP_TOKEN_METHODS else self.token
-        if token in (self.token, self.app_token) and token != expected:
+        installed = token in self._bot_tokens or token in self._dead_tokens
+        if (token in (self.token, self.app_token) or installed) and (
+            (token == self.app_token) != (method in _APP_TOKEN_METHODS)
+        ):
             return 200, {"ok": False, "error": "not_allowed_token_type"}, {}
-        if token != expected:
+        if installed:  # a token an OAuth install issued (tests/fakes/slack_oauth.py)
+            problem = self._bot_token_problem(token)
+            if problem is not None:
+                return 200, {"ok": False, "error": problem}, {}
+            if method == "auth.test":
+                answer = self._auth_test_for(token)
+                assert answer is not None
+                return 200, {"ok": True, **answer}, {"x-oauth-scopes": ",".join(self.scopes)}
+        elif token != expected:
             return 200, {"ok": False, "error": "invalid_auth"}, {}
+        retry_after = self._over_tier(method, args, token)
+        if retry_after is not None:
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
         granted = {"x-oauth-scopes": ",".join(self.scopes)}
         try:
             return 200, {"ok": True, **handler(args)}, granted
         except SlackApiFault as fault:
             return 200, {"ok": False, "error": fault.error, **fault.extra}, granted
+
+    def _over_tier(self, method: str, args: JSONDict, token: str) -> int | None:
+        """Record the call in its window; whole seconds to wait if it is over the limit."""
+        limit = self._tiers.get(method) if self._tiers is not None else None
+        if limit is None:
+            return None
+        calls, window = limit
+        where = str(args.get("channel") or "") if method in _PER_CHANNEL else ""
+        log = self._tier_log[(token, method, where)]
+        now = self._clock()
+        while log and log[0] <= now - window:
+            log.popleft()
+        if len(log) >= calls:
+            return max(1, math.ceil(log[0] + window - now))
+        log.append(now)
+        return None
 
     def _handle_response_url(self, token: str, payload: JSONDict) -> int:
         with self._lock:
@@ -765,7 +864,9 @@ def _make_handler(fake: FakeSlackAPI) -> type[BaseHTTPRequestHandler]:
                 auth = self.headers.get("Authorization", "")
                 token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else None
                 token = token or args.pop("token", None)
-                status, answer, headers = fake._handle_api(method, args, token, content_type)
+                status, answer, headers = fake._handle_api(
+                    method, args, token, content_type, authorization=auth
+                )
                 self._reply(status, answer, headers)
             elif parts.path.startswith("/response/"):
                 try:

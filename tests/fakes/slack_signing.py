@@ -127,12 +127,17 @@ def event_request(
     event_id: str,
     team_id: str = TEAM_ID,
     event_time: int | None = None,
+    enterprise_id: str | None = None,
+    is_enterprise_install: bool = False,
     **options: Any,
 ) -> SignedRequest:
-    """An Events API ``event_callback`` envelope around ``event``, as JSON."""
+    """An Events API ``event_callback`` envelope around ``event``, as JSON (``enterprise_id``
+    and ``is_enterprise_install``: a workspace of an Enterprise Grid organization, the app
+    installed org-wide or not)."""
     envelope = {
         "token": "legacy-verification-token",
         "team_id": team_id,
+        "enterprise_id": enterprise_id,
         "api_app_id": APP_ID,
         "event": dict(event),
         "type": "event_callback",
@@ -140,11 +145,11 @@ def event_request(
         "event_time": int(time.time()) if event_time is None else event_time,
         "authorizations": [
             {
-                "enterprise_id": None,
+                "enterprise_id": enterprise_id,
                 "team_id": team_id,
                 "user_id": BOT_USER_ID,
                 "is_bot": True,
-                "is_enterprise_install": False,
+                "is_enterprise_install": is_enterprise_install,
             }
         ],
         "is_ext_shared_channel": False,

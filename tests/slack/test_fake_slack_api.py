@@ -328,6 +328,45 @@ def test_rate_limit_retry_handler_waits_as_told_then_succeeds(
     assert len(fake.messages("C1")) == 1
 
 
+def test_enforced_tiers_answer_429_like_slack_until_the_window_has_room(
+    fake: FakeSlackAPI, client: WebClient, clock: Clock
+) -> None:
+    fake.enforce_tiers(scale=10)  # Tier 3: 50 calls in any 6 s
+    ts = client.chat_postMessage(channel="C1", text="card")["ts"]
+    for _ in range(50):
+        client.chat_update(channel="C1", ts=ts, text="x")
+    with pytest.raises(SlackApiError) as caught:
+        client.chat_update(channel="C1", ts=ts, text="over")
+    answer = caught.value.response
+    assert answer.status_code == 429
+    assert answer.headers["Retry-After"] == "6"
+    assert answer.data == {"ok": False, "error": "ratelimited"}
+    assert fake.message("C1", ts).text == "x"  # a refused call changes nothing
+    # Other methods have their own budget; reactions.remove is Tier 2 (20).
+    for _ in range(20):
+        client.reactions_add(channel="C1", timestamp=ts, name="eyes")
+        client.reactions_remove(channel="C1", timestamp=ts, name="eyes")
+    assert error_of(client.reactions_remove, channel="C1", timestamp=ts, name="x") == "ratelimited"
+    clock.now += 3.5
+    with pytest.raises(SlackApiError) as again:
+        client.chat_update(channel="C1", ts=ts, text="still over")
+    assert again.value.response.headers["Retry-After"] == "3"
+    clock.now += 2.6
+    assert client.chat_update(channel="C1", ts=ts, text="after the window")["ok"]
+
+
+def test_enforced_post_limit_is_per_channel(fake: FakeSlackAPI, client: WebClient) -> None:
+    fake.add_channel("C1", "one")
+    fake.add_channel("C2", "two")
+    fake.enforce_tiers()
+    for _ in range(5):
+        client.chat_postMessage(channel="C1", text="x")
+    assert error_of(client.chat_postMessage, channel="C1", text="x") == "ratelimited"
+    assert client.chat_postMessage(channel="C2", text="x")["ok"]
+    fake.stop_enforcing_tiers()
+    assert client.chat_postMessage(channel="C1", text="x")["ok"]
+
+
 def test_form_encoded_calls_and_token_in_the_body(fake: FakeSlackAPI) -> None:
     blocks = bk.draft_message(draft(), "en")["blocks"]
     body = urllib.parse.urlencode(

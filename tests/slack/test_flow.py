@@ -56,7 +56,7 @@ def test_link_becomes_a_draft_in_the_thread_and_an_editor_approves_it(flow: Flow
     assert not [b for b in message.blocks or [] if b["type"] == "actions"]
     assert f"<@{EDITOR}>" in _texts(message)
     assert "No publishing webhook is configured" in _texts(message)
-    # Exactly one message in the thread: the placeholder became the draft.
+    # Exactly one message in the thread: the card, posted once when the draft was ready.
     assert len(flow.slack.thread(CHANNEL, ts)) == 1
 
 

@@ -76,8 +76,9 @@ def test_a_draft_interrupted_by_a_crash_reaches_the_thread_exactly_once(
     with Store(database) as store:
         [draft] = store.drafts_for_message(slack.team_id, CHANNEL, ts)
         assert draft.state == "working" and draft.attempts == 1
-    [placeholder] = slack.thread(CHANNEL, ts)
-    assert "Summarizing" in placeholder.text
+    # No card yet (it is posted once, when ready); the progress reaction shows the work.
+    assert slack.thread(CHANNEL, ts) == []
+    assert slack.reactions(CHANNEL, ts) == {ids.PROGRESS_REACTION}
 
     model.latency_s = 0.0
     second = ServeProcess(env)
@@ -89,11 +90,13 @@ def test_a_draft_interrupted_by_a_crash_reaches_the_thread_exactly_once(
                 "the draft to be finished after the restart",
             )
         assert done.attempts == 2
-        [message] = slack.thread(CHANNEL, ts)  # still exactly one message: the same one
-        assert message.ts == placeholder.ts == done.bot_message_ts
+        [message] = slack.thread(CHANNEL, ts)  # exactly one message: the card
+        assert message.ts == done.bot_message_ts
         assert "Millbrook" in "\n".join(iter_texts(message.blocks or []))
         assert ids.ACTION_APPROVE in json.dumps(message.blocks)
         assert len(model.message_requests) == 2
+        # The restarted process did not add the reaction, but takes it back all the same.
+        wait_for(lambda: not slack.reactions(CHANNEL, ts), 10.0, "the reaction to go")
         assert second.terminate() == 0  # SIGTERM: a graceful stop
     finally:
         if second.process.poll() is None:

@@ -1,6 +1,9 @@
 """Every card state reaches Slack eventually: Slack answering 500 once, for 30 seconds, or not
 at all in time, on ``chat.update`` and ``chat.postMessage``; and the repair at start.
 
+The first card is posted once, when the draft is ready (no placeholder), so ``chat.update``
+first happens on an editor's action: the update cases approve the draft.
+
 The real Bolt app, workers and card repairer run against the loopback fakes. "30 seconds" is
 30 s on the fake Slack's own clock, which the test moves on: the outage outlasts every
 in-call retry (so the card must be marked stale and repaired by the sweep) without the test
@@ -90,13 +93,25 @@ def _post_link(flow: Flow) -> tuple[str, Draft]:
     return ts, draft
 
 
-def test_a_500_once_on_chat_update_still_shows_the_first_card(flow: Flow) -> None:
-    flow.slack.fail("chat.update", "internal_error", times=1, status=500)
+def _approved_card(flow: Flow, draft: Draft) -> bool:
+    texts = list(iter_texts(flow.bot_message(draft).blocks))
+    return any("Approved by" in t for t in texts) and any(
+        "No publishing webhook is configured" in t for t in texts
+    )
+
+
+def test_a_500_once_on_chat_update_still_shows_the_approved_card(flow: Flow) -> None:
+    # The first card is posted when ready (no placeholder to update): chat.update first
+    # happens when an editor approves.
     ts, draft = _post_link(flow)
+    _card_with_buttons(flow, draft.id)
     ready = flow.wait_state(draft.id, "ready")
-    card = _card_with_buttons(flow, draft.id)
+    flow.slack.fail("chat.update", "internal_error", times=1, status=500)
+    flow.click(ids.ACTION_APPROVE, ready)
+    flow.wait_state(draft.id, "approved")
+    wait_for(lambda: _approved_card(flow, draft), message="the approved card")
     assert [c.status for c in flow.slack.calls("chat.update")][:2] == [500, 200]
-    assert _one_card_in_thread(flow, ts).ts == card.ts == ready.bot_message_ts
+    assert [m.ts for m in flow.slack.thread(CHANNEL, ts)] == [ready.bot_message_ts]
     assert not _stale(flow.store, draft.id)  # the retry layer was enough
 
 
@@ -115,28 +130,25 @@ def test_chat_update_down_for_30_s_the_sweep_repairs_the_card_after(
     clock = SlackClock()
     flow = flow_factory(slack_clock=clock)
     ts, draft = _post_link(flow)
-    wait_for(lambda: flow.draft(draft.id).bot_message_ts, message="the placeholder")
+    first = _card_with_buttons(flow, draft.id)
+    ready = flow.wait_state(draft.id, "ready")
     flow.slack.outage("chat.update", 30, status=500)
 
-    ready = flow.wait_state(draft.id, "ready")
+    flow.click(ids.ACTION_APPROVE, ready)
+    approved = flow.wait_state(draft.id, "approved")
     wait_for(lambda: _stale(flow.store, draft.id), message="the card marked stale")
-    # Slack is down: the thread still shows the placeholder, the database the ready draft.
-    placeholder = flow.bot_message(ready)
-    assert ids.ACTION_APPROVE not in _buttons(placeholder)
+    # Slack is down: the thread still shows the card with its buttons, the database the
+    # approval.
+    assert ids.ACTION_APPROVE in _buttons(flow.bot_message(approved))
     wait_for(lambda: len(flow.slack.calls("chat.update")) >= 6, message="the sweep trying again")
     assert {c.status for c in flow.slack.calls("chat.update")} == {500}
 
     clock.advance(30)  # the outage is over
-    card = _card_with_buttons(flow, draft.id)
-    assert card.ts == placeholder.ts
+    wait_for(lambda: _approved_card(flow, draft), message="the approved card")
     wait_for(lambda: not _stale(flow.store, draft.id), message="the mark cleared")
-    _one_card_in_thread(flow, ts)
+    assert [m.ts for m in flow.slack.thread(CHANNEL, ts)] == [first.ts]
     after = flow.draft(draft.id)
-    assert (after.state, after.current_revision, after.version) == (
-        "ready",
-        1,
-        ready.version,
-    )
+    assert (after.state, after.current_revision) == ("approved", 1)
     # Repaired once: no more updates once the card is right.
     updates = len(flow.slack.calls("chat.update"))
     time.sleep(1.0)
@@ -152,7 +164,7 @@ def test_chat_post_message_down_for_30_s_the_card_is_posted_once_after(
     ts, draft = _post_link(flow)
     ready = flow.wait_state(draft.id, "ready")
     wait_for(lambda: _stale(flow.store, draft.id), message="the card marked stale")
-    assert flow.slack.thread(CHANNEL, ts) == []  # neither placeholder nor card got through
+    assert flow.slack.thread(CHANNEL, ts) == []  # the card did not get through
     assert ready.bot_message_ts is None
 
     clock.advance(30)
@@ -170,11 +182,13 @@ def test_an_update_slack_does_not_answer_in_time_is_retried(
 ) -> None:
     flow = flow_factory(slack_timeout_s=1)
     ts, draft = _post_link(flow)
-    wait_for(lambda: flow.draft(draft.id).bot_message_ts, message="the placeholder")
-    flow.slack.hang("chat.update", 1.5)  # past the client's 1 s timeout
-    flow.wait_state(draft.id, "ready")
     _card_with_buttons(flow, draft.id)
-    _one_card_in_thread(flow, ts)
+    ready = flow.wait_state(draft.id, "ready")
+    flow.slack.hang("chat.update", 1.5)  # past the client's 1 s timeout
+    flow.click(ids.ACTION_APPROVE, ready)
+    flow.wait_state(draft.id, "approved")
+    wait_for(lambda: _approved_card(flow, draft), message="the approved card")
+    assert [m.ts for m in flow.slack.thread(CHANNEL, ts)] == [ready.bot_message_ts]
 
 
 def test_an_approval_slack_did_not_show_is_repaired_with_its_status_line(
@@ -191,14 +205,7 @@ def test_an_approval_slack_did_not_show_is_repaired_with_its_status_line(
     wait_for(lambda: _stale(flow.store, draft.id), message="the card marked stale")
     assert ids.ACTION_APPROVE in _buttons(flow.bot_message(draft))  # Slack shows the old card
     clock.advance(30)
-
-    def approved_card() -> bool:
-        texts = list(iter_texts(flow.bot_message(draft).blocks))
-        return any("Approved by" in t for t in texts) and any(
-            "No publishing webhook is configured" in t for t in texts
-        )
-
-    wait_for(approved_card, message="the approved card with its status line")
+    wait_for(lambda: _approved_card(flow, draft), message="the approved card with its status")
     assert ids.ACTION_APPROVE not in _buttons(flow.bot_message(draft))
     wait_for(lambda: not _stale(flow.store, draft.id), message="the mark cleared")
 

@@ -63,16 +63,36 @@ def test_a_longer_outage_fails_after_the_few_attempts(fake: FakeSlackAPI) -> Non
 
 
 def test_429_waits_retry_after_up_to_the_cap_and_no_longer(fake: FakeSlackAPI) -> None:
+    """A listener answering a person (here chat.postEphemeral) may wait a short Retry-After."""
     waits: list[float] = []
     client = _client(fake, waits)
-    fake.rate_limit("chat.postMessage", retry_after=3)
-    client.chat_postMessage(channel=CHANNEL, text="hello")
+    fake.add_user("U0ME", "me")
+    fake.rate_limit("chat.postEphemeral", retry_after=3)
+    client.chat_postEphemeral(channel=CHANNEL, user="U0ME", text="hello")
     assert waits == [3.0]
-    fake.rate_limit("chat.postMessage", retry_after=120)  # longer than a worker should wait
+    fake.rate_limit("chat.postEphemeral", retry_after=120)  # longer than anyone should wait
     with pytest.raises(SlackApiError):
-        client.chat_postMessage(channel=CHANNEL, text="again")
+        client.chat_postEphemeral(channel=CHANNEL, user="U0ME", text="again")
     assert waits == [3.0]
-    assert _statuses(fake, "chat.postMessage") == [429, 200, 429]
+    assert _statuses(fake, "chat.postEphemeral") == [429, 200, 429]
+
+
+@pytest.mark.parametrize(
+    "method", ["chat.postMessage", "chat.update", "reactions.add", "reactions.remove"]
+)
+def test_429_on_card_and_reaction_methods_is_never_waited_for(
+    fake: FakeSlackAPI, method: str
+) -> None:
+    """Workers make these calls: the notifier reschedules them (bot.slack.budget), the retry
+    layer does not sleep, not even for a 1-second Retry-After."""
+    waits: list[float] = []
+    client = _client(fake, waits)
+    fake.rate_limit(method, retry_after=1)
+    with pytest.raises(SlackApiError) as raised:
+        client.api_call(method, json={"channel": CHANNEL, "ts": "1.0", "text": "x"})
+    assert raised.value.response.status_code == 429
+    assert waits == []
+    assert _statuses(fake, method) == [429]
 
 
 def test_an_unanswered_update_is_retried_an_unanswered_post_is_not(

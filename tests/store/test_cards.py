@@ -4,6 +4,7 @@ cleared only when nothing newer happened; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 from bot.store import StaleCard, Store
 from tests.store.conftest import FakeClock
@@ -49,6 +50,17 @@ def test_a_newer_mark_or_a_newer_state_keeps_the_card_stale(store: Store, clock:
     [card] = store.claim_stale_cards(1)
     assert card.draft.state == "rejected"  # the next redraw shows the newest state
     assert store.card_repaired(card)
+
+
+def test_a_rate_limited_card_is_not_claimed_before_its_time(store: Store, clock: FakeClock) -> None:
+    draft = draft_in(store, "ready")
+    assert store.mark_card_stale(draft.id, not_before=clock() + timedelta(seconds=30))
+    assert store.claim_stale_cards(1) == []  # Slack said Retry-After: 30
+    clock.advance(29)
+    assert store.claim_stale_cards(1) == []
+    clock.advance(1)
+    [card] = store.claim_stale_cards(1)
+    assert card.draft.id == draft.id and card.marks == 1
 
 
 def test_a_draft_a_worker_is_on_is_left_to_the_worker(store: Store, clock: FakeClock) -> None:

@@ -111,7 +111,7 @@ def test_the_migration_backfills_the_counts_and_recount_repairs_them(db_url: str
         with store._engine.connect() as conn:
             conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin():
-                command.downgrade(alembic_config(conn), "0006")
+                command.downgrade(alembic_config(conn), "0007")
         assert store.upgrade() == head_revision()
         assert_counts_exact(store)
         assert counts(store)["drafts"] == {"queued": 1, "ready": 2, "approved": 1, "rejected": 1}

@@ -53,7 +53,7 @@ def _world(store: Store, clock: FakeClock, *, auto_retries: int = 3) -> World:
         summarizer=summaries,
         style=HouseStyle(bullets=2),
         notifier=notes,
-        is_editor=lambda user: False,
+        is_editor=lambda _user, _team: False,
         config=WorkflowConfig(lease_s=60, duplicate_window_s=0, auto_retries=auto_retries),
         clock=clock,
         rng=random.Random(11),

@@ -161,7 +161,7 @@ def world(tmp_path: Path) -> Iterator[World]:
             summarizer=summaries,
             style=HouseStyle(bullets=2),
             notifier=notes,
-            is_editor=lambda user: user == EDITOR,
+            is_editor=lambda user, _team: user == EDITOR,
             config=WorkflowConfig(lease_s=60, duplicate_window_s=3600),
         )
         yield World(store, clock, notes, articles, summaries, workflow)

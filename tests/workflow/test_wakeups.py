@@ -50,7 +50,7 @@ def workflow(store: Store, notes: Notes) -> DraftWorkflow:
         summarizer=Summaries(),
         style=HouseStyle(bullets=2),
         notifier=notes,
-        is_editor=lambda user: user == EDITOR,
+        is_editor=lambda user, _team: user == EDITOR,
         config=WorkflowConfig(lease_s=60, duplicate_window_s=3600),
     )
 

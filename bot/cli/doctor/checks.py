@@ -21,21 +21,12 @@ from bot.cli.doctor.probes import (
     tls_handshake,
 )
 from bot.logs import get_logger
-from bot.settings import Settings
+from bot.settings import MANIFEST_BOT_SCOPES, ConfigError, Settings
 
 log = get_logger(__name__)
 
 # The bot scopes manifest.yml asks for (tests/test_manifest.py keeps that file honest).
-REQUIRED_SCOPES: Final = (
-    "channels:history",
-    "groups:history",
-    "chat:write",
-    "chat:write.public",
-    "commands",
-    "reactions:write",
-    "usergroups:read",
-    "users:read",
-)
+REQUIRED_SCOPES: Final = MANIFEST_BOT_SCOPES
 
 
 class Doctor:
@@ -85,7 +76,21 @@ class Doctor:
 
     def configuration(self) -> Iterator[Check]:
         s = self.settings
-        if s.slack_bot_token is None:
+        oauth_problem = None
+        try:
+            s.require_slack()
+        except ConfigError as exc:
+            oauth_problem = str(exc) if s.oauth or s.slack_client_secret is not None else None
+        if oauth_problem is not None:
+            yield Check("Slack OAuth", "fail", oauth_problem, "see README, One workspace or many")
+        elif s.oauth:
+            yield Check(
+                "Slack OAuth",
+                "ok",
+                f"OAuth mode: client {s.slack_client_id}, {len(s.slack_scopes)} bot scopes; "
+                "workspaces install at /slack/install",
+            )
+        elif s.slack_bot_token is None:
             yield Check(
                 "Slack token",
                 "fail",
@@ -197,6 +202,11 @@ class Doctor:
                 )
                 return
             revision = store.schema_revision()
+            installed = (
+                store.installed_workspaces()
+                if self.settings.oauth and revision == head_revision()
+                else None
+            )
         head = head_revision()
         if revision != head:
             yield Check(
@@ -207,6 +217,13 @@ class Doctor:
             )
             return
         yield Check("Database", "ok", f"{shown} answers, schema {revision} is current")
+        if installed is not None:
+            yield Check(
+                "Slack installations",
+                "ok" if installed else "warn",
+                f"{installed} workspace(s) installed",
+                "open /slack/install on the server to add the app to a workspace",
+            )
 
     # --- Slack --------------------------------------------------------------------------------
 
@@ -215,6 +232,9 @@ class Doctor:
 
         from bot.slack.app import build_web_client  # Bolt is heavy
 
+        if self.settings.oauth:
+            yield Check("Slack auth.test", "skip", "OAuth mode: each workspace's token is stored")
+            return
         if self.settings.slack_bot_token is None:
             yield Check("Slack auth.test", "skip", "no SLACK_BOT_TOKEN")
             return

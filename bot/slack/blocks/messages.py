@@ -30,7 +30,9 @@ from bot.slack.views import ArticleRef, ErrorView
 
 
 def progress_message(article: ArticleRef | None, lang: str = "en") -> Message:
-    """The placeholder posted at once in the thread; ``chat.update`` turns it into the draft."""
+    """The "Summarizing…" message of a draft not done yet: a ``/summarize`` preview's first
+    answer, and a card redrawn while its draft is queued again (Regenerate, Retry); a new
+    draft's card is posted once, when it is ready."""
     if article is None or not is_web_url(article.url):
         text = ":hourglass_flowing_sand: " + text_for("slack.progress.fallback", lang)
     else:

@@ -16,7 +16,7 @@ from slack_bolt import App, BoltResponse
 
 from bot.logs import get_logger
 from bot.slack import ids, mapping
-from bot.slack.listeners import actions, commands, events, home, views
+from bot.slack.listeners import actions, commands, events, home, views, workspaces
 
 if TYPE_CHECKING:
     from bot.slack.services import Services
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 log = get_logger(__name__)
 
 # What the app handles; tests/test_manifest.py checks manifest.yml against these.
-EVENTS: Final = ("message", "app_home_opened")
+EVENTS: Final = ("message", "app_home_opened", "app_uninstalled", "tokens_revoked")
 COMMANDS: Final = (commands.SUMMARIZE,)
 ACTIONS: Final = (*ids.DRAFT_ACTIONS, *ids.PREVIEW_ACTIONS)
 VIEWS: Final = (ids.CALLBACK_EDIT, ids.CALLBACK_REGENERATE, ids.CALLBACK_REJECT)
@@ -40,6 +40,7 @@ def register(app: App, services: Services) -> None:
     commands.register(app, services)
     actions.register(app, services)
     views.register(app, services)
+    workspaces.register(app, services)
 
 
 def bind_request_context(

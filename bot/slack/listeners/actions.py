@@ -45,6 +45,7 @@ def actor_from(body: dict[str, Any]) -> Actor:
         thread_ts=container.get("thread_ts") or message.get("thread_ts"),
         response_url=body.get("response_url"),
         team_id=_team(body),
+        enterprise_id=enterprise_of(body),
     )
 
 
@@ -52,6 +53,14 @@ def _team(body: dict[str, Any]) -> str | None:
     """The workspace of an interaction payload (``team.id``), or None when it names none."""
     team = body.get("team")
     value = team.get("id") if isinstance(team, dict) else None
+    return str(value) if value else None
+
+
+def enterprise_of(body: dict[str, Any]) -> str | None:
+    """The Enterprise Grid organization of a payload (``enterprise.id`` of interactions,
+    ``enterprise_id`` of events and commands), or None outside a grid."""
+    enterprise = body.get("enterprise")
+    value = enterprise.get("id") if isinstance(enterprise, dict) else body.get("enterprise_id")
     return str(value) if value else None
 
 
@@ -68,13 +77,18 @@ def _draft_id(body: dict[str, Any]) -> str:
 def register(app: App, services: Services) -> None:
     workflow = services.workflow
     notifier = services.notifier
-    client = services.client
     lang = services.lang
 
     def named_actor(body: dict[str, Any]) -> Actor:
         """The clicker, with the display name the approval record and the thread show."""
         actor = actor_from(body)
-        return replace(actor, name=services.names.name(actor.user_id, fallback=actor.name))
+        name = services.names.name(
+            actor.user_id,
+            fallback=actor.name,
+            team_id=actor.team_id,
+            enterprise_id=actor.enterprise_id,
+        )
+        return replace(actor, name=name)
 
     def open_modal(body: dict[str, Any], actor: Actor, build: Callable[[Review], Any]) -> None:
         value = _value(body)
@@ -90,6 +104,8 @@ def register(app: App, services: Services) -> None:
             review.draft.id, value.revision, channel=actor.channel, thread_ts=actor.thread_ts
         )
         try:
+            # The click's workspace's client (its bot token in OAuth mode).
+            client = services.clients.for_team(actor.team_id, actor.enterprise_id)
             client.views_open(trigger_id=body["trigger_id"], view=view)
         except SlackApiError as exc:
             error = exc.response.get("error")

@@ -57,6 +57,8 @@ def register(app: App, services: Services) -> None:
             name=command.get("user_name"),
             channel=command.get("channel_id"),
             response_url=command.get("response_url"),
+            team_id=str(command["team_id"]) if command.get("team_id") else None,
+            enterprise_id=str(command["enterprise_id"]) if command.get("enterprise_id") else None,
         )
         services.workflow.request_summary(
             team_id=str(command.get("team_id") or ""),
@@ -64,6 +66,7 @@ def register(app: App, services: Services) -> None:
             actor=actor,
             url=url,
             response_url=str(command.get("response_url") or ""),
+            enterprise_id=str(command["enterprise_id"]) if command.get("enterprise_id") else None,
         )
         text = t("review.accepted", lang, url=escape_mrkdwn(url))
         ack(

@@ -65,6 +65,7 @@ def parse_message(
         urls=tuple(urls),
         thread_ts=str(event["thread_ts"]) if event.get("thread_ts") else None,
         event_id=str(body["event_id"]) if body.get("event_id") else None,
+        enterprise_id=str(body["enterprise_id"]) if body.get("enterprise_id") else None,
     )
 
 

@@ -16,5 +16,7 @@ def register(app: App, services: Services) -> None:
         if event.get("tab", "home") != "home" or not event.get("user"):
             return
         user = str(event["user"])
-        data = services.workflow.home(user, body.get("team_id"))
-        services.notifier.show_home(user, data)
+        team = body.get("team_id")
+        enterprise = body.get("enterprise_id")
+        data = services.workflow.home(user, team)
+        services.notifier.show_home(user, data, team_id=team, enterprise_id=enterprise)

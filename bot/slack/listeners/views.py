@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App
 
 from bot.slack import blocks, ids, mapping
+from bot.slack.listeners.actions import enterprise_of
 from bot.workflow.drafts import Actor
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ def _actor(body: dict[str, Any], modal: mapping.ModalContext) -> Actor:
         channel=modal.channel,
         thread_ts=modal.thread_ts,
         team_id=str(team_id) if team_id else None,
+        enterprise_id=enterprise_of(body),
     )
 
 

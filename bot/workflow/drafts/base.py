@@ -43,7 +43,7 @@ class WorkflowBase:
         summarizer: Summarizer,
         style: HouseStyle,
         notifier: Notifier,
-        is_editor: Callable[[str], bool],
+        is_editor: Callable[[str, str | None], bool],
         config: WorkflowConfig | None = None,
         payloads: ApprovalPayloads | None = None,
         on_approved: Callable[[], None] | None = None,
@@ -79,19 +79,20 @@ class WorkflowBase:
 
     # --- review -----------------------------------------------------------------------------
 
-    def may_review(self, user_id: str) -> bool:
-        return self.is_editor(user_id)
+    def may_review(self, user_id: str, team_id: str | None) -> bool:
+        """An editor of the workspace ``team_id`` (EDITOR_USER_IDS may be per workspace)."""
+        return self.is_editor(user_id, team_id)
 
     def may_change(self, draft: Draft, user_id: str) -> bool:
         """Editors, and the reporter who posted the link, may edit, regenerate and retry."""
-        return user_id == draft.reporter_id or self.is_editor(user_id)
+        return user_id == draft.reporter_id or self.is_editor(user_id, draft.team_id)
 
     def _editor_draft(
         self, draft_id: str, actor: Actor, *, refusal: str = "review.not_editor"
     ) -> Draft | None:
         """The draft for an editors-only action; others are told why and get None."""
         draft = self._draft_for(draft_id, actor)
-        if draft is not None and not self.may_review(actor.user_id):
+        if draft is not None and not self.may_review(actor.user_id, draft.team_id):
             self._refuse(actor, draft, Refusal(refusal))
             return None
         return draft

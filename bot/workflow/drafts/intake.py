@@ -47,6 +47,7 @@ class Intake(WorkflowBase):
         requests = [
             DraftRequest(
                 team_id=m.team_id,
+                enterprise_id=m.enterprise_id,
                 channel=m.channel,
                 message_ts=m.ts,
                 url=url,
@@ -66,11 +67,19 @@ class Intake(WorkflowBase):
         return [created.get(id(m), []) for m in messages]
 
     def request_summary(
-        self, *, team_id: str, channel: str, actor: Actor, url: str, response_url: str
+        self,
+        *,
+        team_id: str,
+        channel: str,
+        actor: Actor,
+        url: str,
+        response_url: str,
+        enterprise_id: str | None = None,
     ) -> Draft:
         """``/summarize URL``: a private draft, answered through ``response_url``."""
         result = self.store.create_draft(
             team_id=team_id,
+            enterprise_id=enterprise_id,
             channel=channel,
             message_ts=None,
             url=url,

@@ -43,7 +43,7 @@ class ReviewActions(WorkflowBase):
             return None
         refusal: Refusal | None = None
         if action == "reject":
-            if not self.may_review(actor.user_id):
+            if not self.may_review(actor.user_id, draft.team_id):
                 refusal = Refusal("review.not_editor")
             elif is_correction(draft):
                 refusal = Refusal("review.published")
@@ -51,7 +51,7 @@ class ReviewActions(WorkflowBase):
                 refusal = state_refusal(draft)
         elif action == "edit" and draft.state == "published":
             # A correction of published text is the editors' call.
-            if not self.may_review(actor.user_id):
+            if not self.may_review(actor.user_id, draft.team_id):
                 refusal = Refusal("review.not_editor_correct")
         elif not self.may_change(draft, actor.user_id):
             refusal = Refusal("review.not_allowed")
@@ -133,7 +133,7 @@ class ReviewActions(WorkflowBase):
         if draft is None:
             return None
         correcting = draft.state == "published"
-        if correcting and not self.may_review(actor.user_id):
+        if correcting and not self.may_review(actor.user_id, draft.team_id):
             self._refuse(actor, draft, Refusal("review.not_editor_correct"))
             return None
         if not self.may_change(draft, actor.user_id):
@@ -305,7 +305,7 @@ class ReviewActions(WorkflowBase):
     # --- App Home ---------------------------------------------------------------------------
 
     def home(self, user_id: str, team_id: str | None = None) -> HomeData:
-        if not self.is_editor(user_id):
+        if not self.is_editor(user_id, team_id):
             return HomeData(is_editor=False)
         pending = [
             d

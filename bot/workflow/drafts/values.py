@@ -81,6 +81,7 @@ class Actor:
     response_url: str | None = None
     # The workspace the click came from; with ``channel``, a draft elsewhere is "not found".
     team_id: str | None = None
+    enterprise_id: str | None = None  # its Enterprise Grid organization, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ class IncomingMessage:
     urls: Sequence[str]
     thread_ts: str | None = None
     event_id: str | None = None
+    enterprise_id: str | None = None  # the Enterprise Grid organization, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +144,8 @@ class Notifier(Protocol):
         """The immediate progress signal for newly recorded drafts (e.g. a reaction)."""
 
     def working(self, draft: Draft) -> Draft:
-        """A worker started: make sure a placeholder exists; return the draft (with its
-        ``bot_message_ts`` if one was posted)."""
+        """A worker started; return the draft (with its ``bot_message_ts`` if a notifier
+        posted a placeholder; the Slack one does not: its card is posted once, when ready)."""
 
     def ready(self, draft: Draft, revision: Revision) -> None:
         """Show the finished draft (state ``ready``) in the thread or privately."""

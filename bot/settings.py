@@ -172,6 +172,20 @@ class Settings(BaseSettings):
 
     # --- Store --------------------------------------------------------------------------------
     database_url: str = "sqlite:///newsbot.db"
+    # PostgreSQL connection pool per process (SQLAlchemy QueuePool): kept open, extra under
+    # load, seconds a thread waits for one, seconds before a connection is replaced (0: never);
+    # false: no server-side prepared statements (PgBouncer in transaction mode before 1.21).
+    db_pool_size: int = Field(default=5, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=500)
+    db_pool_timeout_s: float = Field(default=30.0, gt=0)
+    db_pool_recycle_s: float = Field(default=0.0, ge=0)
+    db_prepared_statements: bool = True
+    # PostgreSQL: other processes' new work wakes this one's workers through LISTEN/NOTIFY on
+    # one extra connection, made to DATABASE_LISTEN_URL if set (the server itself when
+    # DATABASE_URL points at a PgBouncer in transaction mode, where LISTEN does not work),
+    # else to DATABASE_URL. false: polling only (WORK_POLL_S, PUBLISH_POLL_S).
+    database_listen: bool = True
+    database_listen_url: str | None = None
     # A draft's worker holds its lease this long (renewed while working); claims per draft
     # before it is failed as "attempts_exhausted" instead of crashing workers forever.
     work_lease_s: float = Field(default=60.0, gt=0)

@@ -12,7 +12,8 @@ migrate. Then the summary workers start (they resume drafts left unfinished by a
 process once its leases expire), the publish workers start when a webhook is configured,
 and the server runs until SIGTERM or Ctrl-C, when the workers finish their current draft. The
 retention purge (``RETENTION_DAYS``) runs a minute after start and then daily; cards Slack did
-not take are redrawn from the database at start and every ``SLACK_REPAIR_INTERVAL_S``.
+not take are redrawn from the database at start and every ``SLACK_REPAIR_INTERVAL_S``. On
+PostgreSQL one thread LISTENs for work other processes queued (``DATABASE_LISTEN``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import gc
 import re
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
     from bot.slack.services import Services
     from bot.store import Store
+    from bot.store.listen import WakeListener
 
 log = get_logger(__name__)
 
@@ -110,6 +112,21 @@ def connect_slack(settings: Settings) -> WebClient:
     return client
 
 
+def start_listener(
+    settings: Settings, services: Services, wake_publishers: Callable[[], None]
+) -> WakeListener | None:
+    """PostgreSQL: wake this process's workers when another process queues work."""
+    from bot.store.tally import DRAFTS_CHANNEL, OUTBOX_CHANNEL
+
+    if not settings.database_listen:
+        return None
+    listener = services.store.wake_listener(
+        {DRAFTS_CHANNEL: services.workflow.wakeup.wake, OUTBOX_CHANNEL: wake_publishers},
+        url=settings.database_listen_url,
+    )
+    return listener.start() if listener is not None else None
+
+
 @contextmanager
 def running(settings: Settings, services: Services) -> Iterator[None]:
     """Summary workers (and publish workers, with a webhook) around the server's life."""
@@ -121,6 +138,7 @@ def running(settings: Settings, services: Services) -> Iterator[None]:
     notifier = CountingPublishNotifier(services.notifier, services.metrics)
     publish = start_from_settings(settings, services.store, notifier)
     services.workflow.set_on_approved(publish.wake.set)
+    listener = start_listener(settings, services, publish.wake.set)
     retention = None
     if settings.retention_days > 0:
         retention = RetentionTask(
@@ -140,6 +158,8 @@ def running(settings: Settings, services: Services) -> Iterator[None]:
     finally:
         log.info("server.stopping")
         repairer.stop()
+        if listener is not None:
+            listener.stop()
         services.workers.stop()
         publish.stop()
         if retention is not None:

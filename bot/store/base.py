@@ -23,9 +23,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.logs import get_logger
-from bot.store import migrate
+from bot.store import migrate, tally
 from bot.store.convert import jsonable, to_delivery, to_draft, to_revision
-from bot.store.engine import WRITE_OPTION, build_engine, normalize_url, safe_url
+from bot.store.engine import WRITE_OPTION, PoolConfig, build_engine, normalize_url, safe_url
 from bot.store.models import AuditRow, Base, DeliveryRow, DraftRow, RevisionRow
 from bot.store.records import (
     Delivery,
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from bot.settings import Settings
+    from bot.store.listen import WakeListener
 
 log = get_logger(__name__)
 
@@ -135,6 +136,7 @@ class StoreBase:
         max_delivery_attempts: int = 8,
         clock: Callable[[], datetime] = utcnow,
         echo: bool = False,
+        pool: PoolConfig | None = None,
     ) -> None:
         if max_attempts < 1 or max_delivery_attempts < 1:
             raise ValueError("attempt caps must be at least 1")
@@ -143,7 +145,8 @@ class StoreBase:
         self.max_attempts = max_attempts
         self.max_delivery_attempts = max_delivery_attempts
         self._clock = clock
-        self._engine = build_engine(self.url, echo=echo)
+        self.pool = pool or PoolConfig()
+        self._engine = build_engine(self.url, echo=echo, pool=self.pool)
         self._write_engine = self._engine.execution_options(**{WRITE_OPTION: True})
         # SQLite has one writer. Threads of this process queue on a lock (woken at once) rather
         # than in SQLite's busy handler, which sleeps in steps of up to 100 ms and made acks
@@ -158,6 +161,13 @@ class StoreBase:
             settings.database_url,
             max_attempts=settings.work_max_attempts,
             max_delivery_attempts=settings.publish_max_attempts,
+            pool=PoolConfig(
+                size=settings.db_pool_size,
+                max_overflow=settings.db_max_overflow,
+                timeout_s=settings.db_pool_timeout_s,
+                recycle_s=settings.db_pool_recycle_s,
+                prepared_statements=settings.db_prepared_statements,
+            ),
         )
 
     def __repr__(self) -> str:
@@ -172,6 +182,19 @@ class StoreBase:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    def wake_listener(
+        self, callbacks: Mapping[str, Callable[[], None]], *, url: str | None = None
+    ) -> WakeListener | None:
+        """A (not yet started) listener calling ``callbacks[channel]()`` when another process
+        queues work (channels :data:`~bot.store.tally.DRAFTS_CHANNEL`,
+        :data:`~bot.store.tally.OUTBOX_CHANNEL`); ``url`` defaults to the store's own.
+        None on SQLite, which has no notifications (polling covers it)."""
+        if self.backend != "postgresql":
+            return None
+        from bot.store.listen import WakeListener  # noqa: PLC0415  # psycopg, only when used
+
+        return WakeListener(normalize_url(url) if url else self.url, callbacks)
 
     # --- schema and health ------------------------------------------------------------------
 
@@ -251,6 +274,7 @@ class StoreBase:
             session.begin(),
         ):
             yield session
+            tally.apply(session, self.backend)
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
@@ -301,12 +325,20 @@ class StoreBase:
         stmt = (
             update(DraftRow)
             .where(*where)
-            .values(version=DraftRow.version + 1, updated_at=self._now(), **values)
+            .values(
+                version=DraftRow.version + 1,
+                updated_at=self._now(),
+                state_before=DraftRow.state,
+                **values,
+            )
             .returning(DraftRow)
         )
-        return s.execute(
+        row = s.execute(
             stmt, execution_options={"synchronize_session": False, "populate_existing": True}
         ).scalar_one_or_none()
+        if row is not None:
+            tally.moved(s, "drafts", row.state_before, row.state)
+        return row
 
     def _lost(self, s: Session, draft_id: str, action: str, actor: str) -> Outcome:
         row = s.get(DraftRow, draft_id, populate_existing=True)
@@ -364,4 +396,5 @@ class StoreBase:
         )
         s.add(row)
         s.flush()
+        tally.moved(s, "deliveries", None, row.state)
         return to_delivery(row)

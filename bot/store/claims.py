@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.domain import Article
 from bot.logs import get_logger
+from bot.store import tally
 from bot.store.base import ATTEMPTS_EXHAUSTED, DRAFT_TRANSITIONS, SYSTEM_ACTOR, StoreBase
 from bot.store.convert import article_values, to_draft
 from bot.store.models import DraftRow
-from bot.store.records import Draft, NewRevision, Outcome
+from bot.store.records import Draft, NewRevision, Outcome, Revision
 
 log = get_logger(__name__)
 
@@ -96,8 +97,12 @@ class DraftClaims(StoreBase):
         revision: NewRevision,
         *,
         article: Article | None = None,
+        reused_from: Revision | None = None,
     ) -> Outcome:
-        """working → ready with a new AI revision, only while ``worker_id`` holds the lease."""
+        """working → ready with a new AI revision, only while ``worker_id`` holds the lease.
+
+        ``reused_from``: the text is a copy of that revision of another draft (the same
+        article summarized for another channel, no model call); the audit event names it."""
         if revision.kind == "edit":
             raise ValueError("complete() stores AI text; use edit() for human edits")
         extra = article_values(article) if article is not None else {}
@@ -120,7 +125,21 @@ class DraftClaims(StoreBase):
                 return self._lost(s, draft_id, "complete", worker_id)
             assert row.current_revision is not None
             rev = self._add_revision(s, row.id, row.current_revision, revision)
-            self._audit(s, row.id, worker_id, "draft.completed", revision=rev.number, kind=rev.kind)
+            provenance = {}
+            if reused_from is not None:
+                provenance["reused_from"] = {
+                    "draft_id": reused_from.draft_id,
+                    "revision": reused_from.number,
+                }
+            self._audit(
+                s,
+                row.id,
+                worker_id,
+                "draft.completed",
+                revision=rev.number,
+                kind=rev.kind,
+                **provenance,
+            )
             outcome = Outcome(won=True, draft=to_draft(row), revision=rev)
         log.info("draft.completed", draft_id=draft_id, worker=worker_id, revision=rev.number)
         return outcome
@@ -229,6 +248,7 @@ class DraftClaims(StoreBase):
             )
             .values(
                 state=DRAFT_TRANSITIONS["exhaust"][1],
+                state_before=DraftRow.state,
                 last_error_code=ATTEMPTS_EXHAUSTED,
                 last_error_retryable=True,
                 lease_owner=None,
@@ -239,7 +259,10 @@ class DraftClaims(StoreBase):
             .returning(DraftRow),
             execution_options={"synchronize_session": False, "populate_existing": True},
         ).scalars()
-        drafts = [to_draft(row) for row in rows]
+        drafts = []
+        for row in rows:
+            tally.moved(s, "drafts", row.state_before, row.state)
+            drafts.append(to_draft(row))
         for draft in drafts:
             self._audit(
                 s,

@@ -112,6 +112,7 @@ def to_revision(row: RevisionRow) -> Revision:
         usage=row.usage,
         created_at=row.created_at,
         fields=ordered_fields(row.fields),
+        style_key=row.style_key,
     )
 
 

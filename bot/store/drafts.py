@@ -12,10 +12,11 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from bot.logs import get_logger
+from bot.store import tally
 from bot.store.base import StoreBase, new_id, url_key
-from bot.store.convert import to_draft
-from bot.store.models import DraftRow, ProcessedEventRow
-from bot.store.records import Created, Draft, DraftRequest, DraftSource
+from bot.store.convert import to_draft, to_revision
+from bot.store.models import DraftRow, ProcessedEventRow, RevisionRow
+from bot.store.records import Created, Draft, DraftRequest, DraftSource, Revision
 
 log = get_logger(__name__)
 
@@ -112,6 +113,7 @@ class Drafts(StoreBase):
             s, DraftRow, values, ["team_id", "channel", "message_ts", "url_key"]
         )
         if inserted:
+            tally.moved(s, "drafts", None, "queued")
             self._audit(
                 s,
                 draft_id,
@@ -180,3 +182,67 @@ class Drafts(StoreBase):
                 .limit(1)
             ).first()
             return to_draft(row) if row is not None else None
+
+    def find_reusable_summary(
+        self,
+        *,
+        team_id: str,
+        url: str,
+        style_key: str,
+        within: timedelta,
+        exclude_draft_id: str,
+    ) -> tuple[Draft, Revision] | None:
+        """The newest first AI summary (revision kind ``ai``, no editor's instruction) of the
+        same normalized ``url`` in the workspace, written in the house style ``style_key``
+        within ``within``, with its draft; drafts an editor rejected are skipped.
+
+        Another channel's draft of the same article, so its text can be reused instead of
+        asking the model again (``ix_drafts_url_key`` finds the drafts)."""
+        since = self._now() - within
+        with self._read() as s:
+            found = s.execute(
+                select(DraftRow, RevisionRow)
+                .join(RevisionRow, RevisionRow.draft_id == DraftRow.id)
+                .where(
+                    DraftRow.url_key == url_key(url),
+                    DraftRow.url == url,
+                    DraftRow.team_id == team_id,
+                    DraftRow.id != exclude_draft_id,
+                    DraftRow.state != "rejected",
+                    DraftRow.created_at >= since,
+                    RevisionRow.kind == "ai",
+                    RevisionRow.instruction.is_(None),
+                    RevisionRow.style_key == style_key,
+                    RevisionRow.created_at >= since,
+                )
+                .order_by(RevisionRow.created_at.desc(), DraftRow.id)
+                .limit(1)
+            ).first()
+            if found is None:
+                return None
+            draft_row, revision_row = found
+            return to_draft(draft_row), to_revision(revision_row)
+
+    def summaries_in_progress(self, *, team_id: str, url: str, before: Draft) -> list[Draft]:
+        """Drafts of the same ``url`` in the workspace that a worker is summarizing now (lease
+        held, no text yet) and that were created before ``before``: what a draft of the same
+        article may wait for instead of asking the model too. Oldest first."""
+        now = self._now()
+        with self._read() as s:
+            rows = s.scalars(
+                select(DraftRow)
+                .where(
+                    DraftRow.url_key == url_key(url),
+                    DraftRow.url == url,
+                    DraftRow.team_id == team_id,
+                    DraftRow.id != before.id,
+                    DraftRow.state == "working",
+                    DraftRow.lease_expires_at >= now,
+                    DraftRow.current_revision.is_(None),
+                    DraftRow.created_at <= before.created_at,
+                )
+                .order_by(DraftRow.created_at, DraftRow.id)
+            )
+            return [
+                to_draft(r) for r in rows if (r.created_at, r.id) < (before.created_at, before.id)
+            ]

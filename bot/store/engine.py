@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -41,12 +42,43 @@ def safe_url(url: str | URL) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def build_engine(url: str | URL, *, echo: bool = False) -> Engine:
-    """Create (without connecting) an engine for ``url``."""
+@dataclass(frozen=True, slots=True)
+class PoolConfig:
+    """The connection pool of a PostgreSQL engine (``DB_POOL_*`` settings).
+
+    SQLAlchemy's QueuePool keeps ``size`` connections open and opens up to ``max_overflow``
+    more under load, which it closes again when they are returned; a thread waits up to
+    ``timeout_s`` for a connection; ``recycle_s`` > 0 replaces connections older than that
+    (for servers or proxies that drop idle connections) (https://docs.sqlalchemy.org/en/20/
+    core/pooling.html#sqlalchemy.pool.QueuePool). ``prepared_statements=False`` stops
+    psycopg preparing statements on the server (``prepare_threshold=None``, see
+    https://www.psycopg.org/psycopg3/docs/advanced/prepare.html): needed behind a PgBouncer
+    in transaction mode older than 1.21 or without ``max_prepared_statements``.
+    """
+
+    size: int = 5
+    max_overflow: int = 10
+    timeout_s: float = 30.0
+    recycle_s: float = 0.0
+    prepared_statements: bool = True
+
+
+def build_engine(url: str | URL, *, echo: bool = False, pool: PoolConfig | None = None) -> Engine:
+    """Create (without connecting) an engine for ``url``; ``pool`` applies to PostgreSQL."""
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo=echo)
-    return create_engine(parsed, echo=echo, pool_pre_ping=True, future=True)
+    pool = pool or PoolConfig()
+    return create_engine(
+        parsed,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=pool.size,
+        max_overflow=pool.max_overflow,
+        pool_timeout=pool.timeout_s,
+        pool_recycle=int(pool.recycle_s) if pool.recycle_s > 0 else -1,
+        connect_args={} if pool.prepared_statements else {"prepare_threshold": None},
+    )
 
 
 def _sqlite_engine(url: URL, *, echo: bool) -> Engine:

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -93,6 +94,10 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
 
 
+PURGEABLE = "article_text IS NOT NULL"
+STATE_COUNT_KINDS = ("drafts", "deliveries")
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
@@ -119,6 +124,15 @@ class DraftRow(Base):
         Index("ix_drafts_team_state_approved", "team_id", "state", "approved_at"),
         Index("ix_drafts_team_reporter", "team_id", "reporter_id", "created_at"),
         Index("ix_drafts_team_approver", "team_id", "approved_by", "approved_at"),
+        # The retention purge: only drafts that still hold article text (purged rows leave it).
+        Index(
+            "ix_drafts_purge",
+            "created_at",
+            postgresql_where=text(PURGEABLE),
+            sqlite_where=text(PURGEABLE),
+        ),
+        # The same article in another channel (a summary to reuse).
+        Index("ix_drafts_url_key", "url_key", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -135,6 +149,9 @@ class DraftRow(Base):
     source: Mapped[str] = mapped_column(String(16))
     response_url: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16))
+    # The state before the last UPDATE that set ``state`` (``SET state_before = state``), so
+    # its RETURNING tells the state counts what moved: RETURNING sees only the new row.
+    state_before: Mapped[str | None] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error_code: Mapped[str | None] = mapped_column(String(64))
     last_error_retryable: Mapped[bool | None] = mapped_column(Boolean)
@@ -193,6 +210,8 @@ class RevisionRow(Base):
     checks: Mapped[Any] = mapped_column(JSONType, nullable=True)
     evidence: Mapped[Any] = mapped_column(JSONType, nullable=True)
     usage: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    # Fingerprint of the house style the summarizer wrote this AI text in (reuse across channels).
+    style_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Output fields beside the bullets: {"headline": …, "teaser": …}; NULL before 0006.
     fields: Mapped[dict[str, str] | None] = mapped_column(JSONType, nullable=True)
@@ -236,6 +255,7 @@ class DeliveryRow(Base):
     # every attempt signs and sends the same bytes.
     body: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16))
+    state_before: Mapped[str | None] = mapped_column(String(16))  # as on drafts
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     total_attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -261,6 +281,22 @@ class DeliveryAttemptRow(Base):
     error_kind: Mapped[str | None] = mapped_column(String(64))
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     response_snippet: Mapped[str | None] = mapped_column(String(500))
+
+
+class StateCountRow(Base):
+    """How many drafts and deliveries are in each state, kept by the store's transitions in
+    the same transaction as the change, so ``/metrics`` reads a few rows instead of counting
+    the tables. Each (kind, state) is spread over a few ``slot`` rows (a writer picks one at
+    random), so concurrent transitions rarely wait for each other's row lock; the count is
+    the sum over the slots."""
+
+    __tablename__ = "state_counts"
+    __table_args__ = (CheckConstraint(_in("kind", STATE_COUNT_KINDS), name="kind"),)
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 # --- slack_sdk's installation and OAuth state stores (migration 0007_oauth) -------------------

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.logs import get_logger
+from bot.store import tally
 from bot.store.base import (
     APPROVED_STATES,
     ATTEMPTS_EXHAUSTED,
@@ -115,6 +116,8 @@ class Outbox(StoreBase):
                 .returning(DeliveryRow.id),
                 execution_options={"synchronize_session": False},
             ).all()
+            if ids:
+                tally.wake(s, tally.OUTBOX_CHANNEL)
         if ids:
             log.info("delivery.backlog_expedited", count=len(ids))
         return len(ids)
@@ -146,6 +149,7 @@ class Outbox(StoreBase):
                 .where(DeliveryRow.id == candidate, claimable)
                 .values(
                     state="delivering",
+                    state_before=DeliveryRow.state,
                     lease_owner=worker_id,
                     lease_expires_at=now + timedelta(seconds=lease_s),
                     attempts=DeliveryRow.attempts + 1,
@@ -155,6 +159,8 @@ class Outbox(StoreBase):
                 .returning(DeliveryRow),
                 execution_options={"synchronize_session": False, "populate_existing": True},
             ).scalar_one_or_none()
+            if row is not None:
+                tally.moved(s, "deliveries", row.state_before, row.state)
             delivery = None if row is None else to_delivery(row)
         if exhausted is not None:
             exhausted.extend(gave_up)
@@ -292,6 +298,7 @@ class Outbox(StoreBase):
                 .where(DeliveryRow.id == delivery_id, DeliveryRow.state == "failed")
                 .values(
                     state="pending",
+                    state_before=DeliveryRow.state,
                     attempts=0,
                     next_attempt_at=now,
                     round_started_at=now,
@@ -302,6 +309,7 @@ class Outbox(StoreBase):
             ).scalar_one_or_none()
             if row is None:
                 return self._lost_delivery(s, delivery_id, "retry", actor)
+            tally.moved(s, "deliveries", row.state_before, row.state)
             draft_row: DraftRow | None = None
             if row.event_type in PUBLISHING_EVENTS:
                 draft_row = self._update_draft(s, "republish", [], draft_id=row.draft_id)
@@ -350,6 +358,7 @@ class Outbox(StoreBase):
             )
             .values(
                 state="failed",
+                state_before=DeliveryRow.state,
                 lease_owner=None,
                 lease_expires_at=None,
                 last_error=ATTEMPTS_EXHAUSTED,
@@ -360,6 +369,7 @@ class Outbox(StoreBase):
         ).all()
         outcomes = []
         for row in rows:
+            tally.moved(s, "deliveries", row.state_before, row.state)
             outcomes.append(self._after_delivery_failed(s, row, SYSTEM_ACTOR, row.last_status))
             log.warning("delivery.attempts_exhausted", delivery_id=row.id, attempts=row.attempts)
         return outcomes
@@ -390,17 +400,26 @@ class Outbox(StoreBase):
         self, s: Session, delivery_id: str, worker_id: str, **values: Any
     ) -> DeliveryRow | None:
         """delivering → ``values["state"]``, only for the worker holding the lease."""
-        return s.execute(
+        row = s.execute(
             update(DeliveryRow)
             .where(
                 DeliveryRow.id == delivery_id,
                 DeliveryRow.state == "delivering",
                 DeliveryRow.lease_owner == worker_id,
             )
-            .values(lease_owner=None, lease_expires_at=None, updated_at=self._now(), **values)
+            .values(
+                lease_owner=None,
+                lease_expires_at=None,
+                updated_at=self._now(),
+                state_before=DeliveryRow.state,
+                **values,
+            )
             .returning(DeliveryRow),
             execution_options={"synchronize_session": False, "populate_existing": True},
         ).scalar_one_or_none()
+        if row is not None:
+            tally.moved(s, "deliveries", row.state_before, row.state)
+        return row
 
     def _lost_delivery(self, s: Session, delivery_id: str, action: str, actor: str) -> Outcome:
         row = s.get(DeliveryRow, delivery_id, populate_existing=True)

@@ -7,16 +7,19 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, text
 
+from bot.logs import get_logger
 from bot.store.base import APPROVED_STATES, StoreBase
 from bot.store.convert import to_draft
-from bot.store.models import DeliveryRow, DraftRow
+from bot.store.models import DeliveryRow, DraftRow, StateCountRow
 from bot.store.records import Draft
 
 # Drafts people can see in a channel: every message draft, and /summarize previews once
 # posted for review (a private preview is nobody else's business).
 _SHOWN = or_(DraftRow.source == "message", DraftRow.bot_message_ts.is_not(None))
+
+log = get_logger(__name__)
 
 
 class Queues(StoreBase):
@@ -130,13 +133,44 @@ class Queues(StoreBase):
             return [to_draft(r) for r in rows]
 
     def state_counts(self) -> dict[str, dict[str, int]]:
-        """``{"drafts": {state: n}, "deliveries": {state: n}}`` for the metrics endpoint."""
+        """``{"drafts": {state: n}, "deliveries": {state: n}}`` for the metrics endpoint.
+
+        Read from ``state_counts`` (a few rows, whatever the size of the tables), which every
+        transition keeps in its own transaction (:mod:`bot.store.tally`)."""
+        counts: dict[str, dict[str, int]] = {"drafts": {}, "deliveries": {}}
         with self._read() as s:
-            drafts = s.execute(select(DraftRow.state, func.count()).group_by(DraftRow.state))
-            deliveries = s.execute(
-                select(DeliveryRow.state, func.count()).group_by(DeliveryRow.state)
+            rows = s.execute(
+                select(StateCountRow.kind, StateCountRow.state, func.sum(StateCountRow.n))
+                .group_by(StateCountRow.kind, StateCountRow.state)
+                .order_by(StateCountRow.kind, StateCountRow.state)
             )
-            return {
-                "drafts": {str(state): int(n) for state, n in drafts},
-                "deliveries": {str(state): int(n) for state, n in deliveries},
-            }
+            for kind, state, n in rows:
+                counts.setdefault(str(kind), {})[str(state)] = int(n)
+        return counts
+
+    def recount_states(self) -> dict[str, dict[str, int]]:
+        """Count the tables again and store the result in ``state_counts`` (a full scan).
+
+        Only needed when rows were changed outside the store (by hand in SQL, or by processes
+        of an older release still running after the 0009_scale migration). Exact while the bot runs:
+        on PostgreSQL the counts table is locked first, so transitions wait until the recount
+        commits (they add into it only at their end, after it); SQLite has one writer anyway.
+        """
+        with self._write() as s:
+            if self.backend == "postgresql":
+                s.execute(text("LOCK TABLE state_counts IN EXCLUSIVE MODE"))
+            s.execute(delete(StateCountRow))
+            counts: dict[str, dict[str, int]] = {}
+            for kind, model in (("drafts", DraftRow), ("deliveries", DeliveryRow)):
+                found = s.execute(select(model.state, func.count()).group_by(model.state))
+                counts[kind] = {str(state): int(n) for state, n in found}
+                if counts[kind]:
+                    s.execute(
+                        insert(StateCountRow),
+                        [
+                            {"kind": kind, "state": state, "slot": 0, "n": n}
+                            for state, n in counts[kind].items()
+                        ],
+                    )
+        log.info("store.states_recounted", **{k: sum(v.values()) for k, v in counts.items()})
+        return counts

@@ -113,6 +113,8 @@ class NewRevision:
     usage: Any = None
     # Output fields beside the bullets (headline, teaser, seo_description, social): name → text.
     fields: Mapping[str, str] = field(default_factory=dict)
+    # Fingerprint of the house style the AI text was written in (None: unknown, never reused).
+    style_key: str | None = None
 
     def as_revision(self, draft_id: str, number: int, created_at: datetime) -> Revision:
         """The revision this text becomes as revision ``number`` of the draft: what the store
@@ -134,6 +136,7 @@ class NewRevision:
             usage=self.usage,
             created_at=created_at,
             fields=ordered_fields(self.fields),
+            style_key=self.style_key,
         )
 
 
@@ -156,6 +159,7 @@ class Revision:
     created_at: datetime
     # name → text, in the canonical order of SUMMARY_FIELD_NAMES; empty before fields existed.
     fields: Mapping[str, str] = field(default_factory=dict)
+    style_key: str | None = None
 
 
 def ordered_fields(values: Mapping[str, Any] | None) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import Update, update
 
 from bot.logs import get_logger
 from bot.store.base import StoreBase
@@ -24,12 +24,21 @@ class Retention(StoreBase):
         now = self._now()
         with self._write() as s:
             result = s.execute(
-                update(DraftRow)
-                .where(DraftRow.created_at < older_than, DraftRow.article_text.is_not(None))
-                .values(article_text=None, article_purged_at=now, updated_at=now)
-                .returning(DraftRow.id),
+                self._purge_statement(older_than, now),
                 execution_options={"synchronize_session": False},
             )
             count = len(result.all())
         log.info("store.articles_purged", count=count, older_than=older_than.isoformat())
         return count
+
+    @staticmethod
+    def _purge_statement(older_than: datetime, now: datetime) -> Update:
+        """The purge's UPDATE. Its WHERE matches the partial index ``ix_drafts_purge``
+        (``created_at`` of drafts that still hold text, migration 0009_scale): the purge reads only
+        drafts it will change, however many were purged before."""
+        return (
+            update(DraftRow)
+            .where(DraftRow.created_at < older_than, DraftRow.article_text.is_not(None))
+            .values(article_text=None, article_purged_at=now, updated_at=now)
+            .returning(DraftRow.id)
+        )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select, update
 
 from bot.logs import get_logger
+from bot.store import tally
 from bot.store.base import DRAFT_TRANSITIONS, WORKSPACE_REMOVED, StoreBase
 from bot.store.models import DeliveryRow, DraftRow, bots
 
@@ -43,11 +44,12 @@ class Workspaces(StoreBase):
         now = self._now()
         sources, target = DRAFT_TRANSITIONS["stop"]
         with self._write() as s:
-            stopped = s.scalars(
+            stopped_rows = s.execute(
                 update(DraftRow)
                 .where(place, DraftRow.state.in_(sorted(sources)))
                 .values(
                     state=target,
+                    state_before=DraftRow.state,
                     last_error_code=WORKSPACE_REMOVED,
                     last_error_retryable=False,
                     lease_owner=None,
@@ -56,9 +58,12 @@ class Workspaces(StoreBase):
                     version=DraftRow.version + 1,
                     updated_at=now,
                 )
-                .returning(DraftRow.id),
+                .returning(DraftRow.id, DraftRow.state_before, DraftRow.state),
                 execution_options={"synchronize_session": False},
             ).all()
+            stopped = [draft_id for draft_id, _, _ in stopped_rows]
+            for _, before, after in stopped_rows:
+                tally.moved(s, "drafts", before, after)
             for draft_id in stopped:
                 self._audit(s, draft_id, "system", "draft.stopped", reason=WORKSPACE_REMOVED)
             deliveries = s.execute(
@@ -69,15 +74,23 @@ class Workspaces(StoreBase):
                 )
                 .values(
                     state="failed",
+                    state_before=DeliveryRow.state,
                     lease_owner=None,
                     lease_expires_at=None,
                     last_error=WORKSPACE_REMOVED,
                     updated_at=now,
                 )
-                .returning(DeliveryRow.id, DeliveryRow.draft_id),
+                .returning(
+                    DeliveryRow.id,
+                    DeliveryRow.draft_id,
+                    DeliveryRow.state_before,
+                    DeliveryRow.state,
+                ),
                 execution_options={"synchronize_session": False},
             ).all()
-            for delivery_id, draft_id in deliveries:
+            for _, _, before, after in deliveries:
+                tally.moved(s, "deliveries", before, after)
+            for delivery_id, draft_id, _, _ in deliveries:
                 self._audit(
                     s,
                     draft_id,

@@ -11,7 +11,7 @@ import pytest
 
 from bot.cli import EXIT_CONFIG, main
 
-READ_ONLY = (["db", "current"], ["audit"], ["purge"])
+READ_ONLY = (["db", "current"], ["db", "recount"], ["audit"], ["purge"])
 PASSWORD = "s3cret"
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.store import Store
@@ -99,3 +100,20 @@ def store(db_url: str, clock: FakeClock) -> Iterator[Store]:
     with Store(db_url, clock=clock, max_attempts=3, max_delivery_attempts=3) as store:
         store.upgrade()
         yield store
+        assert_counts_exact(store)
+
+
+def assert_counts_exact(store: Store) -> None:
+    """The kept state counts equal a full count of the tables (checked after every test)."""
+    kept = {kind: {s: n for s, n in by.items() if n} for kind, by in store.state_counts().items()}
+    with store._engine.connect() as conn:
+        actual = {
+            kind: {
+                str(state): int(n)
+                for state, n in conn.execute(
+                    text(f"SELECT state, count(*) FROM {kind} GROUP BY state")  # noqa: S608
+                )
+            }
+            for kind in ("drafts", "deliveries")
+        }
+    assert kept == actual

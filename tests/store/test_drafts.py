@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, timedelta
 
 import pytest
 
 from bot.store import Created, DraftRequest, DraftState, Store, new_id, url_key
 from tests.store.conftest import FakeClock
-from tests.store.helpers import draft_in, new_draft
+from tests.store.helpers import ai_revision, article, claim_this, draft_in, new_draft
 
 
 def test_create_draft_records_a_queued_request_with_audit(store: Store, clock: FakeClock) -> None:
@@ -255,3 +256,49 @@ def test_ids_are_letters_and_digits_only() -> None:
     ids = {new_id() for _ in range(2000)}
     assert len(ids) == 2000
     assert all(re.fullmatch(r"[A-Za-z0-9]{16}", i) for i in ids)
+
+
+def summarized(
+    store: Store, *, channel: str, team_id: str = "T1", style: str = "S1", instruction: bool = False
+) -> str:
+    """A ready draft of one wire story in ``channel``, its AI text written in style ``style``."""
+    draft = claim_this(
+        store, new_draft(store, team_id=team_id, channel=channel, url="https://wire.example/x")
+    )
+    store.save_article(draft.id, "setup-worker", article("https://wire.example/x"))
+    revision = replace(
+        ai_revision(), style_key=style, instruction="shorter" if instruction else None
+    )
+    assert store.complete(draft.id, "setup-worker", revision).won
+    return draft.id
+
+
+def test_a_summary_of_the_same_article_is_found_across_channels(
+    store: Store, clock: FakeClock
+) -> None:
+    def find(style: str = "S1", team_id: str = "T1") -> str | None:
+        found = store.find_reusable_summary(
+            team_id=team_id,
+            url="https://wire.example/x",
+            style_key=style,
+            within=timedelta(hours=1),
+            exclude_draft_id="none",
+        )
+        return found[0].id if found is not None else None
+
+    assert find() is None
+    summarized(store, channel="C0", instruction=True)  # an editor's wish: never reused
+    summarized(store, channel="C0", team_id="T2")  # another workspace
+    assert find() is None
+    first = summarized(store, channel="C1")
+    found = store.find_reusable_summary(
+        team_id="T1",
+        url="https://wire.example/x",
+        style_key="S1",
+        within=timedelta(hours=1),
+        exclude_draft_id="none",
+    )
+    assert found is not None and found[1].draft_id == first and found[1].style_key == "S1"
+    assert find(style="S2") is None  # another house style
+    clock.advance(3601)
+    assert find() is None  # out of the window

@@ -170,3 +170,42 @@ def test_sqlite_write_transactions_take_the_write_lock_up_front(tmp_path: Path) 
         finally:
             other.close()
     engine.dispose()
+
+
+def test_postgresql_engines_take_the_pool_settings() -> None:
+    from bot.store.engine import PoolConfig
+
+    pool = PoolConfig(
+        size=7, max_overflow=3, timeout_s=4.5, recycle_s=600, prepared_statements=False
+    )
+    engine = build_engine("postgresql://u@127.0.0.1:1/db", pool=pool)
+    queue = engine.pool
+    assert queue.size() == 7  # type: ignore[attr-defined]
+    assert queue._max_overflow == 3  # type: ignore[attr-defined]
+    assert queue._timeout == 4.5  # type: ignore[attr-defined]
+    assert queue._recycle == 600
+    default = build_engine("postgresql://u@127.0.0.1:1/db").pool
+    assert default.size() == 5 and default._recycle == -1  # type: ignore[attr-defined]
+
+
+def test_store_from_settings_applies_the_pool_settings() -> None:
+    from bot.settings import load_settings
+
+    settings = load_settings(
+        database_url="postgresql://u@127.0.0.1:1/db", db_pool_size=9, db_max_overflow=0
+    )
+    store = Store.from_settings(settings)
+    assert store.pool.size == 9 and store.pool.max_overflow == 0
+    assert store._engine.pool.size() == 9  # type: ignore[attr-defined]
+
+
+@pytest.mark.postgres
+def test_prepared_statements_can_be_switched_off_for_pgbouncer(pg_schema_url: str) -> None:
+    from bot.store.engine import PoolConfig
+
+    for enabled, threshold in ((True, 5), (False, None)):
+        engine = build_engine(pg_schema_url, pool=PoolConfig(prepared_statements=enabled))
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None and raw.prepare_threshold == threshold
+        engine.dispose()

@@ -4,14 +4,18 @@ lease renewed meanwhile by a :class:`Heartbeat`), and failures retried or report
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
+import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 
 from bot.domain import UserFacingError
 from bot.logs import get_logger
 from bot.store import ATTEMPTS_EXHAUSTED, Draft, NewRevision, Store, utcnow
+from bot.summarizer import HouseStyle
 from bot.workflow.drafts.base import WorkflowBase
 from bot.workflow.drafts.values import (
     AUTO_RETRY_CODES,
@@ -23,6 +27,8 @@ from bot.workflow.drafts.values import (
 from bot.workflow.trace import DraftTrace
 
 log = get_logger(__name__)
+
+_AWAIT_POLL_S = 0.25  # how often a draft waiting for another channel's summary looks
 
 
 class Processing(WorkflowBase):
@@ -60,6 +66,11 @@ class Processing(WorkflowBase):
                 trace.outcome = "duplicate"
                 self.notifier.finished(draft)
                 return
+        style_key = style_fingerprint(self.style_for(draft))
+        if not regenerating:
+            self._await_same_summary(draft, style_key, heartbeat)
+            if self._reuse_summary(draft, worker_id, style_key, heartbeat, trace):
+                return
         draft = self.notifier.working(draft)
         article = draft.article() if regenerating else None
         fetched = article is None
@@ -94,6 +105,7 @@ class Processing(WorkflowBase):
             evidence=[item.to_json() for item in summary.evidence],
             usage=summary.usage.to_json() if summary.usage else None,
             fields=dict(summary.fields),
+            style_key=style_key,
         )
         if not heartbeat.holding:
             log.warning("draft.lease_lost", draft_id=draft.id, worker=worker_id)
@@ -109,6 +121,118 @@ class Processing(WorkflowBase):
             return
         trace.outcome = "ready"
         self.notifier.finished(draft)
+
+    def style_for(self, draft: Draft) -> HouseStyle:
+        """The house style the summarizer writes ``draft`` in (one for all channels here; with
+        per-channel desks, the desk's style: the reuse below is keyed on it)."""
+        return self.style
+
+    def _await_same_summary(self, draft: Draft, style_key: str, heartbeat: Heartbeat) -> None:
+        """If an older draft of the same article, in the same house style, is being summarized
+        right now (another channel got the link at the same time), wait for it (at most
+        ``reuse_wait_s``) so its text can be reused: one model call for both. Only older
+        drafts are waited for, so two drafts never wait for each other."""
+        limit = self.config.reuse_wait_s
+        if limit <= 0 or self.config.duplicate_window_s <= 0:
+            return
+        sources = [
+            source
+            for source in self.store.summaries_in_progress(
+                team_id=draft.team_id, url=draft.url, before=draft
+            )
+            if style_fingerprint(self.style_for(source)) == style_key
+        ]
+        if not sources:
+            return
+        source = sources[0]
+        log.info("draft.awaiting_same_summary", draft_id=draft.id, source_draft_id=source.id)
+        deadline = time.monotonic() + limit
+        pause = threading.Event()
+        while heartbeat.holding and not self.wakeup.stopped and time.monotonic() < deadline:
+            current = self.store.get_draft(source.id)
+            if current is None or current.state != "working" or current.current_revision:
+                return
+            pause.wait(_AWAIT_POLL_S)
+        log.info("draft.await_gave_up", draft_id=draft.id, source_draft_id=source.id)
+
+    def _reuse_summary(
+        self,
+        draft: Draft,
+        worker_id: str,
+        style_key: str,
+        heartbeat: Heartbeat,
+        trace: DraftTrace,
+    ) -> bool:
+        """Copy a summary of the same article another channel got within the duplicate window,
+        in the same house style, instead of asking the model again; True if done.
+
+        The draft stays this channel's own (its card, review and publishing); its revision
+        copies the text, checks and evidence, and the audit names the source. A source still
+        still being summarized was waited for before (:meth:`_await_same_summary`); one that
+        failed or took too long leaves this draft to be summarized as usual."""
+        window = self.config.duplicate_window_s
+        if window <= 0:
+            return False
+        found = self.store.find_reusable_summary(
+            team_id=draft.team_id,
+            url=draft.url,
+            style_key=style_key,
+            within=timedelta(seconds=window),
+            exclude_draft_id=draft.id,
+        )
+        article = found[0].article() if found is not None else None
+        if found is None or article is None:
+            return False
+        source, revision = found
+        new = NewRevision(
+            kind="ai",
+            bullets=revision.bullets,
+            author=revision.author,
+            heading=revision.heading,
+            language=revision.language,
+            model=revision.model,
+            prompt_version=revision.prompt_version,
+            engine=revision.engine,
+            checks=revision.checks,
+            evidence=revision.evidence,
+            usage=None,  # no model call, no cost
+            fields=dict(revision.fields),
+            style_key=style_key,
+        )
+        trace.article(article, fetched=False)
+        if not heartbeat.holding:
+            log.warning("draft.lease_lost", draft_id=draft.id, worker=worker_id)
+            trace.outcome = "lease_lost"
+            return True
+        shown = replace(
+            draft,
+            state="ready",
+            current_revision=1,
+            last_error_code=None,
+            article_title=source.article_title,
+            article_language=source.article_language,
+            article_meta=source.article_meta,
+            article_text=source.article_text,
+        )
+        self.notifier.ready(shown, new.as_revision(draft.id, 1, utcnow()))
+        outcome = self.store.complete(
+            draft.id, worker_id, new, article=article, reused_from=revision
+        )
+        if not outcome.won:
+            log.warning("draft.complete_refused", draft_id=draft.id, worker=worker_id)
+            trace.outcome = "lease_lost"
+            return True
+        log.info(
+            "draft.summary_reused",
+            draft_id=draft.id,
+            channel=draft.channel,
+            source_draft_id=source.id,
+            source_channel=source.channel,
+            source_revision=revision.number,
+        )
+        trace.outcome = "ready"
+        self.notifier.finished(draft)
+        return True
 
     def report_exhausted(self, drafts: Sequence[Draft]) -> None:
         """Tell the threads of drafts the store failed at claim time (workers kept dying)."""
@@ -210,3 +334,10 @@ class Heartbeat:
                 continue
             if not self.holding:
                 return
+
+
+def style_fingerprint(style: HouseStyle) -> str:
+    """A stable hash of everything in ``style`` (bullets, length, language, labels): two
+    drafts whose summaries may be copied from one another must have the same."""
+    body = json.dumps(asdict(style), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]

@@ -222,6 +222,9 @@ class WorkflowConfig:
     # failed for good; 0 turns them off. Delays: see :func:`auto_retry_delay`.
     auto_retries: int = 3
     auto_retry_base_s: float = 30.0
+    # Seconds a draft waits for an older draft of the same article (another channel, same
+    # house style) that is being summarized right now, to reuse its text; 0: never waits.
+    reuse_wait_s: float = 60.0
 
 
 def auto_retry_delay(retry: int, base_s: float, rng: random.Random) -> float:

@@ -24,6 +24,7 @@ from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
+from bot.desks import Desks
 from bot.i18n.labels import SummaryLabels
 from bot.logs import get_logger
 from bot.metrics import Metrics
@@ -110,7 +111,13 @@ def build_services(
     client = client or build_web_client(settings)
     metrics = metrics or Metrics()
     metrics.watch_states(store.state_counts)
-    payloads = ApprovalPayloads.from_settings(settings, store)
+    desks = Desks.from_settings(settings)  # validated again at start: DesksError there
+    payloads = ApprovalPayloads.from_settings(
+        settings,
+        store,
+        desk_webhooks=any(desk.webhook_url for desk in desks.desks),
+        labels_for=lambda draft: desks.by_name(draft.desk).labels,
+    )
     notifier = SlackNotifier(
         client,
         store,
@@ -129,6 +136,18 @@ def build_services(
         settings.editor_usergroup_id,
         cache_s=settings.editor_cache_s,
     )
+    desk_editors = {
+        desk.name: EditorDirectory(
+            client, desk.editors, desk.editor_usergroup, cache_s=settings.editor_cache_s
+        )
+        for desk in desks.desks
+        if desk.name
+    }
+    desk_summarizers = {
+        desk.name: build_summarizer(settings, style=desk.house_style())
+        for desk in desks.desks
+        if desk.name and summarizer is None
+    }
     workflow = DraftWorkflow(
         store,
         articles=articles or ArticlePipeline.from_settings(settings),
@@ -146,6 +165,9 @@ def build_services(
         payloads=payloads,
         on_approved=on_approved,
         metrics=metrics,
+        desks=desks if desks.configured else None,
+        desk_summarizers=desk_summarizers,
+        desk_editor=lambda desk, user: desk_editors[desk].is_editor(user),
     )
     workers = SummaryWorkers(workflow, threads=settings.worker_threads, poll_s=settings.work_poll_s)
     return Services(

@@ -87,6 +87,7 @@ def to_draft(row: DraftRow) -> Draft:
         next_attempt_at=row.next_attempt_at,
         auto_retries=row.auto_retries,
         post_reserved_at=row.post_reserved_at,
+        desk=row.desk,
         version=row.version,
         created_at=row.created_at,
         updated_at=row.updated_at,

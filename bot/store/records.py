@@ -72,6 +72,9 @@ class Draft:
     auto_retries: int = 0
     # Set while a "Post for review" click is posting the draft (see Store.reserve_post).
     post_reserved_at: datetime | None = None
+    # The desk (DESKS_FILE) whose style, editors and webhook apply, fixed at intake from the
+    # draft's channel; None: the global settings.
+    desk: str | None = None
 
     def article(self) -> Article | None:
         """The stored article, or None before extraction or after the text was purged."""
@@ -229,6 +232,7 @@ class DraftRequest:
     thread_ts: str | None = None
     source: DraftSource = "message"
     response_url: str | None = None
+    desk: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

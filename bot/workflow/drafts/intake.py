@@ -52,6 +52,7 @@ class Intake(WorkflowBase):
                 url=url,
                 reporter_id=m.user_id,
                 thread_ts=m.thread_ts or m.ts,
+                desk=self.desk_of(m.channel),
             )
             for m in wanted
             for url in m.urls
@@ -77,6 +78,7 @@ class Intake(WorkflowBase):
             reporter_id=actor.user_id,
             source="slash_command",
             response_url=response_url,
+            desk=self.desk_of(channel),
         )
         self.wakeup.wake()
         return result.draft

@@ -78,7 +78,7 @@ class Processing(WorkflowBase):
                     article_text=saved.article_text,
                 )
         trace.article(article, fetched=fetched)
-        summary = self.summarizer.summarize(article, instruction=draft.instruction)
+        summary = self.summarizer_for(draft).summarize(article, instruction=draft.instruction)
         trace.summary(summary)
         new = NewRevision(
             kind="regenerate" if regenerating else "ai",

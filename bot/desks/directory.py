@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dotenv import dotenv_values
 from pydantic import SecretStr, ValidationError
 
 from bot.desks.schema import DESK_NAME, REQUIREMENTS, DeskModel, DesksModel, sentences, where
@@ -122,7 +123,11 @@ class Desks:
         default = Desk.from_settings(settings)
         if not settings.desks_file:
             return cls(default)
-        return load_desks(settings.desks_file, default, os.environ if environ is None else environ)
+        if environ is None:
+            # The secrets' variables may sit in .env beside the settings (the environment wins).
+            dotenv = {k: v for k, v in dotenv_values(".env").items() if v is not None}
+            environ = {**dotenv, **os.environ}
+        return load_desks(settings.desks_file, default, environ)
 
     @property
     def configured(self) -> bool:

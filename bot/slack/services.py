@@ -33,11 +33,6 @@ class Services:
     workers: SummaryWorkers
     metrics: Metrics = field(default_factory=Metrics)
 
-    def desk_channels(self, user_id: str) -> frozenset[str] | None:
-        """The channels of the desks ``user_id`` edits (listed ids); None without DESKS_FILE."""
-        desks = self.workflow.desks
-        return desks.channels_for_editor(user_id) if desks is not None else None
-
     @property
     def lang(self) -> str:
         return self.settings.bot_language

@@ -47,7 +47,7 @@ def _write(tmp_path: Path, text: str, style: str | None = "Immer die Quelle nenn
 
 
 def _default(**settings: object) -> Desk:
-    return Desk.from_settings(load_settings(_env_file=None, **settings))  # type: ignore[arg-type]
+    return Desk.from_settings(load_settings(_env_file=None, **settings))
 
 
 def _load(tmp_path: Path, text: str, **settings: object) -> Desks:
@@ -97,12 +97,12 @@ def test_channels_drafts_and_editors_route_to_desks(tmp_path: Path) -> None:
     assert desks.by_name(None) is desks.default
     assert desks.by_name("gone") is desks.default  # a desk removed from the file since
     assert [d.name for d in desks.for_editor("U02")] == ["politik"]
-    assert desks.channels_for_editor("U02") == {"C0123ABC", "C0456DEF"}
+    assert desks.channels_for_editor("U02") == frozenset({"C0123ABC", "C0456DEF"})
     assert desks.channels_for_editor("U0NOBODY") == frozenset()
 
 
 def test_without_a_desks_file_the_global_desk_applies(tmp_path: Path) -> None:
-    settings = load_settings(_env_file=None, summary_bullets=4)  # type: ignore[call-arg]
+    settings = load_settings(_env_file=None, summary_bullets=4)
     desks = Desks.from_settings(settings)
     assert not desks.configured and desks.desks == ()
     assert desks.for_channel("C0ANY") is desks.default
@@ -227,3 +227,21 @@ def test_file_level_problems(tmp_path: Path) -> None:
     assert caught.value.problems == (
         f"nope.toml: the desks file (DESKS_FILE={tmp_path / 'nope.toml'}) does not exist.",
     )
+
+
+def test_the_documented_example_file_loads() -> None:
+    example = Path(__file__).parents[2] / "docs" / "desks.example.toml"
+    desks = load_desks(str(example), _default(), {"POLITIK_WEBHOOK_SECRET": SECRET})
+    assert [d.name for d in desks.desks] == ["politik", "sport"]
+    assert desks.by_name("politik").instructions.startswith("Name authorities")
+    assert desks.for_channel("C0SPORT02").fields == (("headline", 60),)
+
+
+def test_a_desk_secret_may_sit_in_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path, GOOD)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("POLITIK_SECRET", raising=False)
+    (tmp_path / ".env").write_text(f"POLITIK_SECRET={SECRET}\n", encoding="utf-8")
+    desks = Desks.from_settings(load_settings(desks_file=str(path)))
+    secret = desks.by_name("politik").webhook_secret
+    assert secret is not None and secret.get_secret_value() == SECRET

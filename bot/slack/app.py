@@ -129,6 +129,11 @@ def build_services(
         budget=SlackBudget(scale=settings.slack_rate_scale),
         post_wait_cap_s=settings.slack_post_wait_cap_s,
         answer_wait_cap_s=settings.slack_retry_after_cap_s,
+        desk_of=(
+            (lambda d: (desks.by_name(d.desk).labels, bool(desks.by_name(d.desk).webhook_url)))
+            if desks.configured
+            else None
+        ),
     )
     editors = EditorDirectory(
         client,

@@ -11,6 +11,7 @@ import pytest
 
 from bot.slack import ids
 from bot.store import Draft
+from tests.fakes.slack_api import iter_texts
 from tests.fakes.webhook_receiver import Respond, WebhookReceiver
 from tests.slack.conftest import CHANNEL, EDITOR, EDITOR2, Flow, wait_for
 
@@ -19,6 +20,7 @@ POLITIK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 SPORT_SECRET = "whsec_c3BvcnQtc2VjcmV0LXNwb3J0LXNlY3JldA=="
 POLITIK_STYLE = "Nenne bei Beschlüssen immer das Stimmenverhältnis."
 SPORT_STYLE = "Always open with the final score."
+POLITIK_DISCLAIMER = "KI-Text, von der Politikredaktion geprüft."
 NOT_EDITOR = "Only editors can approve or reject drafts."
 
 
@@ -52,6 +54,7 @@ style = "styles/politik.md"
 bullets = 2
 words_per_bullet = 40
 heading = "Das Wichtigste"
+disclaimer = "{POLITIK_DISCLAIMER}"
 editors = ["{EDITOR}"]
 webhook_url = "{politik.url}"
 webhook_secret_env = "POLITIK_WEBHOOK_SECRET"
@@ -121,6 +124,12 @@ def test_two_desks_route_two_channels_to_two_webhooks_with_their_own_editors_and
     assert politik_ai.prompt_version and "+desk-" in politik_ai.prompt_version
     assert politik_ai.prompt_version != sport_ai.prompt_version
 
+    # The card shows the desk's heading and disclaimer; the other desk's card the global ones.
+    politik_card = "\n".join(iter_texts(flow.bot_message(politik).blocks or []))
+    sport_card = "\n".join(iter_texts(flow.bot_message(sport).blocks or []))
+    assert "Das Wichtigste" in politik_card and POLITIK_DISCLAIMER in politik_card
+    assert "Das Wichtigste" not in sport_card and POLITIK_DISCLAIMER not in sport_card
+
     # Each desk's editors, and only they, approve its drafts (both are global editors).
     flow.click(ids.ACTION_APPROVE, politik, user=EDITOR2)
     assert wait_for(flow.answers, message="the refusal") == [NOT_EDITOR]
@@ -140,6 +149,8 @@ def test_two_desks_route_two_channels_to_two_webhooks_with_their_own_editors_and
     assert politik_body["data"]["summary_id"] == politik.id
     assert sport_body["data"]["summary_id"] == sport.id
     assert politik_body["data"]["summary"]["heading"] == "Das Wichtigste"
+    assert politik_body["data"]["summary"]["disclaimer"] == POLITIK_DISCLAIMER
+    assert sport_body["data"]["summary"]["disclaimer"] != POLITIK_DISCLAIMER
     assert politik_body["data"]["summary"]["headline"] == politik_ai.fields["headline"]
     assert "teaser" not in politik_body["data"]["summary"]
     assert sport_body["data"]["summary"]["teaser"] == sport_ai.fields["teaser"]

@@ -137,6 +137,41 @@ def test_two_desks_route_two_channels_to_two_webhooks_with_their_own_editors_and
     assert wait_for(flow.answers, message="the refusal") == [NOT_EDITOR]
     assert flow.draft(politik.id).state == flow.draft(sport.id).state == "ready"
 
+    # The Edit modal has one input per field of the draft's desk, limited as the desk says.
+    flow.click(ids.ACTION_EDIT, politik, user=EDITOR)
+    modal = flow.last_modal()
+    inputs = {
+        b["block_id"]: b["element"]["max_length"]
+        for b in modal["blocks"]
+        if b.get("block_id", "").startswith(ids.BLOCK_EDIT_FIELD_PREFIX)
+    }
+    assert inputs == {"edit_field_headline": 70}
+    bullets = "\n".join(politik_ai.bullets)
+    too_long = flow.submit(
+        modal,
+        {
+            ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: bullets},
+            "edit_field_headline": {ids.INPUT_EDIT_FIELD: "x" * 71},
+        },
+    )
+    assert too_long.json()["errors"] == {
+        "edit_field_headline": "That is 71 characters; this field allows at most 70."
+    }
+    headline = "Millbrook stimmt für die Bibliothek"
+    saved = flow.submit(
+        modal,
+        {
+            ids.BLOCK_EDIT_BULLETS: {ids.INPUT_EDIT_BULLETS: bullets},
+            "edit_field_headline": {ids.INPUT_EDIT_FIELD: headline},
+        },
+    )
+    assert saved.status == 200
+    wait_for(lambda: flow.draft(politik.id).current_revision == 2, message="the edit")
+    wait_for(
+        lambda: headline in "\n".join(iter_texts(flow.bot_message(politik).blocks or [])),
+        message="the edited headline on the card",
+    )
+
     flow.click(ids.ACTION_APPROVE, politik, user=EDITOR)
     flow.click(ids.ACTION_APPROVE, sport, user=EDITOR2)
     flow.wait_state(politik.id, "published")
@@ -151,7 +186,7 @@ def test_two_desks_route_two_channels_to_two_webhooks_with_their_own_editors_and
     assert politik_body["data"]["summary"]["heading"] == "Das Wichtigste"
     assert politik_body["data"]["summary"]["disclaimer"] == POLITIK_DISCLAIMER
     assert sport_body["data"]["summary"]["disclaimer"] != POLITIK_DISCLAIMER
-    assert politik_body["data"]["summary"]["headline"] == politik_ai.fields["headline"]
+    assert politik_body["data"]["summary"]["headline"] == headline
     assert "teaser" not in politik_body["data"]["summary"]
     assert sport_body["data"]["summary"]["teaser"] == sport_ai.fields["teaser"]
     assert len(politik_body["data"]["summary"]["bullets"]) == 2

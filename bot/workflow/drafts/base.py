@@ -88,6 +88,12 @@ class WorkflowBase:
         house style of its desk."""
         return tuple(self.style_for(draft).fields)
 
+    def field_limits_of(self, draft_id: str) -> tuple[tuple[str, int], ...]:
+        """:meth:`field_limits` of the draft ``draft_id`` (the global ones if it is gone)."""
+        if self.desks is None or not draft_id:
+            return self.field_limits()
+        return self.field_limits(self.store.get_draft(draft_id))
+
     # --- desks ------------------------------------------------------------------------------
 
     def desk_of(self, channel: str) -> str | None:

@@ -170,6 +170,10 @@ class Settings(BaseSettings):
     publish_lease_s: float = Field(default=60.0, gt=0)
     publish_poll_s: float = Field(default=2.0, gt=0)
 
+    # A TOML file of desks (channels → house style, editors, webhook; README "Desks"). Unset:
+    # one global desk from the settings above.
+    desks_file: str | None = None
+
     # --- Store --------------------------------------------------------------------------------
     database_url: str = "sqlite:///newsbot.db"
     # PostgreSQL connection pool per process (SQLAlchemy QueuePool): kept open, extra under

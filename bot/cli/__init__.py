@@ -23,6 +23,7 @@ COMMANDS = (extract, summarize, db, serve, audit, purge, doctor)
 
 # One-shot commands keep stderr for their one sentence: their logs default to warnings only
 # (an explicit LOG_LEVEL still wins).
+_DESK_COMMANDS = frozenset({"serve", "socket", "doctor", "summarize"})
 _QUIET_COMMANDS = frozenset({"extract", "summarize", "db", "audit", "purge", "doctor"})
 
 EXIT_REFUSED = 1
@@ -51,6 +52,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    if args.command in _DESK_COMMANDS and settings.desks_file:
+        from bot.desks import Desks, DesksError  # only when a file is named
+
+        try:  # nothing starts on a broken desks file: one sentence per problem, exit 2
+            Desks.from_settings(settings)
+        except DesksError as exc:
+            for problem in exc.problems:
+                print(f"newsbot: {problem}", file=sys.stderr)
+            return EXIT_CONFIG
     level = settings.log_level
     if args.command in _QUIET_COMMANDS and "log_level" not in settings.model_fields_set:
         level = "warning"

@@ -136,7 +136,7 @@ def running(settings: Settings, services: Services) -> Iterator[None]:
     from bot.workflow.trace import CountingPublishNotifier
 
     notifier = CountingPublishNotifier(services.notifier, services.metrics)
-    publish = start_from_settings(settings, services.store, notifier)
+    publish = start_from_settings(settings, services.store, notifier, services.workflow.desks)
     services.workflow.set_on_approved(publish.wake.set)
     listener = start_listener(settings, services, publish.wake.set)
     retention = None

@@ -25,6 +25,7 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
+from bot.desks import Desks
 from bot.i18n.labels import SummaryLabels
 from bot.logs import get_logger
 from bot.metrics import Metrics
@@ -143,7 +144,13 @@ def build_services(
     client = clients.base()
     metrics = metrics or Metrics()
     metrics.watch_states(store.state_counts)
-    payloads = ApprovalPayloads.from_settings(settings, store)
+    desks = Desks.from_settings(settings)  # validated again at start: DesksError there
+    payloads = ApprovalPayloads.from_settings(
+        settings,
+        store,
+        desk_webhooks=any(desk.webhook_url for desk in desks.desks),
+        labels_for=lambda draft: desks.by_name(draft.desk).labels,
+    )
     notifier = SlackNotifier(
         client,
         store,
@@ -156,6 +163,11 @@ def build_services(
         post_wait_cap_s=settings.slack_post_wait_cap_s,
         answer_wait_cap_s=settings.slack_retry_after_cap_s,
         clients=clients,
+        desk_of=(
+            (lambda d: (desks.by_name(d.desk).labels, bool(desks.by_name(d.desk).webhook_url)))
+            if desks.configured
+            else None
+        ),
     )
     editors = EditorDirectory(
         clients,
@@ -163,6 +175,18 @@ def build_services(
         settings.editor_usergroup_id,
         cache_s=settings.editor_cache_s,
     )
+    desk_editors = {
+        desk.name: EditorDirectory(
+            clients, desk.editors, desk.editor_usergroup, cache_s=settings.editor_cache_s
+        )
+        for desk in desks.desks
+        if desk.name
+    }
+    desk_summarizers = {
+        desk.name: build_summarizer(settings, style=desk.house_style())
+        for desk in desks.desks
+        if desk.name and summarizer is None
+    }
     workflow = DraftWorkflow(
         store,
         articles=articles or ArticlePipeline.from_settings(settings),
@@ -180,6 +204,9 @@ def build_services(
         payloads=payloads,
         on_approved=on_approved,
         metrics=metrics,
+        desks=desks if desks.configured else None,
+        desk_summarizers=desk_summarizers,
+        desk_editor=lambda desk, user, team: desk_editors[desk].is_editor(user, team),
     )
     workers = SummaryWorkers(workflow, threads=settings.worker_threads, poll_s=settings.work_poll_s)
     return Services(
@@ -191,6 +218,7 @@ def build_services(
         editors=editors,
         names=UserNames(clients),
         workflow=workflow,
+        desk_channels=desks.channels_for_editor,
         workers=workers,
         metrics=metrics,
     )

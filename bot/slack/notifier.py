@@ -87,8 +87,11 @@ class SlackNotifier:
         answer_wait_cap_s: float = 5.0,
         sleep: Callable[[float], None] = time.sleep,
         clients: SlackClients | None = None,
+        desk_of: Callable[[Draft], tuple[SummaryLabels, bool]] | None = None,
     ) -> None:
-        """``retry_handler`` is the one retry layer for ``response_url`` posts (the Web API
+        """``desk_of``: a draft's desk labels and whether its approval publishes (DESKS_FILE),
+        instead of ``labels`` and ``publishing``.
+        ``retry_handler`` is the one retry layer for ``response_url`` posts (the Web API
         client carries its own, the same kind: ``bot.slack.app.build_retry_handler``).
         ``budget``: the per-workspace, per-method call budget (None: unbudgeted);
         ``post_wait_cap_s``: how long a worker may wait for the channel's budget to post a
@@ -101,6 +104,7 @@ class SlackNotifier:
         self.lang = lang
         self.labels = labels or SummaryLabels(fallback_language=lang)
         self.publishing = publishing
+        self._desk_of = desk_of
         self.retry_handler = retry_handler
         self.timeout_s = timeout_s
         self.post_wait_cap_s = post_wait_cap_s
@@ -385,11 +389,14 @@ class SlackNotifier:
 
     def _view(self, draft: Draft, revision: Revision | None) -> DraftView:
         delivery = self.store.latest_delivery(draft.id) if draft.approved_at else None
-        status = mapping.publish_status(draft, delivery, publishing=self.publishing)
+        labels, publishing = (
+            self._desk_of(draft) if self._desk_of else (self.labels, self.publishing)
+        )
+        status = mapping.publish_status(draft, delivery, publishing=publishing)
         return mapping.draft_view(
             draft,
             revision,
-            labels=self.labels,
+            labels=labels,
             publish_status=status,
         )
 

@@ -88,6 +88,7 @@ def to_draft(row: DraftRow) -> Draft:
         auto_retries=row.auto_retries,
         post_reserved_at=row.post_reserved_at,
         enterprise_id=row.enterprise_id,
+        desk=row.desk,
         version=row.version,
         created_at=row.created_at,
         updated_at=row.updated_at,

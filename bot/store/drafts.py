@@ -38,6 +38,7 @@ class Drafts(StoreBase):
         source: DraftSource = "message",
         response_url: str | None = None,
         enterprise_id: str | None = None,
+        desk: str | None = None,
     ) -> Created:
         """Record a request (state ``queued``) once per (team, channel, message ts, url).
 
@@ -55,6 +56,7 @@ class Drafts(StoreBase):
             thread_ts=thread_ts,
             source=source,
             response_url=response_url,
+            desk=desk,
         )
         return self.create_drafts([request])[0]
 
@@ -103,6 +105,7 @@ class Drafts(StoreBase):
             "url_key": key,
             "source": request.source,
             "response_url": request.response_url,
+            "desk": request.desk,
             "state": "queued",
             "attempts": 0,
             "version": 1,

@@ -164,6 +164,8 @@ class DraftRow(Base):
     # "Post for review" in flight: a random token owned by the click that reserved it.
     post_reservation: Mapped[str | None] = mapped_column(String(32))
     post_reserved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The desk (DESKS_FILE) chosen from the channel at intake; NULL: the global desk.
+    desk: Mapped[str | None] = mapped_column(String(64), nullable=True)
     instruction: Mapped[str | None] = mapped_column(Text)
     instruction_by: Mapped[str | None] = mapped_column(String(64))
     article_title: Mapped[str | None] = mapped_column(Text)

@@ -74,6 +74,9 @@ class Draft:
     post_reserved_at: datetime | None = None
     # The Enterprise Grid organization of ``team_id`` (None outside a grid).
     enterprise_id: str | None = None
+    # The desk (DESKS_FILE) whose style, editors and webhook apply, fixed at intake from the
+    # draft's channel; None: the global settings.
+    desk: str | None = None
 
     def article(self) -> Article | None:
         """The stored article, or None before extraction or after the text was purged."""
@@ -236,6 +239,7 @@ class DraftRequest:
     source: DraftSource = "message"
     response_url: str | None = None
     enterprise_id: str | None = None
+    desk: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

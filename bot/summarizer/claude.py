@@ -204,11 +204,13 @@ class ClaudeSummarizer:
         *,
         retry: RetryPolicy | None = None,
         client: anthropic.Anthropic | None = None,
+        style: HouseStyle | None = None,
     ) -> ClaudeSummarizer:
+        """``style``: a desk's house style; None: the global one from the settings."""
         return cls(
             client or make_client(settings),
             model=settings.anthropic_model,
-            style=HouseStyle.from_settings(settings),
+            style=style or HouseStyle.from_settings(settings),
             prompts=PromptSet.load(settings.summary_prompt_dir),
             retry=retry or RetryPolicy.from_settings(settings),
             prices=Prices.from_settings(settings),
@@ -282,7 +284,7 @@ class ClaudeSummarizer:
             language=language,
             disclaimer=self.style.labels.disclaimer_for(language),
             model=self.model,
-            prompt_version=self.prompts.version,
+            prompt_version=self.prompts.version_for(self.style.instructions),
             engine="claude",
             ai_generated=True,
             checks=checks,
@@ -375,7 +377,7 @@ class ClaudeSummarizer:
             url=article.url,
             outcome=outcome,
             model=self.model,
-            prompt_version=self.prompts.version,
+            prompt_version=self.prompts.version_for(self.style.instructions),
             attempts=usage.attempts,
             input_tokens=usage.input_tokens,
             output_tokens=usage.output_tokens,

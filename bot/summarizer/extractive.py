@@ -62,8 +62,12 @@ class ExtractiveSummarizer:
         self._min_words = min_words
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ExtractiveSummarizer:
-        return cls(HouseStyle.from_settings(settings), min_words=settings.min_article_words)
+    def from_settings(
+        cls, settings: Settings, *, style: HouseStyle | None = None
+    ) -> ExtractiveSummarizer:
+        return cls(
+            style or HouseStyle.from_settings(settings), min_words=settings.min_article_words
+        )
 
     def summarize(self, article: Article, *, instruction: str | None = None) -> Draft:
         # ``instruction`` cannot change which sentences lead the article; it is ignored.

@@ -10,7 +10,7 @@ from bot.settings import Settings
 from bot.summarizer.claude import ClaudeSummarizer
 from bot.summarizer.errors import ArticleTooShort, SummaryError
 from bot.summarizer.extractive import ExtractiveSummarizer
-from bot.summarizer.types import Draft, Summarizer
+from bot.summarizer.types import Draft, HouseStyle, Summarizer
 
 log = get_logger(__name__)
 
@@ -36,20 +36,24 @@ class FallbackSummarizer:
 
 
 def build_summarizer(
-    settings: Settings, *, engine: Literal["claude", "extractive"] | None = None
+    settings: Settings,
+    *,
+    engine: Literal["claude", "extractive"] | None = None,
+    style: HouseStyle | None = None,
 ) -> Summarizer:
     """The summarizer the settings ask for (``engine`` overrides, as ``--engine`` does).
 
     Claude needs ``ANTHROPIC_API_KEY``: without it this raises ``ConfigError`` naming the
     variable, unless ``SUMMARY_FALLBACK_ENGINE=extractive``, which then serves alone.
+    ``style``: a desk's house style (:mod:`bot.desks`); None: the global one.
     """
     if engine == "extractive":
-        return ExtractiveSummarizer.from_settings(settings)
+        return ExtractiveSummarizer.from_settings(settings, style=style)
     fallback = settings.summary_fallback_engine == "extractive" and engine is None
     if fallback and not settings.anthropic_api_key:
         log.warning("summary.no_api_key", engine="extractive")
-        return ExtractiveSummarizer.from_settings(settings)
-    claude = ClaudeSummarizer.from_settings(settings)
+        return ExtractiveSummarizer.from_settings(settings, style=style)
+    claude = ClaudeSummarizer.from_settings(settings, style=style)
     if fallback:
-        return FallbackSummarizer(claude, ExtractiveSummarizer.from_settings(settings))
+        return FallbackSummarizer(claude, ExtractiveSummarizer.from_settings(settings, style=style))
     return claude

@@ -27,10 +27,11 @@ TEMPLATE_FILES = {
     "editor_request": "summary-editor-request.md",
     "correction": "summary-correction.md",
     "fields": "summary-fields.md",
+    "desk_style": "summary-desk-style.md",
 }
 # Templates added after SUMMARY_PROMPT_DIR existed: a folder of one's own that lacks them
 # takes the shipped one, so an upgrade does not break it.
-_ADDED_LATER = frozenset({"fields"})
+_ADDED_LATER = frozenset({"fields", "desk_style"})
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
@@ -80,6 +81,7 @@ class PromptSet:
     editor_request: str
     correction: str
     fields: str
+    desk_style: str
     version: str
 
     @classmethod
@@ -99,6 +101,15 @@ class PromptSet:
             texts[name] = text.strip()
             digest.update(filename.encode() + b"\0" + texts[name].encode() + b"\0")
         return cls(version=digest.hexdigest()[:12], **texts)
+
+    def version_for(self, instructions: str) -> str:
+        """The prompt version of a summary: the templates' hash, and for a desk's own style
+        (``HouseStyle.instructions``) ``+desk-`` and a hash of its text, so the draft records
+        that, and which, desk style was used."""
+        if not instructions:
+            return self.version
+        digest = hashlib.sha256(instructions.encode()).hexdigest()[:8]
+        return f"{self.version}+desk-{digest}"
 
     def render(self, name: str, values: Mapping[str, object]) -> str:
         template: str = getattr(self, name)

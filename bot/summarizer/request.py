@@ -177,6 +177,11 @@ def build_request(
     system: list[TextBlockParam] = [
         {"type": "text", "text": prompts.render("system", values), "cache_control": _CACHE}
     ]
+    if style.instructions:
+        # A desk's style: its own cache breakpoint after the shared prompt (at most 4 per
+        # request; this makes 3), so every desk still reads the shared system prompt's cache.
+        desk = prompts.render("desk_style", {"instructions": _neutralize(style.instructions)})
+        system.append({"type": "text", "text": desk, "cache_control": _CACHE})
     task = prompts.render(
         "task",
         {

@@ -34,6 +34,8 @@ class HouseStyle:
     language: str | None = None  # None: the article's language
     labels: SummaryLabels = field(default_factory=SummaryLabels)
     fields: tuple[tuple[str, int], ...] = ()
+    # A desk's extra house-style instructions (its style file), added to the shared prompts.
+    instructions: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HouseStyle:

@@ -317,3 +317,64 @@ def test_oauth_mode_counts_installations_instead_of_auth_test(
     monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)  # both modes at once
     both = {c.name: c for c in Doctor(load_settings()).run()}
     assert both["Slack OAuth"].status == "fail" and "exclude" in both["Slack OAuth"].detail
+
+
+# --- desks (DESKS_FILE) ----------------------------------------------------------------------
+
+
+def test_doctor_lists_the_desks_and_probes_each_desks_webhook(
+    env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with WebhookReceiver(WEBHOOK_SECRET, path="/sport") as sport:
+        desks = tmp_path / "desks.toml"
+        desks.write_text(
+            f"""
+[desks.politik]
+channels = ["C0POL", "C0POL2"]
+language = "de"
+[desks.politik.fields]
+headline = 70
+teaser = 300
+
+[desks.sport]
+channels = ["C0SPORT"]
+webhook_url = "{sport.url}"
+webhook_secret_env = "SPORT_SECRET"
+""",
+            encoding="utf-8",
+        )
+        monkeypatch.setenv("DESKS_FILE", str(desks))
+        monkeypatch.setenv("SPORT_SECRET", WEBHOOK_SECRET)
+        assert main(["doctor"]) == 0
+        out = capsys.readouterr().out
+        assert sport.requests == []  # a TCP connection only
+    assert (
+        '[ok]   Desk "politik": channels C0POL, C0POL2; language de; fields headline 70, '
+        "teaser 300; webhook 127.0.0.1" in out
+    )
+    assert (
+        '[ok]   Desk "sport": channels C0SPORT; language of the article; fields none; '
+        "webhook 127.0.0.1" in out
+    )
+    where = f"127.0.0.1:{sport.port}"
+    assert f'[ok]   Desk "sport" webhook connect: {where} accepts connections' in out
+
+
+def test_doctor_with_a_broken_desks_file_exits_2_with_one_sentence(
+    env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    desks = tmp_path / "desks.toml"
+    desks.write_text('[desks.sport]\nchannels = ["C0SPORT"]\nbullets = 9\n', encoding="utf-8")
+    monkeypatch.setenv("DESKS_FILE", str(desks))
+    assert main(["doctor"]) == 2
+    out, err = capsys.readouterr()
+    assert err == (
+        'newsbot: desks.toml: desk "sport", key "bullets": must be a whole number from 2 to 5.\n'
+    )
+    assert out == ""

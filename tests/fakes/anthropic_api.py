@@ -36,6 +36,7 @@ from typing import Any
 
 from tests.fakes.loopback import LOOPBACK, LoopbackServer
 
+_TASK_BULLETS = re.compile(r"^- Bullets: (\d+)", re.MULTILINE)
 _BASE_KEYS = frozenset({"bullets", "language"})
 # The fields prompt (prompts/summary-fields.md): '- "teaser": …, at most 300 characters'.
 _FIELD_LIMIT = re.compile(r'^- "(\w+)": .*?at most (\d+) characters', re.MULTILINE)
@@ -202,6 +203,8 @@ class FakeAnthropic(LoopbackServer[ThreadingHTTPServer]):
         self.min_cacheable_tokens = min_cacheable_tokens
         self.thinking = thinking
         self.bullets = bullets
+        # True: answer as many bullets as the task asks ("- Bullets: 2"), e.g. per desk.
+        self.follow_task_bullets = False
         self.requests: list[RecordedRequest] = []
         self._script: deque[Reply] = deque()
         self._cache: set[str] = set()
@@ -256,7 +259,9 @@ class FakeAnthropic(LoopbackServer[ThreadingHTTPServer]):
         sentences = [
             s.strip() for s in _SENTENCE.split(" ".join(text.split())) if len(s.split()) >= 5
         ]
-        bullets = [" ".join(s.split()[:25]) for s in sentences[: self.bullets]] or ["Kein Text."]
+        asked = _TASK_BULLETS.search(user) if self.follow_task_bullets else None
+        count = int(asked.group(1)) if asked else self.bullets
+        bullets = [" ".join(s.split()[:25]) for s in sentences[:count]] or ["Kein Text."]
         task_language = _TASK_LANGUAGE.findall(user)
         article_language = _ARTICLE_LANGUAGE.search(user)
         language = (

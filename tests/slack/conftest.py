@@ -324,7 +324,7 @@ def flow_factory(tmp_path: Path) -> Iterator[Callable[..., Flow]]:
             thread.join(5)
 
         stack.append(stop_server)
-        publish = start_from_settings(settings, store, services.notifier)
+        publish = start_from_settings(settings, store, services.notifier, services.workflow.desks)
         services.workflow.set_on_approved(publish.wake.set)
         stack.append(publish.stop)
         services.workers.start()

@@ -63,8 +63,9 @@ def test_another_house_style_is_summarized_again(world: World) -> None:
     class Desks:
         workflow: DraftWorkflow
 
-        def style_for(self, draft: Draft) -> HouseStyle:
-            return HouseStyle(bullets=4) if draft.channel == "C2" else HouseStyle(bullets=2)
+        def style_for(self, draft: Draft | None) -> HouseStyle:
+            channel = draft.channel if draft is not None else None
+            return HouseStyle(bullets=4) if channel == "C2" else HouseStyle(bullets=2)
 
     world.workflow.style_for = Desks(world.workflow).style_for  # type: ignore[method-assign]
     summarized(world, "C2", "1.2")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from bot.cli.doctor.checklist import Check, Status
@@ -22,6 +22,9 @@ from bot.cli.doctor.probes import (
 )
 from bot.logs import get_logger
 from bot.settings import MANIFEST_BOT_SCOPES, ConfigError, Settings
+
+if TYPE_CHECKING:
+    from bot.desks import Desks
 
 log = get_logger(__name__)
 
@@ -344,14 +347,45 @@ class Doctor:
 
     def webhook(self) -> Iterator[Check]:
         url = self.settings.publish_webhook_url
+        desks = self._desks()
+        if desks is not None and desks.configured:
+            yield from self._desk_list(desks)
         if not url:
+            if desks is None or not any(d.webhook_url for d in desks.desks):
+                yield Check(
+                    "Webhook",
+                    "warn",
+                    "PUBLISH_WEBHOOK_URL is not set: approvals are recorded, not published",
+                    "set PUBLISH_WEBHOOK_URL and PUBLISH_WEBHOOK_SECRET to publish to the CMS",
+                )
+        else:
+            yield from self._probe_webhook(url, "Webhook", "PUBLISH_WEBHOOK_URL")
+        probed = {url}
+        for desk in desks.desks if desks is not None else ():
+            if desk.webhook_url and desk.webhook_url not in probed:
+                probed.add(desk.webhook_url)
+                label = f'Desk "{desk.name}" webhook'
+                yield from self._probe_webhook(desk.webhook_url, label, f"desk {desk.name}")
+
+    def _desks(self) -> Desks | None:
+        if not self.settings.desks_file:
+            return None
+        from bot.desks import Desks
+
+        return Desks.from_settings(self.settings)  # the command line validated it already
+
+    def _desk_list(self, desks: Desks) -> Iterator[Check]:
+        for desk in desks.desks:
+            fields = ", ".join(f"{name} {limit}" for name, limit in desk.fields) or "none"
             yield Check(
-                "Webhook",
-                "warn",
-                "PUBLISH_WEBHOOK_URL is not set: approvals are recorded, not published",
-                "set PUBLISH_WEBHOOK_URL and PUBLISH_WEBHOOK_SECRET to publish to the CMS",
+                f'Desk "{desk.name}"',
+                "ok",
+                f"channels {', '.join(sorted(desk.channels))}; language "
+                f"{desk.language or 'of the article'}; fields {fields}; webhook "
+                f"{desk.webhook_host or 'none (approvals recorded only)'}",
             )
-            return
+
+    def _probe_webhook(self, url: str, name: str, variable: str) -> Iterator[Check]:
         parts = urlsplit(url)
         host = parts.hostname or ""
         try:
@@ -360,9 +394,9 @@ class Doctor:
             port = 0
         if parts.scheme not in ("http", "https") or not host or not port:
             yield Check(
-                "Webhook",
+                name,
                 "fail",
-                "PUBLISH_WEBHOOK_URL is not an absolute http(s) URL",
+                f"{variable} is not an absolute http(s) URL",
                 "use https://cms.example.org/hooks/newsbot",
             )
             return
@@ -371,25 +405,25 @@ class Doctor:
             addresses = list(self._resolve(host, port))
         except OSError as exc:
             yield Check(
-                "Webhook DNS",
+                f"{name} DNS",
                 "fail",
                 f"{host} does not resolve ({type(exc).__name__})",
-                "check the host name in PUBLISH_WEBHOOK_URL and the resolver",
+                f"check the host name in {variable} and the resolver",
             )
             return
         if not addresses:
-            yield Check("Webhook DNS", "fail", f"{host} has no address", "check the DNS records")
+            yield Check(f"{name} DNS", "fail", f"{host} has no address", "check the DNS records")
             return
-        yield Check("Webhook DNS", "ok", f"{host} → {', '.join(addresses[:4])}")
+        yield Check(f"{name} DNS", "ok", f"{host} → {', '.join(addresses[:4])}")
         if parts.scheme != "https":
             try:
                 self._connect_probe(addresses[0], port)
             except OSError as exc:
                 yield no_answer(where, exc)
                 return
-            yield Check("Webhook connect", "ok", f"{where} accepts connections")
+            yield Check(f"{name} connect", "ok", f"{where} accepts connections")
             yield Check(
-                "Webhook TLS",
+                f"{name} TLS",
                 "warn",
                 f"{where} is plain http: approved texts travel unencrypted (still signed)",
                 "use an https:// URL",
@@ -399,7 +433,7 @@ class Doctor:
             version = self._tls_probe(addresses[0], port, host)
         except ssl.SSLCertVerificationError as exc:
             yield Check(
-                "Webhook TLS",
+                f"{name} TLS",
                 "fail",
                 f"{where}: certificate not valid ({exc.verify_message})",
                 "install a certificate for this host name from a public CA",
@@ -410,13 +444,13 @@ class Doctor:
             return
         except (OSError, ssl.SSLError) as exc:
             yield Check(
-                "Webhook TLS",
+                f"{name} TLS",
                 "fail",
                 f"{where}: no TLS connection ({type(exc).__name__})",
                 "check that the CMS speaks https on this port and egress is allowed",
             )
             return
-        yield Check("Webhook TLS", "ok", f"{where}: {version}, certificate valid")
+        yield Check(f"{name} TLS", "ok", f"{where}: {version}, certificate valid")
 
     # --- prompts ------------------------------------------------------------------------------
 

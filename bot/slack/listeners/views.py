@@ -50,18 +50,18 @@ def register(app: App, services: Services) -> None:
 
     @app.view(ids.CALLBACK_EDIT)
     def on_edit_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        modal = _modal(view)
         submission = blocks.validate_edit_submission(
             _values(view),
             lang,
             min_bullets=1,
             max_bullets=blocks.MAX_BULLETS,
-            fields=workflow.field_limits(),
+            fields=workflow.field_limits_of(modal.draft_id),  # the draft's desk's fields
         )
         if not submission.ok:
             ack(response_action="errors", errors=dict(submission.errors))
             return
         ack()
-        modal = _modal(view)
         workflow.save_edit(
             modal.draft_id,
             _actor(body, modal),

@@ -5,7 +5,7 @@ an action is refused, recorded and shown (:class:`WorkflowBase`).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -25,6 +25,7 @@ from bot.workflow.drafts.values import (
 from bot.workflow.publishing import ApprovalPayloads
 
 if TYPE_CHECKING:
+    from bot.desks import Desks
     from bot.metrics import Metrics
 
 log = get_logger(__name__)
@@ -50,10 +51,17 @@ class WorkflowBase:
         metrics: Metrics | None = None,
         clock: Callable[[], datetime] = utcnow,
         rng: random.Random | None = None,
+        desks: Desks | None = None,
+        desk_summarizers: Mapping[str, Summarizer] | None = None,
+        desk_editor: Callable[[str, str, str | None], bool] | None = None,
     ) -> None:
         """``payloads`` is None when no webhook is configured (approvals are only recorded);
         ``on_approved`` wakes the publish workers after an outbox row was written; ``metrics``
-        counts every processed draft (its canonical ``draft.finished`` line is always logged)."""
+        counts every processed draft (its canonical ``draft.finished`` line is always logged).
+
+        ``desks`` (DESKS_FILE): each draft's desk is recorded at intake from its channel; its
+        summarizer (``desk_summarizers``, by desk name), house style, editors (``desk_editor``:
+        desk name, user id) and webhook apply; drafts of no desk use the arguments above."""
         self.store = store
         self.articles = articles
         self.summarizer = summarizer
@@ -67,6 +75,9 @@ class WorkflowBase:
         self.metrics = metrics
         self.clock = clock
         self._rng = rng or random.Random()  # noqa: S311 -- retry jitter, not a secret
+        self.desks = desks
+        self._desk_summarizers = dict(desk_summarizers or {})
+        self._desk_editor = desk_editor
 
     def set_on_approved(self, callback: Callable[[], None] | None) -> None:
         """Wake the publish workers after an outbox row was written (set once at start)."""
@@ -74,25 +85,66 @@ class WorkflowBase:
 
     def field_limits(self, draft: Draft | None = None) -> tuple[tuple[str, int], ...]:
         """The output fields (name, character limit) an editor may edit on ``draft``: the
-        house style's. One place to ask, so a per-desk style can answer per draft."""
-        return tuple(self.style.fields)
+        house style of its desk."""
+        return tuple(self.style_for(draft).fields)
+
+    def field_limits_of(self, draft_id: str) -> tuple[tuple[str, int], ...]:
+        """:meth:`field_limits` of the draft ``draft_id`` (the global ones if it is gone)."""
+        if self.desks is None or not draft_id:
+            return self.field_limits()
+        return self.field_limits(self.store.get_draft(draft_id))
+
+    # --- desks ------------------------------------------------------------------------------
+
+    def desk_of(self, channel: str) -> str | None:
+        """The desk that claims ``channel`` (recorded on its drafts at intake), or None."""
+        return self.desks.for_channel(channel).name if self.desks is not None else None
+
+    def _own_desk(self, draft: Draft | None) -> str | None:
+        # The draft's desk if it is still in the desks file, else None (the global desk).
+        if draft is None or draft.desk is None or self.desks is None:
+            return None
+        return self.desks.by_name(draft.desk).name
+
+    def style_for(self, draft: Draft | None) -> HouseStyle:
+        desk = self._own_desk(draft)
+        if desk is None or self.desks is None:
+            return self.style
+        return self.desks.by_name(desk).house_style()
+
+    def summarizer_for(self, draft: Draft) -> Summarizer:
+        return self._desk_summarizers.get(self._own_desk(draft) or "", self.summarizer)
+
+    def publishes(self, draft: Draft) -> bool:
+        """Approving ``draft`` sends it to a webhook: its desk's, else the global one."""
+        if self.payloads is None:
+            return False
+        if self.desks is None:
+            return True
+        return bool(self.desks.by_name(self._own_desk(draft)).webhook_url)
 
     # --- review -----------------------------------------------------------------------------
 
-    def may_review(self, user_id: str, team_id: str | None) -> bool:
-        """An editor of the workspace ``team_id`` (EDITOR_USER_IDS may be per workspace)."""
-        return self.is_editor(user_id, team_id)
+    def may_review(
+        self, user_id: str, draft: Draft | None = None, *, team_id: str | None = None
+    ) -> bool:
+        """An editor of ``draft``'s desk (its own editors), else an editor of the draft's
+        workspace (``team_id`` without a draft; EDITOR_USER_IDS may be per workspace)."""
+        desk = self._own_desk(draft)
+        if desk is not None and draft is not None and self._desk_editor is not None:
+            return self._desk_editor(desk, user_id, draft.team_id)
+        return self.is_editor(user_id, draft.team_id if draft is not None else team_id)
 
     def may_change(self, draft: Draft, user_id: str) -> bool:
         """Editors, and the reporter who posted the link, may edit, regenerate and retry."""
-        return user_id == draft.reporter_id or self.is_editor(user_id, draft.team_id)
+        return user_id == draft.reporter_id or self.may_review(user_id, draft)
 
     def _editor_draft(
         self, draft_id: str, actor: Actor, *, refusal: str = "review.not_editor"
     ) -> Draft | None:
         """The draft for an editors-only action; others are told why and get None."""
         draft = self._draft_for(draft_id, actor)
-        if draft is not None and not self.may_review(actor.user_id, draft.team_id):
+        if draft is not None and not self.may_review(actor.user_id, draft):
             self._refuse(actor, draft, Refusal(refusal))
             return None
         return draft

@@ -71,6 +71,7 @@ class Intake(WorkflowBase):
                 url=url,
                 reporter_id=m.user_id,
                 thread_ts=m.thread_ts or m.ts,
+                desk=self.desk_of(m.channel),
             )
             for m in wanted
             for url in m.urls
@@ -104,6 +105,7 @@ class Intake(WorkflowBase):
             reporter_id=actor.user_id,
             source="slash_command",
             response_url=response_url,
+            desk=self.desk_of(channel),
         )
         self.wakeup.wake()
         return result.draft

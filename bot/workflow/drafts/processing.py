@@ -89,7 +89,7 @@ class Processing(WorkflowBase):
                     article_text=saved.article_text,
                 )
         trace.article(article, fetched=fetched)
-        summary = self.summarizer.summarize(article, instruction=draft.instruction)
+        summary = self.summarizer_for(draft).summarize(article, instruction=draft.instruction)
         trace.summary(summary)
         new = NewRevision(
             kind="regenerate" if regenerating else "ai",
@@ -121,11 +121,6 @@ class Processing(WorkflowBase):
             return
         trace.outcome = "ready"
         self.notifier.finished(draft)
-
-    def style_for(self, draft: Draft) -> HouseStyle:
-        """The house style the summarizer writes ``draft`` in (one for all channels here; with
-        per-channel desks, the desk's style: the reuse below is keyed on it)."""
-        return self.style
 
     def _await_same_summary(self, draft: Draft, style_key: str, heartbeat: Heartbeat) -> None:
         """If an older draft of the same article, in the same house style, is being summarized

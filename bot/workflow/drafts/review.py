@@ -47,7 +47,7 @@ class ReviewActions(WorkflowBase):
             return None
         refusal: Refusal | None = None
         if action == "reject":
-            if not self.may_review(actor.user_id, draft.team_id):
+            if not self.may_review(actor.user_id, draft):
                 refusal = Refusal("review.not_editor")
             elif is_correction(draft):
                 refusal = Refusal("review.published")
@@ -55,7 +55,7 @@ class ReviewActions(WorkflowBase):
                 refusal = state_refusal(draft)
         elif action == "edit" and draft.state == "published":
             # A correction of published text is the editors' call.
-            if not self.may_review(actor.user_id, draft.team_id):
+            if not self.may_review(actor.user_id, draft):
                 refusal = Refusal("review.not_editor_correct")
         elif not self.may_change(draft, actor.user_id):
             refusal = Refusal("review.not_allowed")
@@ -91,7 +91,7 @@ class ReviewActions(WorkflowBase):
             return None
         event_type: EventType = UPDATED if is_correction(draft) else APPROVED
         payload = None
-        if self.payloads is not None:
+        if self.payloads is not None and self.publishes(draft):
             permalink = self.notifier.permalink(draft)
             payload = self.payloads.builder(permalink=permalink, event_type=event_type)
         # The store approves only if the draft is still at ``revision`` (same UPDATE).
@@ -137,7 +137,7 @@ class ReviewActions(WorkflowBase):
         if draft is None:
             return None
         correcting = draft.state == "published"
-        if correcting and not self.may_review(actor.user_id, draft.team_id):
+        if correcting and not self.may_review(actor.user_id, draft):
             self._refuse(actor, draft, Refusal("review.not_editor_correct"))
             return None
         if not self.may_change(draft, actor.user_id):
@@ -160,7 +160,7 @@ class ReviewActions(WorkflowBase):
         evidence: list[dict[str, Any]] | None = None
         if article is not None:
             found, supporting = run_checks(
-                article, bullets, self.style, language, fields=tuple(fields.items())
+                article, bullets, self.style_for(draft), language, fields=tuple(fields.items())
             )
             checks = [check.to_json() for check in found]
             evidence = [item.to_json() for item in supporting]
@@ -262,7 +262,7 @@ class ReviewActions(WorkflowBase):
             self._stale(actor, draft, revision)
             return None
         payload = None
-        if self.payloads is not None:
+        if self.payloads is not None and self.publishes(draft):
             payload = self.payloads.retraction_builder(
                 editor_name=actor.name, permalink=self.notifier.permalink(draft)
             )
@@ -320,7 +320,8 @@ class ReviewActions(WorkflowBase):
         an indexed query) and recent approvals. ``desk_channels`` are the channels of the
         desks the user edits (None: no desks, and "desk" falls back to "waiting"); an unknown
         ``queue`` is "waiting". "published_today" counts from midnight UTC."""
-        if not self.is_editor(user_id, team_id):
+        desk_editor = self.desks is not None and bool(self.desks.for_editor(user_id))
+        if not (self.is_editor(user_id, team_id) or desk_editor):
             return HomeData(is_editor=False)
         chosen: HomeQueue = "waiting"
         for known in HOME_QUEUES:

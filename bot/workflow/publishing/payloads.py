@@ -41,8 +41,11 @@ class ApprovalPayloads:
         disclaimer: str | None = None,
         extractive_disclaimer: str | None = None,
         fallback_language: str = "en",
+        labels_for: Callable[[Draft], SummaryLabels] | None = None,
     ) -> None:
-        """Each label None: the catalogue's, in the approved text's language (SummaryLabels)."""
+        """Each label None: the catalogue's, in the approved text's language (SummaryLabels).
+        ``labels_for``: a draft's desk labels (DESKS_FILE), instead of these."""
+        self._labels_for = labels_for
         self.store = store
         self.labels = SummaryLabels(
             heading=heading,
@@ -52,9 +55,17 @@ class ApprovalPayloads:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings, store: Store) -> ApprovalPayloads | None:
-        """None when no webhook is configured: approvals are then recorded only."""
-        if not settings.publish_webhook_url:
+    def from_settings(
+        cls,
+        settings: Settings,
+        store: Store,
+        *,
+        desk_webhooks: bool = False,
+        labels_for: Callable[[Draft], SummaryLabels] | None = None,
+    ) -> ApprovalPayloads | None:
+        """None when no webhook is configured (``desk_webhooks``: a desk has its own):
+        approvals are then recorded only."""
+        if not settings.publish_webhook_url and not desk_webhooks:
             return None
         return cls(
             store,
@@ -62,6 +73,7 @@ class ApprovalPayloads:
             disclaimer=settings.summary_disclaimer,
             extractive_disclaimer=settings.summary_extractive_disclaimer,
             fallback_language=settings.bot_language,
+            labels_for=labels_for,
         )
 
     def builder(
@@ -135,6 +147,7 @@ class ApprovalPayloads:
         if draft.approved_by is None or draft.approved_at is None:
             raise ValueError("the draft is not approved")
         basis = self._ai_basis(revision)
+        labels = self._labels_for(draft) if self._labels_for is not None else self.labels
         extractive = basis is not None and basis.engine == "extractive"
         ref = self._article_ref(draft)
         language = revision.language or draft.article_language
@@ -147,8 +160,8 @@ class ApprovalPayloads:
             article=ref,
             summary=SummaryText(
                 bullets=revision.bullets,
-                heading=revision.heading or self.labels.heading_for(language),
-                disclaimer=self.labels.disclaimer_for(language, extractive=extractive),
+                heading=revision.heading or labels.heading_for(language),
+                disclaimer=labels.disclaimer_for(language, extractive=extractive),
                 language=language,
                 fields=revision.fields,
             ),

@@ -9,7 +9,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from bot.logs import get_logger
 from bot.publisher import RetryPolicy, WebhookClient
@@ -18,10 +18,14 @@ from bot.store import Store
 from bot.workflow.publishing.worker import (
     DEFAULT_LEASE_S,
     DEFAULT_POLL_S,
+    DeskWebhooks,
     PublishNotifier,
     PublishWorker,
     WebhookSender,
 )
+
+if TYPE_CHECKING:
+    from bot.desks import Desks
 
 log = get_logger(__name__)
 _LEASE_MARGIN_S: Final = 10.0  # DB writes around one attempt
@@ -114,9 +118,10 @@ def start_publish_workers(
 
 
 def start_from_settings(
-    settings: Settings, store: Store, notifier: PublishNotifier
+    settings: Settings, store: Store, notifier: PublishNotifier, desks: Desks | None = None
 ) -> PublishWorkers:
-    """Workers for ``PUBLISH_WEBHOOK_URL`` (none when it is unset), sized by the settings."""
+    """Workers for ``PUBLISH_WEBHOOK_URL`` and the desks' webhooks (none when no webhook is
+    set), sized by the settings."""
     if settings.publish_lease_s < settings.publish_timeout_s + _LEASE_MARGIN_S:
         raise ConfigError(
             "PUBLISH_LEASE_S must exceed PUBLISH_TIMEOUT_S by at least "
@@ -124,10 +129,36 @@ def start_from_settings(
         )
     return start_publish_workers(
         store,
-        WebhookClient.from_settings(settings),
+        webhook_sender(settings, store, desks),
         notifier,
         policy=RetryPolicy.from_settings(settings),
         threads=settings.publish_workers,
         lease_s=settings.publish_lease_s,
         poll_s=settings.publish_poll_s,
     )
+
+
+def webhook_sender(
+    settings: Settings, store: Store, desks: Desks | None = None
+) -> WebhookSender | None:
+    """The global webhook client, or with desks of their own webhook a :class:`DeskWebhooks`
+    that picks by each delivery's desk; None when no webhook is configured at all."""
+    default = WebhookClient.from_settings(settings)
+    if desks is None:
+        return default
+    clients: dict[str, WebhookSender] = {}
+    for desk in desks.desks:
+        own = (desk.webhook_url, desk.webhook_secret) != (
+            settings.publish_webhook_url,
+            settings.publish_webhook_secret,
+        )
+        if desk.name and desk.webhook_url and desk.webhook_secret is not None and own:
+            clients[desk.name] = WebhookClient(
+                desk.webhook_url,
+                desk.webhook_secret,
+                timeout_s=settings.publish_timeout_s,
+                user_agent=settings.fetch_user_agent,
+            )
+    if not clients:
+        return default
+    return DeskWebhooks(store, clients, default, lambda name: desks.by_name(name).name)

@@ -57,6 +57,41 @@ class WebhookSender(Protocol):
     def send(self, webhook_id: str, payload: bytes, attempt_no: int) -> AttemptResult: ...
 
 
+class DeskWebhooks:
+    """One webhook client per desk (DESKS_FILE): a delivery goes to the webhook of the desk
+    recorded on its draft at intake, signed with that desk's secret; a desk without a webhook
+    of its own, or a draft of no desk, uses the global ``PUBLISH_WEBHOOK_URL`` client."""
+
+    def __init__(
+        self,
+        store: Store,
+        clients: dict[str, WebhookSender],
+        default: WebhookSender | None,
+        desk_of: Callable[[str | None], str | None],
+    ) -> None:
+        """``desk_of``: a draft's recorded desk → the desk that still exists (or None)."""
+        self._store = store
+        self._clients = clients
+        self._default = default
+        self._desk_of = desk_of
+        self.endpoint = ", ".join(
+            sorted({str(getattr(c, "endpoint", "?")) for c in [*clients.values(), default] if c})
+        )
+
+    def for_delivery(self, delivery: Delivery) -> WebhookSender:
+        draft = self._store.get_draft(delivery.draft_id)
+        desk = self._desk_of(draft.desk if draft is not None else None)
+        client = self._clients.get(desk or "", self._default)
+        if client is None:  # approval only writes a delivery for a desk with a webhook
+            raise RuntimeError(f"no webhook for desk {desk!r}")
+        return client
+
+    def send(self, webhook_id: str, payload: bytes, attempt_no: int) -> AttemptResult:
+        if self._default is None:
+            raise RuntimeError("no global webhook")
+        return self._default.send(webhook_id, payload, attempt_no)
+
+
 @dataclass(frozen=True, slots=True)
 class PublishUpdate:
     """One attempt's outcome, for the thread.
@@ -143,7 +178,12 @@ class PublishWorker:
             return False
         attempt_no = delivery.total_attempts
         started_at = self._clock()
-        result = self.client.send(delivery.webhook_id, delivery.body, attempt_no)
+        client = (
+            self.client.for_delivery(delivery)
+            if isinstance(self.client, DeskWebhooks)
+            else self.client
+        )
+        result = client.send(delivery.webhook_id, delivery.body, attempt_no)
         self.store.record_attempt(
             delivery.id,
             attempt=attempt_no,

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.articles.charset import decode_html
+from bot.articles.credentials import FetchCredential, resolve
 from bot.articles.errors import FileNotReadable, InvalidUrl
 from bot.articles.extract import extract_article
 from bot.articles.fetch import Fetcher, FetchPolicy
@@ -30,10 +31,13 @@ class ArticlePipeline:
         self._min_words = min_words
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ArticlePipeline:
-        return cls(
-            Fetcher(FetchPolicy.from_settings(settings)), min_words=settings.min_article_words
-        )
+    def from_settings(
+        cls, settings: Settings, *, credentials: tuple[FetchCredential, ...] = ()
+    ) -> ArticlePipeline:
+        """``credentials``: fetch credentials from elsewhere than ``FETCH_CREDENTIALS`` (the
+        desks file's ``[fetch_credentials]``), their values read from the environment now."""
+        policy = FetchPolicy.from_settings(settings, credentials=resolve(credentials))
+        return cls(Fetcher(policy), min_words=settings.min_article_words)
 
     def load(self, source: str) -> Article:
         """``source`` is an http(s) URL or the path of a local HTML file (any encoding)."""

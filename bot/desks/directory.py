@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values
 from pydantic import SecretStr, ValidationError
 
+from bot.articles.credentials import CredentialError, FetchCredential, credentials_from_table
 from bot.desks.schema import DESK_NAME, REQUIREMENTS, DeskModel, DesksModel, sentences, where
 from bot.domain import FIELD_LIMIT_MAX, FIELD_LIMIT_MIN, SUMMARY_FIELD_NAMES
 from bot.i18n.labels import SummaryLabels
@@ -110,10 +111,20 @@ class Desk:
 class Desks:
     """Which desk a channel, a draft or an editor belongs to."""
 
-    def __init__(self, default: Desk, desks: Iterable[Desk] = (), *, file: str | None = None):
+    def __init__(
+        self,
+        default: Desk,
+        desks: Iterable[Desk] = (),
+        *,
+        file: str | None = None,
+        credentials: tuple[FetchCredential, ...] = (),
+    ):
         self.default = default
         self.desks = tuple(desks)
         self.file = file
+        # The file's [fetch_credentials] (validated; their values are read from the
+        # environment when the fetcher is built, bot.articles.credentials.resolve).
+        self.credentials = credentials
         self._by_name = {desk.name: desk for desk in self.desks if desk.name}
         self._by_channel = {channel: desk for desk in self.desks for channel in desk.channels}
 
@@ -183,6 +194,13 @@ def load_desks(path: str, default: Desk, environ: Mapping[str, str]) -> Desks:
     problems: list[str] = []
     desks: list[Desk] = []
     owner: dict[str, str] = {}
+    credentials: tuple[FetchCredential, ...] = ()
+    try:
+        credentials = credentials_from_table(
+            model.fetch_credentials, f"{label} [fetch_credentials]"
+        )
+    except CredentialError as exc:
+        problems.append(str(exc))
     for name, spec in model.desks.items():
         if not DESK_NAME.match(name):
             problems.append(
@@ -204,7 +222,7 @@ def load_desks(path: str, default: Desk, environ: Mapping[str, str]) -> Desks:
             desks.append(desk)
     if problems:
         raise DesksError(problems)
-    return Desks(default, desks, file=str(file))
+    return Desks(default, desks, file=str(file), credentials=credentials)
 
 
 def _resolve(

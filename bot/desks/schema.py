@@ -72,6 +72,9 @@ class DesksModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     desks: dict[str, DeskModel] = Field(min_length=1)
+    # Per-host fetch credentials, {host = {header = "...", env = "..."}}: validated by
+    # bot.articles.credentials.credentials_from_table (the same rules as FETCH_CREDENTIALS).
+    fetch_credentials: dict[str, Any] = Field(default_factory=dict)
 
 
 def where(file: str, desk: str | None = None, key: str | None = None) -> str:

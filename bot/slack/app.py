@@ -189,7 +189,7 @@ def build_services(
     }
     workflow = DraftWorkflow(
         store,
-        articles=articles or ArticlePipeline.from_settings(settings),
+        articles=articles or ArticlePipeline.from_settings(settings, credentials=desks.credentials),
         summarizer=summarizer or build_summarizer(settings),
         style=HouseStyle.from_settings(settings),
         notifier=notifier,

@@ -254,3 +254,17 @@ def test_desk_editors_may_be_named_for_one_workspace(tmp_path: Path) -> None:
     assert desks.channels_for_editor("U02") == frozenset({"C0123ABC", "C0456DEF"})
     problems = _problems(tmp_path, GOOD.replace('["U01", "U02"]', '["U01", "T0NEWS/U02"]'))
     assert len(problems) == 1 and 'desk "politik", key "editors"' in problems[0]
+
+
+def test_the_desks_file_holds_fetch_credentials_per_host(tmp_path: Path) -> None:
+    table = (
+        '\n[fetch_credentials]\n"www.zeitung.example" = { header = "Authorization", env = "Z" }\n'
+    )
+    desks = _load(tmp_path, table + GOOD)
+    assert [(c.host, c.header, c.env) for c in desks.credentials] == [
+        ("www.zeitung.example", "Authorization", "Z")
+    ]
+    bad = '\n[fetch_credentials]\n"www.zeitung.example" = { header = "Authorization" }\n'
+    problems = _problems(tmp_path, bad + GOOD)
+    assert len(problems) == 1
+    assert problems[0].startswith("desks.toml [fetch_credentials], key 'www.zeitung.example'")

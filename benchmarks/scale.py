@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.chaos import database
-from benchmarks.harness import ROOT, Serve, wait_until
+from benchmarks.harness import ROOT, Serve, pct, wait_until
 from tests.fakes import slack_signing as signing
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.news_site import NewsSite
@@ -97,6 +97,9 @@ class Run:
     peak_rss_mb: list[float] = field(default_factory=list)
     errors: int = 0
     first_error: str = ""
+    serve_cpu_s: float = 0.0  # CPU seconds of the serve processes during the burst
+    harness_cpu_s: float = 0.0  # … and of this process (the fakes and the sender)
+    phases: str = ""  # a worker's time per draft (``draft.finished``): article, model, total
 
     @property
     def throughput(self) -> float:
@@ -114,8 +117,10 @@ class Run:
             f"{self.latency_s:g} s · posted {self.posted}/{self.links} in {elapsed} · "
             f"{self.throughput:.1f} links/s · model calls per link "
             f"{self.model_calls / self.links:.2f} · cards per link {cards} · RSS idle "
-            f"{_mbs(self.idle_rss_mb)} · peak {_mbs(self.peak_rss_mb)} · error log lines "
-            f"{self.errors}"
+            f"{_mbs(self.idle_rss_mb)} · peak {_mbs(self.peak_rss_mb)} · CPU per link: serve "
+            f"{self.serve_cpu_s / self.links * 1000:.0f} ms, fakes "
+            f"{self.harness_cpu_s / self.links * 1000:.0f} ms · per draft p50 (p90): {self.phases}"
+            f" · error log lines {self.errors}"
         )
 
 
@@ -141,6 +146,12 @@ def corpus(folders: list[Path]) -> list[str]:
     if not pages:
         raise SystemExit(f"no articles (*.json) in {', '.join(map(str, folders))}")
     return pages
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def vm_rss_mb(pid: int) -> float:
@@ -181,7 +192,7 @@ def run_once(  # noqa: PLR0917  # the run's knobs, one call site per run
             "FETCH_ALLOWED_PORTS": "",
             "MIN_ARTICLE_WORDS": "30",
             "LOG_FORMAT": "json",
-            "LOG_LEVEL": "warning",
+            "LOG_LEVEL": "info",  # draft.finished carries each draft's timings
         }
         if args.worker_threads:
             env["WORKER_THREADS"] = str(args.worker_threads)
@@ -217,6 +228,8 @@ def run_once(  # noqa: PLR0917  # the run's knobs, one call site per run
             calls_before = len(model.message_requests)
 
             burst = [new_post("id") for _ in range(links)]
+            cpu_before = sum(cpu_s(s.process.pid) for s in fleet)
+            harness_before = time.process_time()
             started = time.monotonic()
             with ThreadPoolExecutor(min(links, 64)) as pool:
                 list(
@@ -232,12 +245,21 @@ def run_once(  # noqa: PLR0917  # the run's knobs, one call site per run
             run.posted = len(posted)
             if done is not None:
                 run.elapsed_s = max(posted) - started
+            run.serve_cpu_s = sum(cpu_s(s.process.pid) for s in fleet) - cpu_before
+            run.harness_cpu_s = time.process_time() - harness_before
             run.model_calls = len(model.message_requests) - calls_before
             run.cards = [len(slack.thread(CHANNEL, ts)) for ts in stamps]
             run.peak_rss_mb = [s.peak_rss_mb() for s in fleet]
         finally:
             for serve in fleet:
                 serve.stop()
+        finished = [e for s in fleet for e in s.lines if e.get("event") == "draft.finished"]
+        finished = finished[processes:]  # the warm-up drafts came first
+        run.phases = " · ".join(
+            f"{key.removesuffix('_ms')} {pct(values, 50):.0f} ({pct(values, 90):.0f}) ms"
+            for key in ("article_ms", "model_ms", "total_ms")
+            if (values := [float(e[key]) for e in finished if e.get(key) is not None])
+        )
         errors = [e for s in fleet for e in s.errors()]
         run.errors = len(errors)
         if errors:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import mmap
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.articles.language import choose, detect
+from bot.articles.language import _identifier, choose, detect
 
 _TEXTS = [
     "Die Bundesnetzagentur hat am Montag neue Regeln für den Netzausbau vorgestellt. "
@@ -38,3 +39,24 @@ def test_detection_from_many_threads_matches_one_thread() -> None:
         sys.setswitchinterval(interval)
     assert all(result == expected for result in results)
     assert choose(_TEXTS[0] * 3, "en") == "de"
+
+
+def test_mapped_model_classifies_exactly_as_the_library_loads_it() -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
+
+    heap = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    mapped = _identifier()
+    texts = [*_TEXTS, "这是一个中文句子。", "Это предложение на русском языке.", "", "12 34"]
+    assert [mapped.classify(t) for t in texts] == [heap.classify(t) for t in texts]
+
+
+def test_model_arrays_are_views_of_a_read_only_mapping_not_heap_copies() -> None:
+    # The ~70 MB model stays in a file mapping: only the pages texts walk through are resident.
+    identifier = _identifier()
+    for array in (identifier.nb_ptc, identifier.tk_nextmove.obj, identifier.tk_output.obj):
+        assert not array.flags.owndata
+        assert not array.flags.writeable
+        base = array
+        while not isinstance(base, mmap.mmap) and base is not None:
+            base = base.obj if isinstance(base, memoryview) else base.base
+        assert isinstance(base, mmap.mmap)

@@ -253,8 +253,9 @@ def run_once(  # noqa: PLR0917  # the run's knobs, one call site per run
         finally:
             for serve in fleet:
                 serve.stop()
-        finished = [e for s in fleet for e in s.lines if e.get("event") == "draft.finished"]
-        finished = finished[processes:]  # the warm-up drafts came first
+        finished = [  # each process's first draft was its warm-up
+            e for s in fleet for e in [e for e in s.lines if e.get("event") == "draft.finished"][1:]
+        ]
         run.phases = " · ".join(
             f"{key.removesuffix('_ms')} {pct(values, 50):.0f} ({pct(values, 90):.0f}) ms"
             for key in ("article_ms", "model_ms", "total_ms")
@@ -344,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{measure:<{width}}  {result}  ({target})  {'PASS' if ok else 'FAIL'}")
             verdicts.append(ok)
         print()
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"machine: {os.cpu_count()} CPUs, load average {load} (1, 5, 15 min) at the end")
     print("runs:")
     for run in runs:
         print(f"  {run.details()}")

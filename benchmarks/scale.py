@@ -99,6 +99,8 @@ class Run:
     first_error: str = ""
     serve_cpu_s: float = 0.0  # CPU seconds of the serve processes during the burst
     harness_cpu_s: float = 0.0  # … and of this process (the fakes and the sender)
+    ack_ms: list[float] = field(default_factory=list)  # the burst's events, sent at once
+    non_200: int = 0
     phases: str = ""  # a worker's time per draft (``draft.finished``): article, model, total
 
     @property
@@ -114,7 +116,9 @@ class Run:
         cards = f"{sum(self.cards) / self.links:.2f} (min {min(self.cards)}, max {max(self.cards)})"
         return (
             f"{self.name}: {self.db}, {self.processes} process(es), {self.links} links, model "
-            f"{self.latency_s:g} s · posted {self.posted}/{self.links} in {elapsed} · "
+            f"{self.latency_s:g} s · acks p50 {pct(self.ack_ms, 50):.0f} ms, p99 "
+            f"{pct(self.ack_ms, 99):.0f} ms, non-200 {self.non_200} · posted "
+            f"{self.posted}/{self.links} in {elapsed} · "
             f"{self.throughput:.1f} links/s · model calls per link "
             f"{self.model_calls / self.links:.2f} · cards per link {cards} · RSS idle "
             f"{_mbs(self.idle_rss_mb)} · peak {_mbs(self.peak_rss_mb)} · CPU per link: serve "
@@ -231,13 +235,16 @@ def run_once(  # noqa: PLR0917  # the run's knobs, one call site per run
             cpu_before = sum(cpu_s(s.process.pid) for s in fleet)
             harness_before = time.process_time()
             started = time.monotonic()
+
+            def send(item: tuple[int, tuple[str, signing.SignedRequest]]) -> tuple[int, float]:
+                sent = time.perf_counter()
+                status = signing.post(fleet[item[0] % processes].url, item[1][1]).status
+                return status, (time.perf_counter() - sent) * 1000
+
             with ThreadPoolExecutor(min(links, 64)) as pool:
-                list(
-                    pool.map(
-                        lambda item: signing.post(fleet[item[0] % processes].url, item[1][1]),
-                        enumerate(burst),
-                    )
-                )
+                acks = list(pool.map(send, enumerate(burst)))
+            run.ack_ms = [ms for _, ms in acks]
+            run.non_200 = sum(1 for status, _ in acks if status != 200)
             stamps = {ts for ts, _ in burst}
             done = wait_until(lambda: stamps <= slack.ready_at.keys(), args.deadline, 0.05)
             time.sleep(1.0)  # late duplicates (a second card, a second call) would show now

@@ -37,14 +37,26 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset(word.casefold() for word in stop_words.get_stop_words(name))
 
 
-def shares(tokens: list[str], candidates: tuple[str, ...] = LANGUAGES) -> dict[str, float]:
-    """Per candidate language: the share of ``tokens`` (casefolded words) that are its stop
-    words."""
+@lru_cache(maxsize=1)
+def _languages_of() -> dict[str, tuple[str, ...]]:
+    """Each stop word of any list → the languages whose list has it (one lookup per token)."""
+    index: dict[str, list[str]] = {}
+    for lang in LANGUAGES:
+        for word in stopwords(lang):
+            index.setdefault(word, []).append(lang)
+    return {word: tuple(langs) for word, langs in index.items()}
+
+
+def shares(tokens: list[str]) -> dict[str, float]:
+    """Per language: the share of ``tokens`` (casefolded words) that are its stop words."""
     if not tokens:
         return {}
-    return {
-        lang: sum(token in stopwords(lang) for token in tokens) / len(tokens) for lang in candidates
-    }
+    counts = dict.fromkeys(LANGUAGES, 0)
+    languages_of = _languages_of()
+    for token in tokens:
+        for lang in languages_of.get(token, ()):
+            counts[lang] += 1
+    return {lang: count / len(tokens) for lang, count in counts.items()}
 
 
 def guess_language(text: str) -> str | None:

@@ -12,6 +12,7 @@ import anthropic
 from anthropic.types import Message, MessageParam, OutputConfigParam, TextBlockParam
 from pydantic import ValidationError
 
+from bot.cpu import cpu_bound
 from bot.domain import Article
 from bot.logs import get_logger
 from bot.settings import Settings
@@ -247,14 +248,15 @@ class ClaudeSummarizer:
 
         checks_started = time.perf_counter()
         language = prepared.target_language
-        checks, evidence = run_checks(
-            article,
-            output.bullets,
-            self.style,
-            language,
-            headline=output.headline,
-            index=ArticleIndex.build(article, prepared.source_language),
-        )
+        with cpu_bound():  # the checks are CPU work: not sixteen workers at once (bot/cpu.py)
+            checks, evidence = run_checks(
+                article,
+                output.bullets,
+                self.style,
+                language,
+                headline=output.headline,
+                index=ArticleIndex.build(article, prepared.source_language),
+            )
         if prepared.truncated:
             checks = (
                 Check("truncated", None, str(len(prepared.paragraphs)), "check.truncated"),

@@ -199,8 +199,10 @@ class Settings(BaseSettings):
     work_auto_retries: int = Field(default=3, ge=0, le=10)
     work_auto_retry_base_s: float = Field(default=30.0, gt=0)
     # Summary worker threads per process, and how often an idle worker looks for work that
-    # another process queued (a local event wakes them at once).
-    worker_threads: int = Field(default=4, ge=1, le=64)
+    # another process queued (a local event wakes them at once). A worker spends most of a
+    # draft waiting on the model (seconds) and little on CPU (tens of ms), so size them for the
+    # model's latency: drafts per second ≈ WORKER_THREADS / model latency (README "Sizing").
+    worker_threads: int = Field(default=16, ge=1, le=64)
     work_poll_s: float = Field(default=2.0, gt=0)
     # Article text of drafts older than this many days is removed (`newsbot purge`, and daily by
     # `serve`/`socket`); summaries, revisions and the audit trail stay. 0: keep forever.

@@ -124,3 +124,11 @@ def test_env_example_loads_as_is_and_with_every_example_value(
     settings = load_settings()
     assert settings.summary_fallback_engine == "extractive"
     assert settings.slack_channel_allowlist == ["C0123ABCDEF", "C0456GHIJKL"]
+
+
+def test_summary_workers_are_sized_for_model_latency(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Workers mostly wait on the model: 16 per process keep 40 links at 3 s each within 15 s.
+    assert load_settings().worker_threads == 16
+    monkeypatch.setenv("WORKER_THREADS", "0")
+    with pytest.raises(ConfigError, match="WORKER_THREADS"):
+        load_settings()

@@ -13,6 +13,7 @@ from bot.articles.errors import FileNotReadable, InvalidUrl
 from bot.articles.extract import extract_article
 from bot.articles.fetch import Fetcher, FetchPolicy
 from bot.articles.links import normalize_url
+from bot.cpu import cpu_bound
 from bot.domain import Article
 from bot.logs import get_logger
 from bot.settings import Settings
@@ -51,9 +52,10 @@ class ArticlePipeline:
             raise InvalidUrl(f"not an http(s) article URL: {url[:200]!r}")
         page = self._fetcher.fetch(normalized)
         started = time.perf_counter()
-        article = extract_article(
-            page.text, url=normalized, final_url=page.final_url, min_words=self._min_words
-        )
+        with cpu_bound():  # parsing is CPU work: not sixteen workers at once (bot/cpu.py)
+            article = extract_article(
+                page.text, url=normalized, final_url=page.final_url, min_words=self._min_words
+            )
         log.info(
             "article.extracted",
             url=normalized,

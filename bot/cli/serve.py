@@ -183,20 +183,13 @@ _WARM_UP_TEXTS = {
 }
 
 
-def load_language_model() -> None:
-    """Load the language model first: its loader briefly needs ~30 MB more than the model
-    keeps, so loading it before everything else lowers the process's peak memory."""
-    from bot.articles.language import detect
-
-    detect("newsbot is starting")
-
-
 def warm_up() -> None:
     """Extract and check a tiny built-in page per language before the workers start.
 
-    The extractor and the checks load models and tables lazily on first use, and their
-    caches are not locked: workers racing on their first article would each build a copy
-    (four copies of the language model, 450 MB peak, in the benchmark).
+    The extractor and the checks load tables lazily on first use, and their caches are not
+    locked: workers racing on their first article would each build a copy. (The statistical
+    language model is not among them: it loads under a lock, and only for an article whose
+    stop words leave its language in doubt; see ``bot/articles/language.py``.)
     """
     from bot.articles.errors import ArticleError
     from bot.articles.extract import extract_article
@@ -238,7 +231,6 @@ def _connected_services(settings: Settings) -> Services:
     Slack answering ``auth.test`` (each mistake one sentence naming its setting)."""
     from bot.slack.app import build_services
 
-    load_language_model()
     store = prepare_store(settings)
     if settings.oauth:
         # No token to prove: each workspace's comes with its install. The installation

@@ -12,6 +12,7 @@ import anthropic
 from anthropic.types import Message, MessageParam, OutputConfigParam, TextBlockParam
 from pydantic import ValidationError
 
+from bot.cpu import cpu_bound
 from bot.domain import Article
 from bot.logs import get_logger
 from bot.settings import Settings
@@ -261,15 +262,16 @@ class ClaudeSummarizer:
             headline = free_headline = (
                 fit_to_limit(output.headline, _FREE_HEADLINE_CHARS) if output.headline else None
             )
-        checks, evidence = run_checks(
-            article,
-            output.bullets,
-            self.style,
-            language,
-            headline=free_headline,
-            fields=fields,
-            index=ArticleIndex.build(article, prepared.source_language),
-        )
+        with cpu_bound():  # the checks are CPU work: not sixteen workers at once (bot/cpu.py)
+            checks, evidence = run_checks(
+                article,
+                output.bullets,
+                self.style,
+                language,
+                headline=free_headline,
+                fields=fields,
+                index=ArticleIndex.build(article, prepared.source_language),
+            )
         checks = (*limit_checks, *checks)
         if prepared.truncated:
             checks = (

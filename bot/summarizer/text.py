@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer  # type: ignore[import-untyped]  # no type information shipped
-import stop_words  # type: ignore[import-untyped]  # no type information shipped
+
+from bot.stopwords import stopwords as shared_stopwords
 
 # --- languages ----------------------------------------------------------------------------------
 
@@ -68,12 +69,9 @@ def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
 
-@lru_cache(maxsize=32)
 def stopwords(language: str) -> frozenset[str]:
-    try:
-        return frozenset(word.casefold() for word in stop_words.get_stop_words(language))
-    except stop_words.StopWordError:
-        return frozenset()
+    """The casefolded stop words of ``language`` (one cache with the article pipeline's)."""
+    return shared_stopwords(language)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -433,3 +434,35 @@ def test_an_edit_is_checked_again_against_its_supporting_sentences(world: World)
     # the card shows each edited bullet's supporting sentence again
     assert [e["bullet"] for e in revision.evidence] == [0, 1]
     assert "14 to 5" in revision.evidence[0]["sentence"]
+
+
+def test_idle_workers_leave_polling_to_one_of_them(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Eight idle workers: one polls every poll_s, the others wait to be woken (a local event,
+    # or the poller finding work that another process queued).
+    claims: list[str] = []
+    claim = world.store.claim_draft
+
+    def counting(worker_id: str, lease_s: float, **kwargs: Any) -> Draft | None:
+        claims.append(worker_id)
+        return claim(worker_id, lease_s, **kwargs)
+
+    monkeypatch.setattr(world.store, "claim_draft", counting)
+    workers = SummaryWorkers(world.workflow, threads=8, poll_s=0.05).start()
+    try:
+        threading.Event().wait(1.0)
+        polls = len(claims)
+        looks = Counter(claims)  # each worker looks once at start; only the poller again
+        [draft] = world.message("1.1", "https://news.example/polled")  # wakes them all
+        for _ in range(500):
+            stored = world.store.get_draft(draft.id)
+            if stored is not None and stored.state == "ready":
+                break
+            threading.Event().wait(0.02)
+    finally:
+        workers.stop()
+    assert sum(1 for count in looks.values() if count > 1) == 1
+    assert polls <= 8 + 1.0 / 0.05 + 5  # not 8 × 20
+    stored = world.store.get_draft(draft.id)
+    assert stored is not None and stored.state == "ready"

@@ -15,6 +15,9 @@ from bot.workflow.drafts.workflow import DraftWorkflow
 
 log = get_logger(__name__)
 
+# How often an idle worker that is not the poller looks for work by itself anyway.
+_BACKSTOP_S = 30.0
+
 
 class SummaryWorkers:
     """Worker threads that claim queued drafts (and expired leases, e.g. after a crash)."""
@@ -33,6 +36,7 @@ class SummaryWorkers:
         self.name = name
         self._threads: list[threading.Thread] = []
         self._prefix = f"{socket.gethostname()}:{os.getpid()}"
+        self._polling = threading.Lock()  # held by the one idle worker that polls
 
     def start(self) -> SummaryWorkers:
         for index in range(self.threads):
@@ -68,9 +72,19 @@ class SummaryWorkers:
         return min(self.poll_s, max(until, _MIN_IDLE_WAIT_S))
 
     def _loop(self, worker_id: str) -> None:
+        """Claim and process drafts; when idle, one worker per process polls the database.
+
+        Work queued by this process wakes every idle worker at once (``wakeup``); work queued
+        by another process is found by polling. Only one idle worker (the holder of
+        ``_polling``) polls every ``poll_s``: sixteen workers polling each would cost sixteen
+        claims and due-time queries every interval, per process, for nothing. When the poller
+        claims a draft it hands the role on and wakes the others, since more may be waiting;
+        they also look by themselves every ``_BACKSTOP_S``.
+        """
         wakeup = self.workflow.wakeup
         store = self.workflow.store
         lease_s = self.workflow.config.lease_s
+        polling = False
         while not wakeup.stopped:
             seen = wakeup.generation()
             exhausted: list[Draft] = []
@@ -82,6 +96,12 @@ class SummaryWorkers:
             if exhausted:
                 self.workflow.report_exhausted(exhausted)
             if draft is None:
-                wakeup.wait(seen, self._idle_wait(worker_id))
+                polling = polling or self._polling.acquire(blocking=False)
+                wait = self._idle_wait(worker_id) if polling else max(self.poll_s, _BACKSTOP_S)
+                wakeup.wait(seen, wait)
                 continue
+            if polling:
+                self._polling.release()
+                polling = False
+                wakeup.wake()
             self.workflow.process(draft, worker_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, text
 
@@ -39,36 +40,20 @@ class Queues(StoreBase):
         ``ix_drafts_team_state_created``); ``shown_only`` leaves out private ``/summarize``
         previews nobody posted for review."""
         conditions: list[ColumnElement[bool]] = [DraftRow.state == "ready"]
-        if team_id is not None:
-            conditions.append(DraftRow.team_id == team_id)
         if channels is not None:
             if not channels:
                 return []
             conditions.append(DraftRow.channel.in_(sorted(channels)))
         if shown_only:
             conditions.append(_SHOWN)
-        with self._read() as s:
-            rows = s.scalars(
-                select(DraftRow)
-                .where(*conditions)
-                .order_by(DraftRow.created_at, DraftRow.id)
-                .limit(limit)
-            )
-            return [to_draft(r) for r in rows]
+        return self._drafts_where(conditions, (DraftRow.created_at, DraftRow.id), team_id, limit)
 
     def recent_approvals(self, *, team_id: str | None = None, limit: int = 20) -> list[Draft]:
         """Approved drafts (published or not), newest approval first."""
         conditions: list[ColumnElement[bool]] = [DraftRow.state.in_(APPROVED_STATES)]
-        if team_id is not None:
-            conditions.append(DraftRow.team_id == team_id)
-        with self._read() as s:
-            rows = s.scalars(
-                select(DraftRow)
-                .where(*conditions)
-                .order_by(DraftRow.approved_at.desc(), DraftRow.id)
-                .limit(limit)
-            )
-            return [to_draft(r) for r in rows]
+        return self._drafts_where(
+            conditions, (DraftRow.approved_at.desc(), DraftRow.id), team_id, limit
+        )
 
     def failed_drafts(self, *, team_id: str | None = None, limit: int = 50) -> list[Draft]:
         """Drafts whose summary or publishing failed (``failed``, ``publish_failed``) and that
@@ -77,16 +62,9 @@ class Queues(StoreBase):
             DraftRow.state.in_(("failed", "publish_failed")),
             _SHOWN,
         ]
-        if team_id is not None:
-            conditions.append(DraftRow.team_id == team_id)
-        with self._read() as s:
-            rows = s.scalars(
-                select(DraftRow)
-                .where(*conditions)
-                .order_by(DraftRow.created_at.desc(), DraftRow.id)
-                .limit(limit)
-            )
-            return [to_draft(r) for r in rows]
+        return self._drafts_where(
+            conditions, (DraftRow.created_at.desc(), DraftRow.id), team_id, limit
+        )
 
     def published_since(
         self, since: datetime, *, team_id: str | None = None, limit: int = 50
@@ -97,16 +75,9 @@ class Queues(StoreBase):
             DraftRow.state == "published",
             DraftRow.approved_at >= since,
         ]
-        if team_id is not None:
-            conditions.append(DraftRow.team_id == team_id)
-        with self._read() as s:
-            rows = s.scalars(
-                select(DraftRow)
-                .where(*conditions)
-                .order_by(DraftRow.approved_at.desc(), DraftRow.id)
-                .limit(limit)
-            )
-            return [to_draft(r) for r in rows]
+        return self._drafts_where(
+            conditions, (DraftRow.approved_at.desc(), DraftRow.id), team_id, limit
+        )
 
     def drafts_of_user(
         self, user_id: str, *, team_id: str | None = None, limit: int = 50
@@ -123,13 +94,23 @@ class Queues(StoreBase):
                 and_(*team, DraftRow.approved_by == user_id),
             )
         ]
+        return self._drafts_where(
+            conditions, (DraftRow.created_at.desc(), DraftRow.id), None, limit
+        )
+
+    def _drafts_where(
+        self,
+        conditions: list[ColumnElement[bool]],
+        order: tuple[Any, ...],
+        team_id: str | None,
+        limit: int,
+    ) -> list[Draft]:
+        """The drafts matching ``conditions`` (and ``team_id``, when given), in ``order``, at
+        most ``limit``: the one query every queue above runs."""
+        if team_id is not None:
+            conditions = [*conditions, DraftRow.team_id == team_id]
         with self._read() as s:
-            rows = s.scalars(
-                select(DraftRow)
-                .where(*conditions)
-                .order_by(DraftRow.created_at.desc(), DraftRow.id)
-                .limit(limit)
-            )
+            rows = s.scalars(select(DraftRow).where(*conditions).order_by(*order).limit(limit))
             return [to_draft(r) for r in rows]
 
     def state_counts(self) -> dict[str, dict[str, int]]:

@@ -5,9 +5,12 @@ given up at claim time.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Final
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.domain import Article
@@ -19,6 +22,94 @@ from bot.store.models import DraftRow
 from bot.store.records import Draft, NewRevision, Outcome, Revision
 
 log = get_logger(__name__)
+
+_RETURNING_ROWS: Final = {"synchronize_session": False, "populate_existing": True}
+
+
+def _due_or_expired(model: type[DraftRow], now: ColumnElement[datetime]) -> ColumnElement[bool]:
+    """Queued and due (no time, or its time has come), or working with an expired lease."""
+    return or_(
+        and_(
+            model.state == "queued",
+            or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
+        ),
+        and_(model.state == "working", model.lease_expires_at < now),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    claim: Any  # UPDATE … RETURNING: params now, worker, lease_expires
+    exhaust: Any  # UPDATE … RETURNING: param now
+
+
+@functools.lru_cache(maxsize=8)
+def _statements(max_attempts: int) -> _Statements:
+    """The claim's two UPDATEs, built once per attempt cap and shared by every worker thread.
+
+    Building them (an aliased subquery each) cost about as much CPU as running them, on every
+    claim; a built statement is immutable, so threads can share it, and SQLAlchemy caches its
+    compiled SQL by the statement's (memoized) cache key. ``now``, the worker and the lease
+    end are bound parameters."""
+    now = bindparam("now", type_=DraftRow.updated_at.type)
+    pick = aliased(DraftRow)
+    candidate = (
+        select(pick.id)
+        .where(pick.attempts < max_attempts, _due_or_expired(pick, now))
+        # First due, first served: a retried draft queues from its due time.
+        .order_by(func.coalesce(pick.next_attempt_at, pick.created_at), pick.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    sources, target = DRAFT_TRANSITIONS["claim"]
+    claim = (
+        update(DraftRow)
+        .where(
+            DraftRow.state.in_(sorted(sources)),
+            DraftRow.id == candidate,
+            DraftRow.attempts < max_attempts,
+            _due_or_expired(DraftRow, now),
+        )
+        .values(
+            state=target,
+            state_before=DraftRow.state,
+            version=DraftRow.version + 1,
+            updated_at=now,
+            lease_owner=bindparam("worker", type_=DraftRow.lease_owner.type),
+            lease_expires_at=bindparam("lease_expires", type_=DraftRow.lease_expires_at.type),
+            attempts=DraftRow.attempts + 1,
+            next_attempt_at=None,
+        )
+        .returning(DraftRow)
+    )
+    gone = aliased(DraftRow)
+    exhausted = (
+        select(gone.id)
+        .where(gone.attempts >= max_attempts, _due_or_expired(gone, now))
+        .with_for_update(skip_locked=True)
+    )
+    sources, target = DRAFT_TRANSITIONS["exhaust"]
+    exhaust = (
+        update(DraftRow)
+        .where(
+            DraftRow.id.in_(exhausted),
+            DraftRow.state.in_(sorted(sources)),
+            DraftRow.attempts >= max_attempts,
+        )
+        .values(
+            state=target,
+            state_before=DraftRow.state,
+            last_error_code=ATTEMPTS_EXHAUSTED,
+            last_error_retryable=True,
+            lease_owner=None,
+            lease_expires_at=None,
+            version=DraftRow.version + 1,
+            updated_at=now,
+        )
+        .returning(DraftRow)
+    )
+    return _Statements(claim=claim, exhaust=exhaust)
 
 
 class DraftClaims(StoreBase):
@@ -37,28 +128,20 @@ class DraftClaims(StoreBase):
         they are appended to ``exhausted`` (after the commit) so the caller can report them.
         """
         now = self._now()
+        statements = _statements(self.max_attempts)
         with self._write() as s:
             gave_up = self._exhaust_drafts(s, now)
-            claimable = self._claimable_draft(DraftRow, now)
-            pick = aliased(DraftRow)
-            candidate = (
-                select(pick.id)
-                .where(self._claimable_draft(pick, now))
-                # First due, first served: a retried draft queues from its due time.
-                .order_by(func.coalesce(pick.next_attempt_at, pick.created_at), pick.id)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-                .scalar_subquery()
-            )
-            row = self._update_draft(
-                s,
-                "claim",
-                [DraftRow.id == candidate, claimable],
-                lease_owner=worker_id,
-                lease_expires_at=now + timedelta(seconds=lease_s),
-                attempts=DraftRow.attempts + 1,
-                next_attempt_at=None,
-            )
+            row = s.execute(
+                statements.claim,
+                {
+                    "now": now,
+                    "worker": worker_id,
+                    "lease_expires": now + timedelta(seconds=lease_s),
+                },
+                execution_options=_RETURNING_ROWS,
+            ).scalar_one_or_none()
+            if row is not None:
+                tally.moved(s, "drafts", row.state_before, row.state)
             draft = None if row is None else to_draft(row)
             if row is not None:
                 self._audit(s, row.id, worker_id, "draft.claimed", attempt=row.attempts)
@@ -218,46 +301,9 @@ class DraftClaims(StoreBase):
             )
         return due
 
-    @staticmethod
-    def _due_or_expired(model: type[DraftRow], now: datetime) -> ColumnElement[bool]:
-        """Queued and due (no time, or its time has come), or working with an expired lease."""
-        return or_(
-            and_(
-                model.state == "queued",
-                or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
-            ),
-            and_(model.state == "working", model.lease_expires_at < now),
-        )
-
-    def _claimable_draft(self, model: type[DraftRow], now: datetime) -> ColumnElement[bool]:
-        return and_(model.attempts < self.max_attempts, self._due_or_expired(model, now))
-
     def _exhaust_drafts(self, s: Session, now: datetime) -> list[Draft]:
-        pick = aliased(DraftRow)
-        exhausted = (
-            select(pick.id)
-            .where(pick.attempts >= self.max_attempts, self._due_or_expired(pick, now))
-            .with_for_update(skip_locked=True)
-        )
         rows = s.execute(
-            update(DraftRow)
-            .where(
-                DraftRow.id.in_(exhausted),
-                DraftRow.state.in_(sorted(DRAFT_TRANSITIONS["exhaust"][0])),
-                DraftRow.attempts >= self.max_attempts,
-            )
-            .values(
-                state=DRAFT_TRANSITIONS["exhaust"][1],
-                state_before=DraftRow.state,
-                last_error_code=ATTEMPTS_EXHAUSTED,
-                last_error_retryable=True,
-                lease_owner=None,
-                lease_expires_at=None,
-                version=DraftRow.version + 1,
-                updated_at=now,
-            )
-            .returning(DraftRow),
-            execution_options={"synchronize_session": False, "populate_existing": True},
+            _statements(self.max_attempts).exhaust, {"now": now}, execution_options=_RETURNING_ROWS
         ).scalars()
         drafts = []
         for row in rows:

@@ -109,6 +109,10 @@ class _Stemmers(threading.local):
     object while ``stemWord`` runs (``snowballstemmer/basestemmer.py``), so one instance shared
     by worker threads corrupts it: ``IndexError: string index out of range`` or, worse, a
     wrong stem that the cache below would keep. Each thread gets its own instances.
+
+    ``snowballstemmer.stemmer`` hands out PyStemmer's C stemmer when it is installed (a
+    dependency): the same Snowball algorithms and stems, several times faster; its objects
+    are not to be shared between threads either.
     """
 
     def __init__(self) -> None:

@@ -123,6 +123,7 @@ def build_clients(
         client_secret=settings.slack_client_secret.get_secret_value(),
         rotation_minutes=settings.slack_token_rotation_minutes,
         cache_s=settings.slack_installation_cache_s,
+        rotation_lock=store.cross_process_lock,
     )
 
 

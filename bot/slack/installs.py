@@ -14,6 +14,11 @@ Token rotation: when the app has it on, ``oauth.v2.access`` answers with ``refre
 ``expires_in`` (12 h); a bot token due within ``SLACK_TOKEN_ROTATION_MINUTES`` is refreshed
 with slack_sdk's ``TokenRotator`` (``grant_type=refresh_token``,
 https://docs.slack.dev/authentication/using-token-rotation) and saved before it is used.
+Slack revokes the refresh token a refresh used ("The refresh token is then revoked, and a new
+refresh token is used", same page), so two processes must never refresh one install at once:
+the refresh runs under a lock across processes (``rotation_lock``: PostgreSQL's advisory lock,
+:meth:`Store.cross_process_lock`) and first re-reads the install, which another process may
+have refreshed meanwhile.
 
 Enterprise Grid: an org-wide install is stored with ``is_enterprise_install`` and no team
 (slack_sdk keeps it under the organization's ``enterprise_id``); a workspace of that
@@ -25,13 +30,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.authorize import Authorize
 from slack_bolt.context import BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
+from slack_sdk.errors import SlackClientError, SlackTokenRotationError
 from slack_sdk.oauth.installation_store import Bot, InstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 
@@ -41,6 +47,7 @@ from bot.store import Store
 log = get_logger(__name__)
 
 ClientFactory = Callable[[str | None], WebClient]
+RotationLock = Callable[[str], AbstractContextManager[object]]
 
 _ORGS_REMEMBERED = 100_000
 INSTALL_PATH = "/slack/install"
@@ -80,6 +87,7 @@ class SlackClients:
         rotation_minutes: int = 120,
         cache_s: float = 60.0,
         clock: Callable[[], float] = time.time,
+        rotation_lock: RotationLock | None = None,
     ) -> None:
         if (client is None) == (installations is None):
             raise ValueError("give either the single client or the installation store")
@@ -88,6 +96,7 @@ class SlackClients:
         self.installations = installations
         self._rotator = rotator
         self._rotation_minutes = rotation_minutes
+        self._rotation_lock: RotationLock = rotation_lock or (lambda _name: nullcontext())
         self._cache_s = cache_s
         self._clock = clock
         self._cache: dict[tuple[str | None, str | None], _Entry] = {}
@@ -112,7 +121,10 @@ class SlackClients:
         client_secret: str,
         rotation_minutes: int = 120,
         cache_s: float = 60.0,
+        rotation_lock: RotationLock | None = None,
     ) -> SlackClients:
+        """``rotation_lock``: a lock by name across processes (:meth:`Store.cross_process_lock`)
+        around each token refresh."""
         rotator = TokenRotator(
             client_id=client_id, client_secret=client_secret, client=factory(None)
         )
@@ -122,6 +134,7 @@ class SlackClients:
             rotator=rotator,
             rotation_minutes=rotation_minutes,
             cache_s=cache_s,
+            rotation_lock=rotation_lock,
         )
         if hasattr(installations, "on_saved"):  # DatabaseInstallationStore
             installations.on_saved = clients.forget  # a (re)install replaces what was cached
@@ -185,16 +198,8 @@ class SlackClients:
             return entry
 
     def _look_up(self, team_id: str | None, enterprise_id: str | None, *, org_wide: bool) -> _Entry:
-        assert self.installations is not None
         self.lookups += 1
-        store = self.installations
-        bot = None
-        if not org_wide:
-            bot = store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
-        if bot is None and enterprise_id:
-            bot = store.find_bot(
-                enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True
-            )
+        bot = self._find_bot(team_id, enterprise_id, org_wide=org_wide)
         now = self._clock()
         if bot is None or not bot.bot_token:
             log.info("slack.no_installation", team=team_id, enterprise=enterprise_id)
@@ -206,16 +211,66 @@ class SlackClients:
             until = min(until, float(expires_at) - self._rotation_minutes * 60)
         return _Entry(bot, self._factory(bot.bot_token), until)
 
-    def _rotated(self, bot: Bot) -> Bot:
-        if bot.bot_refresh_token is None or self._rotator is None:
-            return bot
-        refreshed = self._rotator.perform_bot_token_rotation(
-            bot=bot, minutes_before_expiration=self._rotation_minutes
-        )
-        if refreshed is None:
-            return bot
+    def _find_bot(
+        self, team_id: str | None, enterprise_id: str | None, *, org_wide: bool
+    ) -> Bot | None:
         assert self.installations is not None
-        self.installations.save_bot(refreshed)
+        store = self.installations
+        bot = None
+        if not org_wide:
+            bot = store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
+        if bot is None and enterprise_id:
+            bot = store.find_bot(
+                enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True
+            )
+        return bot
+
+    def _due(self, bot: Bot) -> bool:
+        expires_at = bot.bot_token_expires_at
+        return expires_at is not None and (
+            float(expires_at) <= self._clock() + self._rotation_minutes * 60
+        )
+
+    def _rotated(self, bot: Bot) -> Bot:
+        if bot.bot_refresh_token is None or self._rotator is None or not self._due(bot):
+            return bot
+        name = f"slack-token-rotation:{bot.enterprise_id or ''}:{bot.team_id or ''}"
+        with self._rotation_lock(name):
+            # Another process may have refreshed it while this one waited: its refresh token
+            # is then revoked, and the saved install carries the new tokens.
+            current = (
+                self._find_bot(
+                    bot.team_id, bot.enterprise_id, org_wide=bool(bot.is_enterprise_install)
+                )
+                or bot
+            )
+            if not self._due(current):
+                log.info(
+                    "slack.token_rotated_elsewhere", team=bot.team_id, enterprise=bot.enterprise_id
+                )
+                return current
+            if current.bot_refresh_token is None:
+                return current
+            try:
+                refreshed = self._rotator.perform_bot_token_rotation(
+                    bot=current, minutes_before_expiration=self._rotation_minutes
+                )
+            except SlackTokenRotationError:
+                # Without a lock across processes (SQLite), another process's refresh may
+                # have revoked this refresh token: its saved tokens are the ones to use.
+                after = self._find_bot(
+                    bot.team_id, bot.enterprise_id, org_wide=bool(bot.is_enterprise_install)
+                )
+                if after is None or after.bot_refresh_token == current.bot_refresh_token:
+                    raise
+                log.info(
+                    "slack.token_rotated_elsewhere", team=bot.team_id, enterprise=bot.enterprise_id
+                )
+                return after
+            if refreshed is None:
+                return current
+            assert self.installations is not None
+            self.installations.save_bot(refreshed)
         log.info("slack.token_rotated", team=bot.team_id, enterprise=bot.enterprise_id)
         return refreshed
 

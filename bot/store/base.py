@@ -196,6 +196,25 @@ class StoreBase:
 
         return WakeListener(normalize_url(url) if url else self.url, callbacks)
 
+    @contextmanager
+    def cross_process_lock(self, name: str) -> Iterator[None]:
+        """Hold the lock ``name`` against every process on this database for the block.
+
+        PostgreSQL: a transaction-level advisory lock (``pg_advisory_xact_lock``) in a
+        transaction of its own, released when the block ends, also by an exception or a lost
+        connection; transaction-level so that it also holds behind PgBouncer in transaction
+        mode, where session locks do not. SQLite: nothing; one process's threads are for the
+        caller to serialize, and several processes on one SQLite file are not a scale-out
+        setup (they need PostgreSQL)."""
+        if self.backend != "postgresql":
+            yield
+            return
+        digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+        key = int.from_bytes(digest, "big", signed=True)  # advisory locks take a bigint
+        with self._engine.connect() as conn, conn.begin():
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+            yield
+
     # --- schema and health ------------------------------------------------------------------
 
     def upgrade(self) -> str | None:

@@ -180,6 +180,11 @@ class OAuthFake:
             for old in workspace.tokens:  # the old access token stops working
                 if self._bot_tokens.pop(old, None) is not None:
                     self._dead_tokens[old] = "token_expired"
+            # "The refresh token is then revoked, and a new refresh token is used"
+            # (https://docs.slack.dev/authentication/using-token-rotation).
+            del self._refresh_tokens[str(args.get("refresh_token"))]
+            workspace.refresh_token = f"xoxe-1-{secrets.token_hex(12)}"
+            self._refresh_tokens[workspace.refresh_token] = workspace
             self.refreshes += 1
             return self._access(workspace, workspace.refresh_expires_in)
         workspace = self._codes.pop(str(args.get("code")), None)

@@ -21,6 +21,7 @@ from bot.slack.installs import NoInstallation, SlackClients
 from bot.slack.oauth_stores import DatabaseInstallationStore, DatabaseStateStore
 from bot.store import Store
 from bot.store.models import Base
+from tests.fakes.slack_api import FakeSlackAPI
 from tests.store.conftest import db_url, pg_dsn, pg_schema_url
 
 __all__ = ["db_url", "pg_dsn", "pg_schema_url"]  # fixtures: run on SQLite and PostgreSQL
@@ -194,3 +195,63 @@ def test_editors_can_be_set_per_workspace() -> None:
     )
     assert editors.is_editor("U1", "T1") and not editors.is_editor("U1", "T2")
     assert editors.is_editor("U2", "T1") and editors.is_editor("U2", "T2")
+
+
+@pytest.mark.postgres
+def test_two_processes_refreshing_one_rotating_token_refresh_it_once(pg_schema_url: str) -> None:
+    """Token rotation across processes: Slack revokes the refresh token a refresh used, so two
+    processes refreshing one install at once would leave one of them with a dead refresh token
+    (and the fake, like Slack, answers ``invalid_refresh_token``). Under the advisory lock the
+    second re-reads the install the first saved, and both use the one new token."""
+    with FakeSlackAPI() as slack, Store(pg_schema_url) as one, Store(pg_schema_url) as two:
+        one.upgrade()
+        code = slack.grant("T0ROT", rotating=True, expires_in=60)
+        answer = WebClient(base_url=slack.base_url).oauth_v2_access(
+            client_id=slack.client_id, client_secret=slack.client_secret, code=code
+        )
+        first = installation(
+            "T0ROT",
+            str(answer["access_token"]),
+            bot_refresh_token=answer["refresh_token"],
+            bot_token_expires_in=answer["expires_in"],
+        )
+
+        def process(store: Store) -> SlackClients:
+            def factory(token: str | None) -> WebClient:
+                return WebClient(token=token, base_url=slack.base_url)
+
+            return SlackClients.oauth(
+                factory,
+                DatabaseInstallationStore(slack.client_id, store),
+                client_id=slack.client_id,
+                client_secret=slack.client_secret,
+                rotation_minutes=5,  # the 60 s token is due
+                rotation_lock=store.cross_process_lock,
+            )
+
+        fleet = [process(one), process(two)]
+        assert fleet[0].installations is not None
+        fleet[0].installations.save(first)
+        barrier = threading.Barrier(8)
+        tokens: list[str | None] = []
+        errors: list[BaseException] = []
+
+        def use(clients: SlackClients) -> None:
+            try:
+                barrier.wait()
+                tokens.append(clients.for_team("T0ROT").token)
+            except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=use, args=(fleet[i % 2],)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        assert errors == []
+        assert slack.refreshes == 1
+        newest = slack.bot_token("T0ROT")
+        assert newest != first.bot_token
+        assert set(tokens) == {newest}
+        assert WebClient(token=newest, base_url=slack.base_url).auth_test()["team_id"] == "T0ROT"

@@ -23,6 +23,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.request.internals import build_context
 
+from bot.cpu import foreground
 from bot.logs import get_logger
 
 log = get_logger(__name__)
@@ -95,7 +96,8 @@ class Router:
             if method != "POST":
                 return _text(start_response, "405 Method Not Allowed", "POST only\n", allow="POST")
             try:
-                return self._slack(environ, start_response)
+                with foreground():  # the ack: workers' CPU-bound steps hold back meanwhile
+                    return self._slack(environ, start_response)
             except Exception:
                 # Bolt answers listener and middleware errors itself (a failed recording is its
                 # deliberate 500, so Slack retries). An exception escaping Bolt comes from its own

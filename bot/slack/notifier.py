@@ -44,17 +44,17 @@ from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.handler import RetryHandler
-from slack_sdk.webhook import WebhookClient
 
 from bot.i18n import t
 from bot.i18n.labels import SummaryLabels
 from bot.logs import get_logger
 from bot.slack import blocks, mapping
 from bot.slack.budget import SlackBudget
-from bot.slack.calls import TRANSPORT_ERRORS, Answer, SlackCalls
+from bot.slack.calls import Answer, SlackCalls
 from bot.slack.escape import user_mention
 from bot.slack.installs import NoInstallation, SlackClients
 from bot.slack.reactions import ProgressReactions
+from bot.slack.responses import ResponseUrls
 from bot.slack.views import DraftView, ErrorView, StatusView
 from bot.store import Draft, Revision, Store, utcnow
 from bot.workflow.drafts import AUTO_RETRY_CODES, Actor, Failure, HomeData, Refusal
@@ -105,8 +105,7 @@ class SlackNotifier:
         self.labels = labels or SummaryLabels(fallback_language=lang)
         self.publishing = publishing
         self._desk_of = desk_of
-        self.retry_handler = retry_handler
-        self.timeout_s = timeout_s
+        self.responses = ResponseUrls(timeout_s=timeout_s, retry_handler=retry_handler)
         self.post_wait_cap_s = post_wait_cap_s
         self.answer_wait_cap_s = answer_wait_cap_s
         self.calls = SlackCalls(budget, sleep=sleep)
@@ -275,12 +274,8 @@ class SlackNotifier:
     def tell(self, actor: Actor, text: str, *, draft: Draft | None = None) -> None:
         """One private sentence for ``actor``: via the interaction's response_url if any,
         else as an ephemeral message in the draft's thread."""
-        body: blocks.Message = {
-            "text": text,
-            "blocks": [{"type": "section", "text": blocks.mrkdwn(text)}],
-        }
         if actor.response_url:
-            self._respond(actor.response_url, body, draft=draft, replace_original=False)
+            self._respond(actor.response_url, _sentence(text), draft=draft, replace_original=False)
             return
         channel = actor.channel or (draft.channel if draft else None)
         if channel is None:
@@ -289,19 +284,14 @@ class SlackNotifier:
         thread_ts = actor.thread_ts or (
             (draft.thread_ts or draft.bot_message_ts) if draft else None
         )
-        self._call(
-            "chat.postEphemeral",
-            lambda client: client.chat_postEphemeral(
-                channel=channel,
-                user=actor.user_id,
-                thread_ts=thread_ts,
-                text=body["text"],
-                blocks=body["blocks"],
-            ),
+        self._ephemeral(
+            channel,
+            thread_ts,
+            actor.user_id,
+            text,
             team_id=actor.team_id or (draft.team_id if draft else None),
             enterprise_id=actor.enterprise_id or (draft.enterprise_id if draft else None),
             wait_cap=self.answer_wait_cap_s,
-            channel=channel,
         )
 
     def show_home(
@@ -343,18 +333,8 @@ class SlackNotifier:
         """A private sentence in a thread, with the workspace's client: ``"ok"``, Slack's error
         (``not_in_channel``: see docs.slack.dev/reference/methods/chat.postEphemeral) or
         ``"failed"`` (also for a workspace without installation)."""
-        answer = self._attempt(
-            "chat.postEphemeral",
-            lambda client: client.chat_postEphemeral(
-                channel=channel,
-                user=user_id,
-                thread_ts=thread_ts,
-                text=text,
-                blocks=[{"type": "section", "text": blocks.mrkdwn(text)}],
-            ),
-            team_id=team_id,
-            enterprise_id=enterprise_id,
-            channel=channel,
+        answer = self._ephemeral(
+            channel, thread_ts, user_id, text, team_id=team_id, enterprise_id=enterprise_id
         )
         if answer.value is not None:
             return "ok"
@@ -364,6 +344,30 @@ class SlackNotifier:
         self._respond(response_url, message, **options)
 
     # --- internals --------------------------------------------------------------------------
+
+    def _ephemeral(
+        self,
+        channel: str,
+        thread_ts: str | None,
+        user_id: str,
+        text: str,
+        **options: Any,
+    ) -> Answer[Any]:
+        """``chat.postEphemeral`` of one sentence to ``user_id`` (``options``: the workspace,
+        and ``wait_cap`` for the budget)."""
+        body = _sentence(text)
+        return self._attempt(
+            "chat.postEphemeral",
+            lambda client: client.chat_postEphemeral(
+                channel=channel,
+                user=user_id,
+                thread_ts=thread_ts,
+                text=body["text"],
+                blocks=body["blocks"],
+            ),
+            channel=channel,
+            **options,
+        )
 
     def _shown_revision(self, draft: Draft) -> Revision | None:
         """The approved text under an approved or retracted draft, else the current one."""
@@ -521,30 +525,12 @@ class SlackNotifier:
         draft: Draft | None = None,
         replace_original: bool = True,
     ) -> None:
-        if not response_url:
-            log.warning("slack.no_response_url", draft_id=draft.id if draft else None)
-            return
-        webhook = WebhookClient(
+        self.responses.send(
             response_url,
-            timeout=self.timeout_s,
-            retry_handlers=[self.retry_handler] if self.retry_handler is not None else [],
+            message,
+            draft_id=draft.id if draft else None,
+            replace_original=replace_original,
         )
-        try:
-            answer = webhook.send(
-                text=message.get("text"),
-                blocks=message.get("blocks"),
-                response_type="ephemeral",
-                replace_original=replace_original,
-            )
-        except TRANSPORT_ERRORS:
-            log.exception("slack.respond_failed", draft_id=draft.id if draft else None)
-            return
-        if answer.status_code >= 300:
-            log.warning(
-                "slack.respond_failed",
-                draft_id=draft.id if draft else None,
-                status=answer.status_code,
-            )
 
     def _call(
         self,
@@ -567,3 +553,8 @@ class SlackNotifier:
             log.info("slack.call_skipped", method=method, reason="no_installation")
             return Answer(None)
         return self.calls.attempt(method, lambda: call(client), **options)
+
+
+def _sentence(text: str) -> blocks.Message:
+    """One sentence as a message: the text, and one section block showing it."""
+    return {"text": text, "blocks": [{"type": "section", "text": blocks.mrkdwn(text)}]}

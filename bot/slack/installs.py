@@ -225,6 +225,17 @@ class SlackClients:
             )
         return bot
 
+    def _saved(self, bot: Bot) -> Bot | None:
+        """The install of ``bot``'s workspace as now saved (re-read from the database)."""
+        return self._find_bot(
+            bot.team_id, bot.enterprise_id, org_wide=bool(bot.is_enterprise_install)
+        )
+
+    @staticmethod
+    def _rotated_elsewhere(bot: Bot) -> Bot:
+        log.info("slack.token_rotated_elsewhere", team=bot.team_id, enterprise=bot.enterprise_id)
+        return bot
+
     def _due(self, bot: Bot) -> bool:
         expires_at = bot.bot_token_expires_at
         return expires_at is not None and (
@@ -238,17 +249,9 @@ class SlackClients:
         with self._rotation_lock(name):
             # Another process may have refreshed it while this one waited: its refresh token
             # is then revoked, and the saved install carries the new tokens.
-            current = (
-                self._find_bot(
-                    bot.team_id, bot.enterprise_id, org_wide=bool(bot.is_enterprise_install)
-                )
-                or bot
-            )
+            current = self._saved(bot) or bot
             if not self._due(current):
-                log.info(
-                    "slack.token_rotated_elsewhere", team=bot.team_id, enterprise=bot.enterprise_id
-                )
-                return current
+                return self._rotated_elsewhere(current)
             if current.bot_refresh_token is None:
                 return current
             try:
@@ -258,15 +261,10 @@ class SlackClients:
             except SlackTokenRotationError:
                 # Without a lock across processes (SQLite), another process's refresh may
                 # have revoked this refresh token: its saved tokens are the ones to use.
-                after = self._find_bot(
-                    bot.team_id, bot.enterprise_id, org_wide=bool(bot.is_enterprise_install)
-                )
+                after = self._saved(bot)
                 if after is None or after.bot_refresh_token == current.bot_refresh_token:
                     raise
-                log.info(
-                    "slack.token_rotated_elsewhere", team=bot.team_id, enterprise=bot.enterprise_id
-                )
-                return after
+                return self._rotated_elsewhere(after)
             if refreshed is None:
                 return current
             assert self.installations is not None

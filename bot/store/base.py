@@ -122,6 +122,22 @@ def truncate_text(value: str | None, limit: int = _SNIPPET_CHARS) -> str | None:
     return value[: limit - 1] + "…"
 
 
+# ORM ``UPDATE … RETURNING`` rows: no session objects to sync, returned rows fresh.
+RETURNING_ROWS: Mapping[str, Any] = {"synchronize_session": False, "populate_existing": True}
+
+
+def transition_values(action: str, now: Any) -> dict[str, Any]:
+    """What every draft transition's UPDATE sets besides its own columns: the target state of
+    ``action`` (:data:`DRAFT_TRANSITIONS`), the state it left (for the state counts), the
+    version and the time (``now``: a datetime or a bound parameter)."""
+    return {
+        "state": DRAFT_TRANSITIONS[action][1],
+        "state_before": DraftRow.state,
+        "version": DraftRow.version + 1,
+        "updated_at": now,
+    }
+
+
 class StoreBase:
     """The database behind the bot; build one per process from a URL (no I/O until used).
 
@@ -336,25 +352,17 @@ class StoreBase:
         **values: Any,
     ) -> DraftRow | None:
         """The one conditional UPDATE behind every draft transition (see the module table)."""
-        sources, target = DRAFT_TRANSITIONS[action]
+        sources, _target = DRAFT_TRANSITIONS[action]
         where = [DraftRow.state.in_(sorted(sources)), *conditions]
         if draft_id is not None:
             where.append(DraftRow.id == draft_id)
-        values.setdefault("state", target)
         stmt = (
             update(DraftRow)
             .where(*where)
-            .values(
-                version=DraftRow.version + 1,
-                updated_at=self._now(),
-                state_before=DraftRow.state,
-                **values,
-            )
+            .values({**transition_values(action, self._now()), **values})
             .returning(DraftRow)
         )
-        row = s.execute(
-            stmt, execution_options={"synchronize_session": False, "populate_existing": True}
-        ).scalar_one_or_none()
+        row = s.execute(stmt, execution_options=RETURNING_ROWS).scalar_one_or_none()
         if row is not None:
             tally.moved(s, "drafts", row.state_before, row.state)
         return row

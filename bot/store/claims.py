@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
@@ -16,14 +16,19 @@ from sqlalchemy.orm import Session, aliased
 from bot.domain import Article
 from bot.logs import get_logger
 from bot.store import tally
-from bot.store.base import ATTEMPTS_EXHAUSTED, DRAFT_TRANSITIONS, SYSTEM_ACTOR, StoreBase
+from bot.store.base import (
+    ATTEMPTS_EXHAUSTED,
+    DRAFT_TRANSITIONS,
+    RETURNING_ROWS,
+    SYSTEM_ACTOR,
+    StoreBase,
+    transition_values,
+)
 from bot.store.convert import article_values, to_draft
 from bot.store.models import DraftRow
 from bot.store.records import Draft, NewRevision, Outcome, Revision
 
 log = get_logger(__name__)
-
-_RETURNING_ROWS: Final = {"synchronize_session": False, "populate_existing": True}
 
 
 def _due_or_expired(model: type[DraftRow], now: ColumnElement[datetime]) -> ColumnElement[bool]:
@@ -62,7 +67,7 @@ def _statements(max_attempts: int) -> _Statements:
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    sources, target = DRAFT_TRANSITIONS["claim"]
+    sources, _target = DRAFT_TRANSITIONS["claim"]
     claim = (
         update(DraftRow)
         .where(
@@ -72,10 +77,7 @@ def _statements(max_attempts: int) -> _Statements:
             _due_or_expired(DraftRow, now),
         )
         .values(
-            state=target,
-            state_before=DraftRow.state,
-            version=DraftRow.version + 1,
-            updated_at=now,
+            **transition_values("claim", now),
             lease_owner=bindparam("worker", type_=DraftRow.lease_owner.type),
             lease_expires_at=bindparam("lease_expires", type_=DraftRow.lease_expires_at.type),
             attempts=DraftRow.attempts + 1,
@@ -89,7 +91,7 @@ def _statements(max_attempts: int) -> _Statements:
         .where(gone.attempts >= max_attempts, _due_or_expired(gone, now))
         .with_for_update(skip_locked=True)
     )
-    sources, target = DRAFT_TRANSITIONS["exhaust"]
+    sources, _target = DRAFT_TRANSITIONS["exhaust"]
     exhaust = (
         update(DraftRow)
         .where(
@@ -98,14 +100,11 @@ def _statements(max_attempts: int) -> _Statements:
             DraftRow.attempts >= max_attempts,
         )
         .values(
-            state=target,
-            state_before=DraftRow.state,
+            **transition_values("exhaust", now),
             last_error_code=ATTEMPTS_EXHAUSTED,
             last_error_retryable=True,
             lease_owner=None,
             lease_expires_at=None,
-            version=DraftRow.version + 1,
-            updated_at=now,
         )
         .returning(DraftRow)
     )
@@ -138,12 +137,12 @@ class DraftClaims(StoreBase):
                     "worker": worker_id,
                     "lease_expires": now + timedelta(seconds=lease_s),
                 },
-                execution_options=_RETURNING_ROWS,
+                execution_options=RETURNING_ROWS,
             ).scalar_one_or_none()
+            draft = None
             if row is not None:
                 tally.moved(s, "drafts", row.state_before, row.state)
-            draft = None if row is None else to_draft(row)
-            if row is not None:
+                draft = to_draft(row)
                 self._audit(s, row.id, worker_id, "draft.claimed", attempt=row.attempts)
         if exhausted is not None:
             exhausted.extend(gave_up)
@@ -169,7 +168,7 @@ class DraftClaims(StoreBase):
                 )
                 .values(updated_at=self._now(), **article_values(article))
                 .returning(DraftRow),
-                execution_options={"synchronize_session": False, "populate_existing": True},
+                execution_options=RETURNING_ROWS,
             ).scalar_one_or_none()
             return to_draft(row) if row is not None else None
 
@@ -303,7 +302,7 @@ class DraftClaims(StoreBase):
 
     def _exhaust_drafts(self, s: Session, now: datetime) -> list[Draft]:
         rows = s.execute(
-            _statements(self.max_attempts).exhaust, {"now": now}, execution_options=_RETURNING_ROWS
+            _statements(self.max_attempts).exhaust, {"now": now}, execution_options=RETURNING_ROWS
         ).scalars()
         drafts = []
         for row in rows:
